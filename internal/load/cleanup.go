@@ -1,0 +1,229 @@
+package load
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	cueerrors "cuelang.org/go/cue/errors"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+)
+
+// rawErr is a CUE error reduced to what the cleanup needs.
+type rawErr struct {
+	path string // without the #Spec prefix
+	msg  string
+	pos  diag.Pos
+}
+
+var (
+	conflictRE   = regexp.MustCompile(`^conflicting values (.+) and (.+)$`)
+	mismatchRE   = regexp.MustCompile(` \(mismatched types (\S+) and (\S+)\)$`)
+	incompleteRE = regexp.MustCompile(`^(incomplete value|non-concrete value) `)
+)
+
+// cleanup turns CUE's errors into one readable diagnostic per problem. A
+// default such as `*"5m" | #Duration` makes CUE report every failed branch of
+// the disjunction ("conflicting values "5m" and "5 min"", "invalid value ...",
+// "2 errors in empty disjunction"); the user wants the one that explains.
+func cleanup(errs []cueerrors.Error, positions map[string]diag.Pos) diag.List {
+	byPath := map[string][]rawErr{}
+	var order []string
+	for _, e := range errs {
+		format, args := e.Msg()
+		r := rawErr{
+			path: strings.TrimPrefix(strings.TrimPrefix(strings.Join(e.Path(), "."), "#Spec"), "."),
+			msg:  fmt.Sprintf(format, args...),
+			pos:  pickPos(e),
+		}
+		if _, ok := byPath[r.path]; !ok {
+			order = append(order, r.path)
+		}
+		byPath[r.path] = append(byPath[r.path], r)
+	}
+	var out diag.List
+	for _, path := range order {
+		if strings.HasPrefix(path, "#") && len(order) > 1 {
+			// the same error seen from inside a schema definition
+			continue
+		}
+		if dependsOnBadKind(path, byPath) {
+			continue
+		}
+		for _, r := range explain(byPath[path]) {
+			pos := r.pos
+			if !pos.IsValid() || pos.File == SchemaFile {
+				pos = nearest(positions, r.path, pos)
+			}
+			msg := r.msg
+			if r.path != "" {
+				msg = r.path + ": " + msg
+			}
+			out.Add(pos, "cue", "%s", msg)
+		}
+	}
+	return out
+}
+
+// explain reduces the errors of one path.
+func explain(rs []rawErr) []rawErr {
+	var invalid, conflicts, incomplete, other []rawErr
+	for _, r := range rs {
+		switch {
+		case strings.Contains(r.msg, "errors in empty disjunction"):
+			// a header; the branches follow
+		case strings.HasPrefix(r.msg, "invalid value"):
+			invalid = append(invalid, r)
+		case conflictRE.MatchString(r.msg):
+			conflicts = append(conflicts, r)
+		case incompleteRE.MatchString(r.msg):
+			incomplete = append(incomplete, r)
+		default:
+			other = append(other, r)
+		}
+	}
+	out := other
+	switch {
+	case len(invalid) > 0:
+		out = append(out, invalid...)
+	case len(conflicts) == 1:
+		out = append(out, conflicts[0])
+	case len(conflicts) > 1:
+		out = append(out, mergeConflicts(conflicts))
+	}
+	if len(out) == 0 && len(incomplete) > 0 {
+		r := incomplete[0]
+		if strings.HasSuffix(r.path, ".0") {
+			r.path = strings.TrimSuffix(r.path, ".0")
+			r.msg = "needs at least one element"
+		} else {
+			r.msg = "required field is missing"
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 && len(rs) > 0 {
+		out = append(out, rs[0])
+	}
+	return out
+}
+
+// nearest finds where the user wrote path or, failing that, its closest
+// ancestor: a missing field is reported at the struct that lacks it.
+func nearest(positions map[string]diag.Pos, path string, fallback diag.Pos) diag.Pos {
+	sels := splitPath(path)
+	for i := len(sels); i > 0; i-- {
+		if p, ok := positions[PathString(sels[:i]...)]; ok {
+			return p
+		}
+	}
+	// Nothing of it was written: point at the first thing the user wrote.
+	var first diag.Pos
+	for _, p := range positions {
+		if !first.IsValid() || p.File < first.File || (p.File == first.File && (p.Line < first.Line || (p.Line == first.Line && p.Col < first.Col))) {
+			first = p
+		}
+	}
+	if first.IsValid() {
+		return diag.Pos{File: first.File, Line: 1, Col: 1}
+	}
+	return fallback
+}
+
+// splitPath splits a CUE error path ("a.b."c.d".e") into selectors.
+func splitPath(path string) []string {
+	var sels []string
+	var cur strings.Builder
+	inQuote := false
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case c == '\\' && inQuote && i+1 < len(path):
+			i++
+			cur.WriteByte(path[i])
+		case c == '.' && !inQuote:
+			sels = append(sels, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if cur.Len() > 0 || len(sels) > 0 {
+		sels = append(sels, cur.String())
+	}
+	return sels
+}
+
+// mergeConflicts explains the failed branches of one disjunction: the value
+// the user gave is the one every branch conflicts with.
+func mergeConflicts(conflicts []rawErr) rawErr {
+	count := map[string]int{}
+	var pairs [][2]string
+	mismatch := ""
+	for _, c := range conflicts {
+		msg := c.msg
+		if m := mismatchRE.FindStringSubmatch(msg); m != nil {
+			mismatch = m[0]
+			msg = strings.TrimSuffix(msg, m[0])
+		}
+		m := conflictRE.FindStringSubmatch(msg)
+		pairs = append(pairs, [2]string{m[1], m[2]})
+		count[m[1]]++
+		if m[2] != m[1] {
+			count[m[2]]++
+		}
+	}
+	given := ""
+	for v, n := range count {
+		if n == len(conflicts) && (given == "" || v < given) {
+			given = v
+		}
+	}
+	r := conflicts[0]
+	if given == "" {
+		return r
+	}
+	var want []string
+	for _, p := range pairs {
+		for _, v := range p {
+			if v != given {
+				want = append(want, v)
+			}
+		}
+	}
+	slices.Sort(want)
+	want = slices.Compact(want)
+	if mismatch != "" {
+		m := mismatchRE.FindStringSubmatch(mismatch)
+		r.msg = fmt.Sprintf("%s is of type %s, want %s", given, m[1], m[2])
+		if strings.HasPrefix(given, m[2]) || given == m[2] {
+			r.msg = fmt.Sprintf("%s is of type %s, want %s", given, m[2], m[1])
+		}
+		return r
+	}
+	r.msg = fmt.Sprintf("%s is not allowed; want one of %s", given, strings.Join(want, ", "))
+	return r
+}
+
+// dependsOnBadKind reports whether every error at path is an incomplete value
+// while a `kind` field beside it or above it is wrong: defaults computed from
+// the kind (the selector, the chart version) cannot resolve, and saying so
+// would only repeat the kind error.
+func dependsOnBadKind(path string, byPath map[string][]rawErr) bool {
+	for _, r := range byPath[path] {
+		if !incompleteRE.MatchString(r.msg) {
+			return false
+		}
+	}
+	sels := splitPath(path)
+	for i := len(sels) - 1; i >= 0; i-- {
+		kind := PathString(append(slices.Clone(sels[:i]), "kind")...)
+		if kind != path && len(byPath[kind]) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,411 @@
+// Package load reads a spec directory: every .cue file in it, built as one
+// CUE package, unified with the embedded schema's #Spec and validated. CUE
+// errors come back as diagnostics positioned in the user's files.
+package load
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+	"github.com/dataopsgen/dataopsgen/schema"
+)
+
+// SchemaFile is the name the embedded schema's positions carry.
+const SchemaFile = "<schema>/schema.cue"
+
+// File is one input file.
+type File struct {
+	Name string // as printed in diagnostics
+	Data []byte
+}
+
+// Result is a loaded, validated spec.
+type Result struct {
+	// Value is the spec unified with #Spec: concrete, defaults applied.
+	Value cue.Value
+	// Positions maps a field path (see PathString) to where the user wrote it.
+	Positions map[string]diag.Pos
+	// Files are the inputs, for tools that want to show source lines.
+	Files []File
+}
+
+// Dir reads every *.cue file directly in dir (sorted by name) and loads them.
+func Dir(dir string) (*Result, diag.List) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, diag.List{{Pos: diag.Pos{File: dir}, Check: "load", Message: readErr(err)}}
+	}
+	var files []File
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, diag.List{{Pos: diag.Pos{File: name}, Check: "load", Message: readErr(err)}}
+		}
+		files = append(files, File{Name: name, Data: data})
+	}
+	if len(files) == 0 {
+		return nil, diag.List{{Pos: diag.Pos{File: dir}, Check: "load", Message: "no .cue files in spec directory"}}
+	}
+	return Files(files)
+}
+
+func readErr(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+var (
+	schemaOnce  sync.Once
+	schemaCtx   *cue.Context
+	schemaSpec  cue.Value
+	schemaError error
+)
+
+// spec returns the #Spec definition, compiled once per process.
+func spec() (*cue.Context, cue.Value, error) {
+	schemaOnce.Do(func() {
+		schemaCtx = cuecontext.New()
+		v := schemaCtx.CompileBytes(schema.Source, cue.Filename(SchemaFile))
+		if err := v.Err(); err != nil {
+			schemaError = fmt.Errorf("embedded schema: %w", err)
+			return
+		}
+		schemaSpec = v.LookupPath(cue.MakePath(cue.Def("Spec")))
+	})
+	return schemaCtx, schemaSpec, schemaError
+}
+
+// Files loads the given files as one package. They are processed in the order
+// given; callers pass them sorted.
+func Files(files []File) (res *Result, diags diag.List) {
+	ctx, def, err := spec()
+	if err != nil {
+		panic(err) // the embedded schema is tested; a failure here is a build defect
+	}
+	inst := build.NewContext().NewInstance("spec", nil)
+	positions := map[string]diag.Pos{}
+	var fields [][]cue.Selector
+	pkg := ""
+	for _, f := range files {
+		syn, err := parser.ParseFile(f.Name, f.Data, parser.ParseComments)
+		if err != nil {
+			diags.Append(fromCUE(err, "cue")...)
+			continue
+		}
+		if name := syn.PackageName(); name != "" {
+			if pkg != "" && name != pkg {
+				diags.Add(position(syn.Pos()), "cue", "package %s differs from package %s of the other files", name, pkg)
+				continue
+			}
+			pkg = name
+		}
+		if err := inst.AddSyntax(syn); err != nil {
+			diags.Append(fromCUE(err, "cue")...)
+			continue
+		}
+		collectPositions(nil, nil, syn.Decls, positions, &fields)
+	}
+	if len(diags) > 0 {
+		return nil, diags.Sorted()
+	}
+	user := ctx.BuildInstance(inst)
+	if err := user.Err(); err != nil {
+		return nil, fromCUE(err, "cue").Sorted()
+	}
+	v := def.Unify(user)
+	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
+		// CUE reports the worst class of error of a subtree and hides the
+		// rest (a misspelt field hides a missing one): validate each subtree
+		// on its own so that the user gets every problem in one run.
+		raw := cueerrors.Errors(v.Validate())
+		validateDeep(v, &raw)
+		diags = cleanup(raw, positions)
+		diags.Append(notAllowed(def, v, fields, positions)...)
+		return nil, dropInsideBadNames(diags).Sorted()
+	}
+	return &Result{Value: v, Positions: positions, Files: files}, nil
+}
+
+// validateDeep collects the errors of v and, where v fails, of each of its
+// children.
+func validateDeep(v cue.Value, out *[]cueerrors.Error) {
+	err := v.Validate(cue.Concrete(true), cue.Final())
+	if err == nil {
+		return
+	}
+	*out = append(*out, cueerrors.Errors(err)...)
+	// An erroneous value's kind is bottom: try it as a struct and as a list.
+	if it, ierr := v.Fields(cue.Optional(false)); ierr == nil {
+		for it.Next() {
+			validateDeep(it.Value(), out)
+		}
+	}
+	if it, ierr := v.List(); ierr == nil {
+		for it.Next() {
+			validateDeep(it.Value(), out)
+		}
+	}
+}
+
+// fromCUE turns CUE errors into diagnostics, preferring a position in a
+// user's file over one in the schema.
+func fromCUE(err error, check string) diag.List {
+	var out diag.List
+	for _, e := range cueerrors.Errors(err) {
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if p := e.Path(); len(p) > 0 {
+			msg = strings.Join(p, ".") + ": " + msg
+		}
+		d := diag.Diagnostic{Pos: pickPos(e), Check: check, Message: msg}
+		out = append(out, d)
+	}
+	return out
+}
+
+func pickPos(e cueerrors.Error) diag.Pos {
+	cands := append([]token.Pos{e.Position()}, e.InputPositions()...)
+	var schemaPos diag.Pos
+	for _, p := range cands {
+		if !p.IsValid() {
+			continue
+		}
+		dp := position(p)
+		if dp.File != SchemaFile {
+			return dp
+		}
+		if !schemaPos.IsValid() {
+			schemaPos = dp
+		}
+	}
+	return schemaPos
+}
+
+func position(p token.Pos) diag.Pos {
+	if !p.IsValid() {
+		return diag.Pos{}
+	}
+	pp := p.Position()
+	return diag.Pos{File: pp.Filename, Line: pp.Line, Col: pp.Column}
+}
+
+// PathString renders a field path the way Positions keys it: selectors joined
+// by '.', a selector that is not a plain identifier quoted, list indices as
+// decimal selectors.
+func PathString(sels ...string) string {
+	var b strings.Builder
+	for i, s := range sels {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		if isIdent(s) {
+			b.WriteString(s)
+		} else {
+			b.WriteString(fmt.Sprintf("%q", s))
+		}
+	}
+	return b.String()
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_' || r == '$' || r == '#' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z'):
+		case i > 0 && ('0' <= r && r <= '9'):
+		case i == 0 && ('0' <= r && r <= '9'):
+			// list indices: all digits
+			return allDigits(s)
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// collectPositions records where each field and list element is written. It
+// walks the syntax, so it sees what the user wrote, not schema defaults. It
+// also records the selectors of every regular field, for notAllowed.
+func collectPositions(path []string, sels []cue.Selector, decls []ast.Decl, out map[string]diag.Pos, fields *[][]cue.Selector) {
+	for _, d := range decls {
+		f, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		name, ok := labelName(f.Label)
+		if !ok {
+			continue
+		}
+		p := append(slices.Clone(path), name)
+		key := PathString(p...)
+		if _, seen := out[key]; !seen {
+			out[key] = position(f.Label.Pos())
+		}
+		var s []cue.Selector
+		if !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_") && sels != nil || len(path) == 0 {
+			s = append(slices.Clone(sels), cue.Str(name))
+			*fields = append(*fields, s)
+		}
+		collectExpr(p, s, f.Value, out, fields)
+	}
+}
+
+func collectExpr(path []string, sels []cue.Selector, e ast.Expr, out map[string]diag.Pos, fields *[][]cue.Selector) {
+	switch x := e.(type) {
+	case *ast.StructLit:
+		collectPositions(path, sels, x.Elts, out, fields)
+	case *ast.ListLit:
+		for i, el := range x.Elts {
+			p := append(slices.Clone(path), fmt.Sprint(i))
+			key := PathString(p...)
+			if _, seen := out[key]; !seen {
+				out[key] = position(el.Pos())
+			}
+			var s []cue.Selector
+			if sels != nil {
+				s = append(slices.Clone(sels), cue.Index(i))
+			}
+			collectExpr(p, s, el, out, fields)
+		}
+	case *ast.BinaryExpr:
+		if x.Op == token.AND {
+			collectExpr(path, sels, x.X, out, fields)
+			collectExpr(path, sels, x.Y, out, fields)
+		}
+	}
+}
+
+// notAllowed reports fields the schema does not define. CUE skips the
+// closedness check of a struct that has other errors, but a misspelt field
+// must be reported in the same run as the rest.
+func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]diag.Pos) diag.List {
+	var out diag.List
+	badName := ""
+	for _, sels := range fields {
+		names := make([]string, len(sels))
+		for i, s := range sels {
+			names[i] = s.String()
+			if s.Type() == cue.StringLabel {
+				names[i] = s.Unquoted()
+			}
+		}
+		path := strings.Join(names, ".")
+		if badName != "" && strings.HasPrefix(path, badName+".") {
+			continue // inside a map entry whose name is already reported
+		}
+		parent, ok := schemaNode(def, v, sels[:len(sels)-1])
+		last := sels[len(sels)-1]
+		if !ok || parent.Allows(last) {
+			continue
+		}
+		pos := positions[PathString(names...)]
+		if isNamedMap(names[:len(names)-1]) {
+			badName = path
+			out.Add(pos, "cue", "%s: %q is not a valid name: use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters", path, names[len(names)-1])
+			continue
+		}
+		out.Add(pos, "cue", "%s: field not allowed", path)
+	}
+	return out
+}
+
+// dropInsideBadNames removes the errors about the fields of a map entry
+// whose name is invalid: the name is the one problem there.
+func dropInsideBadNames(l diag.List) diag.List {
+	var bad []string
+	for _, d := range l {
+		if strings.Contains(d.Message, " is not a valid name: ") {
+			bad = append(bad, d.Message[:strings.Index(d.Message, ": ")]+".")
+		}
+	}
+	out := l[:0]
+	for _, d := range l {
+		if !slices.ContainsFunc(bad, func(p string) bool { return strings.HasPrefix(d.Message, p) }) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// isNamedMap reports whether path is a map whose keys the schema constrains
+// to #Name.
+func isNamedMap(path []string) bool {
+	switch strings.Join(path, ".") {
+	case "workloads", "extraRules", "alerting.receivers":
+		return true
+	}
+	return false
+}
+
+// schemaNode finds the schema's value at sels, without the user's fields
+// (a unified value allows every field it has). A map entry is instantiated
+// from its pattern with only the user's `kind`, the schema's discriminator.
+func schemaNode(def, v cue.Value, sels []cue.Selector) (cue.Value, bool) {
+	node := def
+	for i, s := range sels {
+		if s.Type() == cue.IndexLabel {
+			node = node.LookupPath(cue.MakePath(cue.AnyIndex))
+			if !node.Exists() {
+				return node, false
+			}
+			continue
+		}
+		next := node.LookupPath(cue.MakePath(s))
+		if !next.Exists() {
+			fill := map[string]any{}
+			kindPath := cue.MakePath(append(slices.Clone(sels[:i+1]), cue.Str("kind"))...)
+			if k, err := v.LookupPath(kindPath).String(); err == nil {
+				fill["kind"] = k
+			}
+			next = node.FillPath(cue.MakePath(s), fill).LookupPath(cue.MakePath(s))
+			if !next.Exists() {
+				return next, false
+			}
+		}
+		node = next
+	}
+	return node, true
+}
+
+func labelName(l ast.Label) (string, bool) {
+	switch x := l.(type) {
+	case *ast.Ident:
+		return x.Name, true
+	case *ast.BasicLit:
+		if x.Kind == token.STRING {
+			s, err := literalString(x.Value)
+			return s, err == nil
+		}
+	}
+	return "", false
+}
