@@ -1,0 +1,373 @@
+// Package model is the typed form of a loaded spec: what generators and
+// checks read. Maps of the spec become slices sorted by name, so that every
+// consumer iterates in one order and output is deterministic.
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"cuelang.org/go/cue"
+	prommodel "github.com/prometheus/common/model"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+	"github.com/dataopsgen/dataopsgen/internal/load"
+)
+
+// Spec is the whole decoded spec.
+type Spec struct {
+	APIVersion  string       `json:"apiVersion"`
+	Stack       Stack        `json:"stack"`
+	Workloads   []*Workload  `json:"-"`
+	Logs        Logs         `json:"logs"`
+	Alerting    Alerting     `json:"alerting"`
+	ExtraRules  []*RuleGroup `json:"-"`
+	ExtraPanels []*Panel     `json:"extraPanels"`
+
+	positions map[string]diag.Pos
+}
+
+type Chart struct {
+	Repository string `json:"repository"`
+	Version    string `json:"version"`
+}
+
+type Stack struct {
+	Namespace    string       `json:"namespace"`
+	Prometheus   Prometheus   `json:"prometheus"`
+	Grafana      Grafana      `json:"grafana"`
+	Loki         Loki         `json:"loki"`
+	LogCollector LogCollector `json:"logCollector"`
+	DCGMExporter struct {
+		Release string `json:"release"`
+		Chart   Chart  `json:"chart"`
+	} `json:"dcgmExporter"`
+}
+
+type Prometheus struct {
+	Release            string        `json:"release"`
+	Chart              Chart         `json:"chart"`
+	Retention          string        `json:"retention"`
+	ScrapeInterval     string        `json:"scrapeInterval"`
+	EvaluationInterval string        `json:"evaluationInterval"`
+	Replicas           int           `json:"replicas"`
+	Shards             int           `json:"shards"`
+	StorageSize        string        `json:"storageSize"`
+	RemoteWrite        []RemoteWrite `json:"remoteWrite"`
+}
+
+type RemoteWrite struct {
+	URL      string      `json:"url"`
+	Username *Credential `json:"username,omitempty"`
+	Password *Credential `json:"password,omitempty"`
+}
+
+type Grafana struct {
+	AdminSecret struct {
+		Secret      string `json:"secret"`
+		UserKey     string `json:"userKey"`
+		PasswordKey string `json:"passwordKey"`
+	} `json:"adminSecret"`
+	Folder string `json:"folder"`
+}
+
+type Loki struct {
+	Release     string `json:"release"`
+	Chart       Chart  `json:"chart"`
+	Retention   string `json:"retention"`
+	StorageSize string `json:"storageSize"`
+}
+
+// Log collector kinds.
+const (
+	CollectorAlloy    = "alloy"
+	CollectorPromtail = "promtail"
+)
+
+type LogCollector struct {
+	Kind    string `json:"kind"`
+	Release string `json:"release"`
+	Chart   Chart  `json:"chart"`
+}
+
+// Workload kinds.
+const (
+	KindTraining  = "training"
+	KindInference = "inference"
+)
+
+type Workload struct {
+	Name      string            `json:"-"`
+	Kind      string            `json:"kind"`
+	Namespace string            `json:"namespace"`
+	Team      string            `json:"team"`
+	Selector  map[string]string `json:"selector"`
+	Metrics   struct {
+		Port      string   `json:"port"`
+		Path      string   `json:"path"`
+		Scheme    string   `json:"scheme"`
+		AppLabels []string `json:"appLabels"`
+	} `json:"metrics"`
+	GPU        bool         `json:"gpu"`
+	RunbookURL string       `json:"runbookURL"`
+	Logs       WorkloadLogs `json:"logs"`
+	Training   *Training    `json:"training,omitempty"`
+	Inference  *Inference   `json:"inference,omitempty"`
+}
+
+// Path is the spec path of the workload, for positions.
+func (w *Workload) Path(sub ...string) string {
+	return load.PathString(append([]string{"workloads", w.Name}, sub...)...)
+}
+
+// SelectorKeys returns the selector's label keys, sorted.
+func (w *Workload) SelectorKeys() []string {
+	keys := make([]string, 0, len(w.Selector))
+	for k := range w.Selector {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ComponentLabel is the pod label the seed tutorial (and our scrape configs)
+// use to tell training from inference pods.
+const ComponentLabel = "app.kubernetes.io/component"
+
+type Training struct {
+	LossMetric string `json:"lossMetric,omitempty"`
+	Restarts   struct {
+		Max      int    `json:"max"`
+		Window   string `json:"window"`
+		For      string `json:"for"`
+		Severity string `json:"severity"`
+	} `json:"restarts"`
+	JobFailed struct {
+		Enabled  bool   `json:"enabled"`
+		For      string `json:"for"`
+		Severity string `json:"severity"`
+	} `json:"jobFailed"`
+	Stalled struct {
+		After    string `json:"after"`
+		For      string `json:"for"`
+		Severity string `json:"severity"`
+	} `json:"stalled"`
+}
+
+type Inference struct {
+	Models         []string `json:"models"`
+	RequestsMetric string   `json:"requestsMetric"`
+	LatencyMetric  string   `json:"latencyMetric"`
+	ModelLabel     string   `json:"modelLabel"`
+	StatusLabel    string   `json:"statusLabel"`
+	ErrorStatus    string   `json:"errorStatus"`
+	Latency        struct {
+		Quantile  float64 `json:"quantile"`
+		Threshold string  `json:"threshold"`
+		Window    string  `json:"window"`
+		For       string  `json:"for"`
+		Severity  string  `json:"severity"`
+	} `json:"latency"`
+	ErrorRate struct {
+		Max      float64 `json:"max"`
+		Window   string  `json:"window"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"errorRate"`
+	Down struct {
+		For      string `json:"for"`
+		Severity string `json:"severity"`
+	} `json:"down"`
+}
+
+type WorkloadLogs struct {
+	Enabled  bool     `json:"enabled"`
+	Drop     []string `json:"drop"`
+	Keep     []string `json:"keep"`
+	MinLevel string   `json:"minLevel"`
+}
+
+type Logs struct {
+	ExtraLabels map[string]string `json:"extraLabels"`
+}
+
+type Alerting struct {
+	Receivers []*Receiver `json:"-"`
+	Route     struct {
+		Receiver       string   `json:"receiver"`
+		GroupBy        []string `json:"groupBy"`
+		GroupWait      string   `json:"groupWait"`
+		GroupInterval  string   `json:"groupInterval"`
+		RepeatInterval string   `json:"repeatInterval"`
+	} `json:"route"`
+	Routes []Route `json:"routes"`
+}
+
+type Route struct {
+	Receiver string            `json:"receiver"`
+	Match    map[string]string `json:"match"`
+	Continue bool              `json:"continue"`
+}
+
+// Credential is a reference to one key of a Secret. Literal is set when the
+// user wrote a plain string instead (always an error, reported with position).
+type Credential struct {
+	Secret  string `json:"secret"`
+	Key     string `json:"key"`
+	Literal string `json:"-"`
+}
+
+type Receiver struct {
+	Name  string `json:"-"`
+	Slack *struct {
+		Channel      string     `json:"channel"`
+		APIURL       Credential `json:"apiURL"`
+		SendResolved bool       `json:"sendResolved"`
+	} `json:"slack,omitempty"`
+	Email *struct {
+		To           string      `json:"to"`
+		From         string      `json:"from"`
+		Smarthost    string      `json:"smarthost"`
+		AuthUsername string      `json:"authUsername"`
+		AuthPassword *Credential `json:"authPassword,omitempty"`
+		SendResolved bool        `json:"sendResolved"`
+	} `json:"email,omitempty"`
+	Webhook *struct {
+		URL          Credential `json:"url"`
+		SendResolved bool       `json:"sendResolved"`
+	} `json:"webhook,omitempty"`
+	PagerDuty *struct {
+		RoutingKey   Credential `json:"routingKey"`
+		SendResolved bool       `json:"sendResolved"`
+	} `json:"pagerduty,omitempty"`
+}
+
+type RuleGroup struct {
+	Name     string  `json:"-"`
+	Interval string  `json:"interval,omitempty"`
+	Rules    []*Rule `json:"rules"`
+}
+
+type Rule struct {
+	Alert         string            `json:"alert,omitempty"`
+	Record        string            `json:"record,omitempty"`
+	Expr          string            `json:"expr"`
+	For           string            `json:"for,omitempty"`
+	KeepFiringFor string            `json:"keepFiringFor,omitempty"`
+	Labels        map[string]string `json:"labels"`
+	Annotations   map[string]string `json:"annotations"`
+}
+
+type Panel struct {
+	Title      string `json:"title"`
+	Datasource string `json:"datasource"`
+	Expr       string `json:"expr"`
+	Type       string `json:"type"`
+	Unit       string `json:"unit"`
+	Legend     string `json:"legend"`
+}
+
+// Pos returns where the user wrote path, or the nearest ancestor they wrote
+// (a defaulted threshold is reported at its workload).
+func (s *Spec) Pos(path string) diag.Pos {
+	for p := path; ; {
+		if pos, ok := s.positions[p]; ok {
+			return pos
+		}
+		i := strings.LastIndexByte(p, '.')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return diag.Pos{}
+}
+
+// HasGPU reports whether any workload uses GPUs.
+func (s *Spec) HasGPU() bool {
+	return slices.ContainsFunc(s.Workloads, func(w *Workload) bool { return w.GPU })
+}
+
+// Seconds parses a Prometheus duration the schema already validated.
+func Seconds(d string) float64 {
+	v, err := prommodel.ParseDuration(d)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(v).Seconds()
+}
+
+// Decode turns a loaded spec into the model and runs the checks that need
+// Go: literal credentials, references between parts of the spec.
+func Decode(res *load.Result) (*Spec, diag.List) {
+	s := &Spec{positions: res.Positions}
+	var diags diag.List
+	if err := res.Value.Decode(s); err != nil {
+		diags.Add(diag.Pos{}, "decode", "%v", err)
+		return nil, diags
+	}
+	var workloads map[string]*Workload
+	decodeMap(res.Value, "workloads", &workloads, &diags)
+	for _, name := range sortedKeys(workloads) {
+		w := workloads[name]
+		w.Name = name
+		s.Workloads = append(s.Workloads, w)
+	}
+	var receivers map[string]*Receiver
+	decodeMap(res.Value, "alerting.receivers", &receivers, &diags)
+	for _, name := range sortedKeys(receivers) {
+		r := receivers[name]
+		r.Name = name
+		s.Alerting.Receivers = append(s.Alerting.Receivers, r)
+	}
+	var groups map[string]*RuleGroup
+	decodeMap(res.Value, "extraRules", &groups, &diags)
+	for _, name := range sortedKeys(groups) {
+		g := groups[name]
+		g.Name = name
+		s.ExtraRules = append(s.ExtraRules, g)
+	}
+	if len(diags) > 0 {
+		return nil, diags
+	}
+	diags.Append(s.checkReferences()...)
+	return s, diags.Sorted()
+}
+
+func decodeMap[T any](v cue.Value, path string, out *map[string]T, diags *diag.List) {
+	if err := v.LookupPath(cue.ParsePath(path)).Decode(out); err != nil {
+		diags.Add(diag.Pos{}, "decode", "%s: %v", path, err)
+	}
+}
+
+func sortedKeys[T any](m map[string]T) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// UnmarshalJSON accepts a Secret reference or, to report it, a literal.
+func (c *Credential) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var lit string
+		if err := jsonUnmarshal(b, &lit); err != nil {
+			return err
+		}
+		c.Literal = lit
+		return nil
+	}
+	type plain Credential
+	var p plain
+	if err := jsonUnmarshal(b, &p); err != nil {
+		return err
+	}
+	*c = Credential(p)
+	return nil
+}
+
+func (c Credential) String() string { return fmt.Sprintf("%s/%s", c.Secret, c.Key) }
