@@ -1,0 +1,101 @@
+// Package artifact is what generators produce: files in memory, each with
+// the role it plays in the kustomize overlay.
+package artifact
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Role says how the kustomization uses a file.
+type Role int
+
+const (
+	// Resource is a Kubernetes object listed under `resources`.
+	Resource Role = iota
+	// ConfigMapData becomes one key of a ConfigMap made by configMapGenerator
+	// (Helm values, dashboards, log collector config).
+	ConfigMapData
+	// SecretData becomes one key of a Secret made by secretGenerator.
+	SecretData
+	// Aside is shipped in the overlay directory but not applied (rule tests,
+	// documentation).
+	Aside
+)
+
+// File is one generated file.
+type File struct {
+	// Path is slash-separated and relative to the overlay root.
+	Path string
+	Data []byte
+	Role Role
+	// Generated ConfigMap/Secret the file goes into (ConfigMapData, SecretData).
+	Object *Generated
+	// Source is the spec path the file comes from ("workloads.resnet"), so
+	// that a problem found in it is reported where the user can fix it.
+	Source string
+}
+
+// Generated describes a ConfigMap or Secret made by a kustomize generator.
+type Generated struct {
+	Name        string
+	Key         string
+	Labels      map[string]string
+	Annotations map[string]string
+	// Hash keeps kustomize's content-hash name suffix: the name changes with
+	// the content so that consumers that reference it (by a field kustomize
+	// knows) roll. Objects referenced from inside Helm values must not have it.
+	Hash bool
+}
+
+// YAML marshals a typed value (via JSON, so `json` tags rule and map keys
+// are sorted).
+func YAML(v any) ([]byte, error) {
+	return yaml.Marshal(v)
+}
+
+// YAMLDocs marshals several objects into one multi-document YAML stream,
+// document by document (one big document is much slower).
+func YAMLDocs[T any](objs []T) ([]byte, error) {
+	var b bytes.Buffer
+	for i, o := range objs {
+		d, err := yaml.Marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		b.Write(d)
+	}
+	return b.Bytes(), nil
+}
+
+// JSON marshals with two-space indentation and a final newline, without
+// HTML escaping (PromQL has '<' and '&').
+func JSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Sort orders files by path and rejects duplicates.
+func Sort(files []File) ([]File, error) {
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	for i := 1; i < len(files); i++ {
+		if files[i].Path == files[i-1].Path {
+			return nil, fmt.Errorf("two generators wrote %s", files[i].Path)
+		}
+	}
+	return files, nil
+}
