@@ -23,5 +23,5 @@ type Func struct {
 	F func(s *model.Spec) ([]artifact.File, error)
 }
 
-func (f Func) Name() string                                     { return f.N }
+func (f Func) Name() string                                    { return f.N }
 func (f Func) Generate(s *model.Spec) ([]artifact.File, error) { return f.F(s) }

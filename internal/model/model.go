@@ -71,6 +71,7 @@ type Grafana struct {
 		PasswordKey string `json:"passwordKey"`
 	} `json:"adminSecret"`
 	Folder string `json:"folder"`
+	URL    string `json:"url"`
 }
 
 type Loki struct {

@@ -1,0 +1,128 @@
+// Package rules generates the PrometheusRule objects: the alerts of every
+// workload, and the user's extra rule groups.
+//
+// The seed tutorial's alerts could never fire: they filtered on labels the
+// scrape config never attached, read a histogram the app does not export,
+// expected `up` to still exist when the pods are gone, and wrote
+// `$labels{pod}` (literal text) in annotations. Each alert here filters only
+// on labels the generated scrape relabeling or kube-state-metrics provide.
+package rules
+
+import (
+	"fmt"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/dataopsgen/dataopsgen/generators"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/model"
+)
+
+// Group is one rule group with the spec path it comes from.
+type Group struct {
+	monitoringv1.RuleGroup
+	Source string
+	// Rules' sources, parallel to RuleGroup.Rules.
+	RuleSources []string
+}
+
+// Object is one PrometheusRule with its file path.
+type Object struct {
+	Path   string
+	Rule   *monitoringv1.PrometheusRule
+	Groups []Group
+}
+
+// New returns the rules generator.
+func New() generators.Generator {
+	return generators.Func{N: "rules", F: generate}
+}
+
+func generate(s *model.Spec) ([]artifact.File, error) {
+	var files []artifact.File
+	for _, o := range Objects(s) {
+		data, err := artifact.YAML(o.Rule)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, artifact.File{Path: o.Path, Data: data, Role: artifact.Resource, Source: o.Groups[0].Source})
+	}
+	return files, nil
+}
+
+// Objects returns the PrometheusRule objects: one per workload, one per
+// extra rule group. They carry the label the generated rule selector matches.
+func Objects(s *model.Spec) []Object {
+	var out []Object
+	for _, w := range s.Workloads {
+		g := WorkloadGroup(s, w)
+		out = append(out, object(s, "dataops-workload-"+w.Name, "prometheus-rules/workloads/"+w.Name+".yaml", g))
+	}
+	for _, eg := range s.ExtraRules {
+		g := ExtraGroup(eg)
+		out = append(out, object(s, "dataops-extra-"+eg.Name, "prometheus-rules/extra/"+eg.Name+".yaml", g))
+	}
+	return out
+}
+
+// SelectorLabels are the labels of every generated PrometheusRule; the Helm
+// values set the rule selector to exactly these.
+func SelectorLabels(s *model.Spec) map[string]string {
+	return map[string]string{"release": s.Stack.Prometheus.Release}
+}
+
+func object(s *model.Spec, name, path string, g Group) Object {
+	labels := SelectorLabels(s)
+	labels["app.kubernetes.io/managed-by"] = "dataopsgen"
+	return Object{
+		Path: path,
+		Rule: &monitoringv1.PrometheusRule{
+			TypeMeta: metav1.TypeMeta{APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule"},
+			ObjectMeta: metav1.ObjectMeta{
+				Name:      name,
+				Namespace: s.Stack.Namespace,
+				Labels:    labels,
+			},
+			Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{g.RuleGroup}},
+		},
+		Groups: []Group{g},
+	}
+}
+
+// ExtraGroup converts a user-written group.
+func ExtraGroup(eg *model.RuleGroup) Group {
+	g := Group{RuleGroup: monitoringv1.RuleGroup{Name: eg.Name}, Source: "extraRules." + eg.Name}
+	if eg.Interval != "" {
+		d := monitoringv1.Duration(eg.Interval)
+		g.Interval = &d
+	}
+	for i, r := range eg.Rules {
+		rule := monitoringv1.Rule{
+			Alert:       r.Alert,
+			Record:      r.Record,
+			Expr:        intstr.FromString(r.Expr),
+			Labels:      emptyNil(r.Labels),
+			Annotations: emptyNil(r.Annotations),
+		}
+		if r.For != "" {
+			d := monitoringv1.Duration(r.For)
+			rule.For = &d
+		}
+		if r.KeepFiringFor != "" {
+			d := monitoringv1.NonEmptyDuration(r.KeepFiringFor)
+			rule.KeepFiringFor = &d
+		}
+		g.Rules = append(g.Rules, rule)
+		g.RuleSources = append(g.RuleSources, fmt.Sprintf("extraRules.%s.rules.%d", eg.Name, i))
+	}
+	return g
+}
+
+func emptyNil(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}

@@ -1,0 +1,14 @@
+package build
+
+import (
+	"github.com/dataopsgen/dataopsgen/generators"
+	"github.com/dataopsgen/dataopsgen/generators/promstack"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
+)
+
+var registry = []generators.Generator{
+	scrape.New(),
+	rules.New(),
+	promstack.New(),
+}

@@ -1,0 +1,35 @@
+package checks
+
+import (
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+)
+
+var overlayKustomize = Check{
+	Name: "overlay/kustomize",
+	Doc:  "The overlay builds with kustomize (krusty, in memory): every listed file exists, generators and resources are valid.",
+	Run: func(in *Input) (out diag.List) {
+		if _, err := Kustomize(in); err != nil {
+			out.Add(in.Spec.Pos("stack"), "overlay/kustomize", "the overlay does not build: %v", err)
+		}
+		return out
+	},
+}
+
+// Kustomize builds the overlay in memory and returns the rendered YAML.
+func Kustomize(in *Input) ([]byte, error) {
+	fs := filesys.MakeFsInMemory()
+	for _, f := range in.Files {
+		if err := fs.WriteFile("/out/"+f.Path, f.Data); err != nil {
+			return nil, err
+		}
+	}
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	m, err := k.Run(fs, "/out")
+	if err != nil {
+		return nil, err
+	}
+	return m.AsYaml()
+}

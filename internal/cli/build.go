@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/build"
+	"github.com/dataopsgen/dataopsgen/internal/output"
+)
+
+func newBuild() *cobra.Command {
+	var out string
+	var check bool
+	var format string
+	cmd := &cobra.Command{
+		Use:   "build DIR -o OUT",
+		Short: "Compile the spec in DIR, check everything, and replace OUT with the overlay",
+		Long: `build compiles every .cue file in DIR, runs every check, and writes the
+kustomize overlay to OUT: into a temporary directory first, then swapped in.
+On any problem nothing is written. With --check it writes nothing and fails
+when OUT differs from what the spec compiles to (for CI).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if out == "" {
+				return fmt.Errorf("build needs -o OUT")
+			}
+			res, diags := build.Dir(args[0])
+			if diags != nil {
+				return printDiags(cmd, format, diags)
+			}
+			if check {
+				diff, err := output.Diff(out, res.Files)
+				if err != nil {
+					return err
+				}
+				if len(diff) > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s is stale; these files differ from what %s compiles to:\n", out, args[0])
+					for _, p := range diff {
+						fmt.Fprintf(cmd.ErrOrStderr(), "\t%s\n", p)
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "run: dataopsgen build %s -o %s\n", args[0], out)
+					return errProblems
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date (%d files)\n", out, len(res.Files))
+				return nil
+			}
+			if err := output.Write(out, res.Files); err != nil {
+				return err
+			}
+			summary(cmd.OutOrStdout(), res, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "overlay directory to write (replaced as a whole)")
+	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 when OUT is stale")
+	cmd.Flags().StringVar(&format, "format", "text", "diagnostics format: text or json")
+	return cmd
+}
+
+// summary prints what was built, on one screen.
+func summary(w io.Writer, res *build.Result, out string) {
+	var training, inference, rulesN, dashboards, bytes int
+	for _, wl := range res.Spec.Workloads {
+		if wl.Training != nil {
+			training++
+		} else {
+			inference++
+		}
+	}
+	for _, f := range res.Files {
+		bytes += len(f.Data)
+		switch {
+		case strings.HasPrefix(f.Path, "prometheus-rules/"):
+			rulesN += strings.Count(string(f.Data), "\n    - alert: ") + strings.Count(string(f.Data), "\n    - record: ")
+		case strings.HasPrefix(f.Path, "dashboards/"):
+			dashboards++
+		}
+	}
+	fmt.Fprintf(w, "wrote %s: %d files, %d bytes\n", out, len(res.Files), bytes)
+	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
+	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, count(res.Files, "prometheus-rules/"))
+	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
+	fmt.Fprintf(w, "  dashboards: %d\n", dashboards)
+	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
+	fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
+}
+
+func count(files []artifact.File, prefix string) int {
+	n := 0
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}

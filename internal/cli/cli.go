@@ -1,0 +1,78 @@
+// Package cli is the dataopsgen command line. Commands print through the
+// command's writers, once, at the end: diagnostics to stderr, results to
+// stdout.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitProblems = 1
+	ExitUsage    = 2
+)
+
+// errProblems means diagnostics were already printed.
+var errProblems = errors.New("problems found")
+
+// Main runs the command line with os.Args and returns the exit code.
+func Main() int {
+	return Run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// Run runs the command line with args.
+func Run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errProblems):
+		return ExitProblems
+	default:
+		fmt.Fprintln(stderr, "dataopsgen:", err)
+		return ExitUsage
+	}
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "dataopsgen",
+		Short:         "Compile a monitoring spec (CUE) into a checked kustomize overlay",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newBuild(), newVet(), newVersion())
+	return root
+}
+
+// printDiags prints diagnostics in the requested format and returns
+// errProblems.
+func printDiags(cmd *cobra.Command, format string, diags diag.List) error {
+	if format == "json" {
+		diag.WriteJSON(cmd.OutOrStdout(), diags)
+	} else {
+		diag.WriteText(cmd.ErrOrStderr(), diags)
+		fmt.Fprintf(cmd.ErrOrStderr(), "%d problem(s)\n", len(diags))
+	}
+	return errProblems
+}
+
+func checkFormat(format string) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("--format must be text or json, not %q", format)
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dataopsgen/dataopsgen/internal/build"
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+)
+
+func newVet() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "vet DIR",
+		Short: "Compile and check the spec in DIR; write nothing",
+		Long: `vet runs everything build runs — schema, spec checks, generation and every
+check on the generated artifacts — and writes nothing. Every problem is
+printed as file:line:col: check: message; the exit status is 1 if there is
+any. Meant for pre-commit.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			res, diags := build.Dir(args[0])
+			if diags != nil {
+				return printDiags(cmd, format, diags)
+			}
+			if format == "json" {
+				return diag.WriteJSON(cmd.OutOrStdout(), nil)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d workloads, %d files)\n", args[0], len(res.Spec.Workloads), len(res.Files))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "diagnostics format: text or json")
+	return cmd
+}
+
+func newVersion() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version and the spec apiVersion it reads",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "dataopsgen %s (spec %s)\n", Version, specVersion)
+		},
+	}
+}

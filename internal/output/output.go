@@ -1,0 +1,130 @@
+// Package output is the only code that writes the overlay to disk. It writes
+// into a temporary directory beside the target and swaps it in, so that the
+// target is replaced as a whole or left untouched.
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dataopsgen/dataopsgen/generators/kustomization"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
+)
+
+// Write replaces dir with exactly files. dir must not exist, be empty, or
+// hold a previous dataopsgen output (its kustomization.yaml starts with our
+// header): we never delete a directory we did not write.
+func Write(dir string, files []artifact.File) (err error) {
+	if err := replaceable(dir); err != nil {
+		return err
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	for _, f := range files {
+		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	old := ""
+	if _, err := os.Lstat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			os.Rename(old, dir) // put the previous output back
+		}
+		return err
+	}
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return nil
+}
+
+func replaceable(dir string) error {
+	st, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s exists and is not a directory", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	k, err := os.ReadFile(filepath.Join(dir, kustomization.Path))
+	if err != nil || !bytes.HasPrefix(k, []byte(kustomization.Header)) {
+		return fmt.Errorf("%s is not empty and does not hold a dataopsgen output (no generated %s): refusing to replace it", dir, kustomization.Path)
+	}
+	return nil
+}
+
+// Diff compares files with what dir holds and returns the paths that differ:
+// changed, missing from dir, or present in dir but not generated.
+func Diff(dir string, files []artifact.File) ([]string, error) {
+	var diff []string
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f.Path] = true
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil || !bytes.Equal(got, f.Data) {
+			diff = append(diff, f.Path)
+		}
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if !want[rel] && !strings.HasPrefix(filepath.Base(rel), ".") {
+			diff = append(diff, rel)
+		}
+		return nil
+	})
+	slices.Sort(diff)
+	return slices.Compact(diff), err
+}
