@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -110,7 +111,7 @@ func inferenceAlerts(w *model.Workload) []alert {
 	models := []string{in.ModelLabel, oneOf(in.Models)}
 	upSel := sel(w)
 	q := in.Latency.Quantile
-	pct := num(q * 100)
+	pct := num(math.Round(q*100*1000) / 1000) // 0.57*100 is 56.99999999999999
 	return []alert{{
 		name: InferenceServiceDown,
 		// up vanishes with the pods: absent() covers "every pod is gone",

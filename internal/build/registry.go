@@ -2,6 +2,7 @@ package build
 
 import (
 	"github.com/dataopsgen/dataopsgen/generators"
+	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
@@ -11,4 +12,5 @@ var registry = []generators.Generator{
 	scrape.New(),
 	rules.New(),
 	promstack.New(),
+	dashboards.New(),
 }

@@ -1,0 +1,61 @@
+// Package dashboards generates the Grafana dashboards, built with the
+// grafana-foundation-sdk builders (never hand-written JSON). Each dashboard
+// becomes one key of its own ConfigMap, which the Grafana sidecar picks up by
+// label and files under the spec's folder.
+package dashboards
+
+import (
+	"fmt"
+
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+
+	"github.com/dataopsgen/dataopsgen/generators"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/stack"
+)
+
+// New returns the dashboards generator.
+func New() generators.Generator {
+	return generators.Func{N: "dashboards", F: generate}
+}
+
+func generate(s *model.Spec) ([]artifact.File, error) {
+	d, err := overview(s)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: overview: %w", err)
+	}
+	f, err := file(s, d)
+	if err != nil {
+		return nil, err
+	}
+	return []artifact.File{f}, nil
+}
+
+// file wraps a built dashboard into the ConfigMap key the sidecar loads.
+func file(s *model.Spec, d dashboard.Dashboard) (artifact.File, error) {
+	if d.Uid == nil || *d.Uid == "" {
+		return artifact.File{}, fmt.Errorf("dashboards: dashboard without uid")
+	}
+	uid := *d.Uid
+	data, err := artifact.JSON(d)
+	if err != nil {
+		return artifact.File{}, fmt.Errorf("dashboards: %s: %w", uid, err)
+	}
+	return artifact.File{
+		Path: "dashboards/" + uid + ".json",
+		Data: data,
+		Role: artifact.ConfigMapData,
+		Object: &artifact.Generated{
+			Name:        "dashboard-" + uid,
+			Key:         uid + ".json",
+			Labels:      map[string]string{stack.DashboardLabel: stack.DashboardLabelValue},
+			Annotations: map[string]string{stack.FolderAnnotation: s.Stack.Grafana.Folder},
+			// The sidecar watches by label, nothing references the name:
+			// a stable name lets a changed dashboard replace the old one
+			// instead of leaving orphans.
+			Hash: false,
+		},
+		Source: "workloads",
+	}, nil
+}
