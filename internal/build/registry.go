@@ -3,6 +3,8 @@ package build
 import (
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
+	"github.com/dataopsgen/dataopsgen/generators/logs"
+	"github.com/dataopsgen/dataopsgen/generators/loki"
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
@@ -13,4 +15,6 @@ var registry = []generators.Generator{
 	rules.New(),
 	promstack.New(),
 	dashboards.New(),
+	loki.New(),
+	logs.New(),
 }

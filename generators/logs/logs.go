@@ -1,0 +1,141 @@
+// Package logs generates the log collector: a Grafana Alloy config (the
+// default) or a Promtail config (for existing installs), with the Helm values
+// that install the collector as a DaemonSet reading /var/log/pods.
+//
+// The seed tutorial's Promtail config kept pods by component label but built
+// __path__ from the namespace (so it tailed nothing), had no CRI stage, and
+// labelmapped every pod label into Loki (a cardinality bomb). Here every
+// stream carries exactly namespace, pod, container, workload (plus the spec's
+// static extra labels and the CRI stage's stream label), the path comes from
+// the pod uid and container name, and each workload gets its own filters.
+//
+// Both collectors are generated from one plan (relabel rules and pipeline
+// stages, see relabel.go and pipeline.go), so they cannot drift apart.
+package logs
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/dataopsgen/dataopsgen/generators"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/stack"
+)
+
+// Paths of the generated files in the overlay.
+const (
+	AlloyConfigPath    = "logs/config.alloy"
+	AlloyValuesPath    = "values/alloy.yaml"
+	PromtailConfigPath = "logs/promtail.yaml"
+	PromtailValuesPath = "values/promtail.yaml"
+)
+
+// Names of the generated Helm values ConfigMaps (referenced by the
+// HelmReleases' valuesFrom, so without a hash suffix).
+const (
+	AlloyValuesConfigMap    = "values-alloy"
+	PromtailValuesConfigMap = "values-promtail"
+	ValuesKey               = "values.yaml"
+)
+
+// source is the spec path problems in the collector files are reported at.
+const source = "stack.logCollector"
+
+// New returns the log collector generator.
+func New() generators.Generator {
+	return generators.Func{N: "logs", F: generate}
+}
+
+func generate(s *model.Spec) ([]artifact.File, error) {
+	p, err := newPlan(s)
+	if err != nil {
+		return nil, err
+	}
+	if s.Stack.LogCollector.Kind == model.CollectorPromtail {
+		return promtailFiles(p)
+	}
+	return alloyFiles(p)
+}
+
+// plan is what both collectors are rendered from.
+type plan struct {
+	pushURL    string
+	namespaces []string // sorted, distinct
+	workloads  []workloadPlan
+}
+
+type workloadPlan struct {
+	w      *model.Workload
+	rules  []relabelRule // discovery relabeling, collector-neutral
+	stages []stage       // pipeline after tailing, collector-neutral
+}
+
+// PushURL is where the collector sends logs: the Loki gateway Service.
+func PushURL(s *model.Spec) string { return stack.LokiURL(s) + "/loki/api/v1/push" }
+
+// Collected returns the workloads whose logs are collected, in spec order.
+func Collected(s *model.Spec) []*model.Workload {
+	var out []*model.Workload
+	for _, w := range s.Workloads {
+		if w.Logs.Enabled {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func newPlan(s *model.Spec) (*plan, error) {
+	p := &plan{pushURL: PushURL(s)}
+	for _, w := range Collected(s) {
+		if !slices.Contains(p.namespaces, w.Namespace) {
+			p.namespaces = append(p.namespaces, w.Namespace)
+		}
+		if err := checkRegexes(w); err != nil {
+			return nil, err
+		}
+		st, err := stages(w)
+		if err != nil {
+			return nil, err
+		}
+		p.workloads = append(p.workloads, workloadPlan{
+			w:      w,
+			rules:  relabelRules(w, s.Logs.ExtraLabels),
+			stages: st,
+		})
+	}
+	slices.Sort(p.namespaces)
+	return p, nil
+}
+
+// checkRegexes refuses filters the collector would refuse at start-up (both
+// collectors compile them with Go's RE2 engine). The schema cannot check
+// them; a vet check should, with positions — this is the last line.
+func checkRegexes(w *model.Workload) error {
+	for _, f := range []struct {
+		name string
+		res  []string
+	}{{"drop", w.Logs.Drop}, {"keep", w.Logs.Keep}} {
+		for i, re := range f.res {
+			if _, err := regexp.Compile(re); err != nil {
+				return fmt.Errorf("%s[%d]: %w", w.Path("logs", f.name), i, err)
+			}
+		}
+	}
+	return nil
+}
+
+func valuesFile(path, name string, v any) (artifact.File, error) {
+	data, err := artifact.YAML(v)
+	if err != nil {
+		return artifact.File{}, err
+	}
+	return artifact.File{
+		Path:   path,
+		Data:   data,
+		Role:   artifact.ConfigMapData,
+		Object: &artifact.Generated{Name: name, Key: ValuesKey, Hash: false},
+		Source: source,
+	}, nil
+}

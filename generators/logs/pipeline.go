@@ -1,0 +1,114 @@
+package logs
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/stack"
+)
+
+// stage is one pipeline stage: exactly one field is set. For Alloy it is an
+// element of loki.process's `stage.<name>` enum; for Promtail one item of
+// pipeline_stages. The stages we use have the same fields in both.
+type stage struct {
+	CRI       *criStage       `json:"cri,omitempty" alloy:"cri,block,optional"`
+	LabelDrop *labelDropStage `json:"labeldrop,omitempty" alloy:"label_drop,block,optional"`
+	Drop      *dropStage      `json:"drop,omitempty" alloy:"drop,block,optional"`
+	Match     *matchStage     `json:"match,omitempty" alloy:"match,block,optional"`
+	Regex     *regexStage     `json:"regex,omitempty" alloy:"regex,block,optional"`
+}
+
+// criStage parses the CRI log format (timestamp, stream, flags) and joins
+// partial lines.
+type criStage struct{}
+
+// labelDropStage is Alloy's `stage.label_drop { values = [...] }` and
+// Promtail's `labeldrop: [...]` (a bare list, hence MarshalJSON).
+type labelDropStage struct {
+	Values []string `alloy:"values,attr"`
+}
+
+func (l labelDropStage) MarshalJSON() ([]byte, error) { return json.Marshal(l.Values) }
+
+// dropStage drops a line when Expression matches it (no Source) or matches
+// the extracted value Source (an absent value is matched as "").
+type dropStage struct {
+	Source     string `json:"source,omitempty" alloy:"source,attr,optional"`
+	Expression string `json:"expression" alloy:"expression,attr"`
+	Reason     string `json:"drop_counter_reason,omitempty" alloy:"drop_counter_reason,attr,optional"`
+}
+
+// matchStage with action "drop" drops the lines its LogQL selector matches.
+type matchStage struct {
+	Selector string `json:"selector" alloy:"selector,attr"`
+	Action   string `json:"action" alloy:"action,attr"`
+	Reason   string `json:"drop_counter_reason,omitempty" alloy:"drop_counter_reason,attr,optional"`
+}
+
+// regexStage extracts the named groups of Expression from the line.
+type regexStage struct {
+	Expression string `json:"expression" alloy:"expression,attr"`
+}
+
+// levelKey is the extracted-map key the detected level goes into (prefixed
+// so that it cannot collide with what other stages extract).
+const levelKey = "dataops_level"
+
+// levelRegex finds a level in logfmt (level=info), JSON ("level":"info") and
+// "level: info" lines.
+const levelRegex = `(?i)\blevel"?[=:]\s*"?(?P<` + levelKey + `>trace|debug|info|warn|warning|error|fatal)\b`
+
+// below maps a minLevel to the levels under it.
+var below = map[string]string{
+	"debug": "trace",
+	"info":  "trace|debug",
+	"warn":  "trace|debug|info",
+	"error": "trace|debug|info|warn|warning",
+}
+
+// filenameLabel is added to every line by both collectors' file tailers; it
+// changes with every container restart, so it is dropped (streams carry
+// namespace/pod/container instead).
+const filenameLabel = "filename"
+
+// stages is one workload's pipeline: CRI parsing, then its filters. Drop and
+// keep regexes match anywhere in the line (unanchored, as in LogQL).
+func stages(w *model.Workload) ([]stage, error) {
+	out := []stage{
+		{CRI: &criStage{}},
+		{LabelDrop: &labelDropStage{Values: []string{filenameLabel}}},
+	}
+	for _, re := range w.Logs.Drop {
+		re, err := helmSafeRegex(re)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, stage{Drop: &dropStage{Expression: re, Reason: "dataops_drop"}})
+	}
+	if len(w.Logs.Keep) > 0 {
+		alts := make([]string, len(w.Logs.Keep))
+		for i, re := range w.Logs.Keep {
+			re, err := helmSafeRegex(re)
+			if err != nil {
+				return nil, err
+			}
+			alts[i] = "(?:" + re + ")"
+		}
+		// "Drop what matches none of them": a negated LogQL line filter. The
+		// label matcher only satisfies LogQL's need for a stream selector.
+		sel := "{" + stack.LabelWorkload + "=" + stack.QuoteLabelValue(w.Name) + "} !~ " +
+			strconv.Quote(strings.Join(alts, "|"))
+		out = append(out, stage{Match: &matchStage{Selector: sel, Action: "drop", Reason: "dataops_keep"}})
+	}
+	if lv := below[w.Logs.MinLevel]; lv != "" {
+		out = append(out,
+			stage{Regex: &regexStage{Expression: levelRegex}},
+			// Anchored: a line without a level extracts nothing, is matched
+			// as "" and kept.
+			stage{Drop: &dropStage{Source: levelKey, Expression: "^(?i:" + lv + ")$", Reason: "dataops_min_level"}},
+		)
+	}
+	return out, nil
+}

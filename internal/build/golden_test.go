@@ -1,0 +1,63 @@
+package build
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dataopsgen/dataopsgen/internal/output"
+)
+
+// goldenDir is the committed overlay of examples/dataops: the repository's
+// top-level out/, as the README's first command writes it.
+const (
+	exampleDir = "../../examples/dataops"
+	goldenDir  = "../../out"
+)
+
+// TestGoldenExample fails when the committed out/ is stale. Rewrite it with
+// DATAOPSGEN_UPDATE=1 go test ./internal/build/.
+func TestGoldenExample(t *testing.T) {
+	res, diags := Dir(exampleDir)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	if os.Getenv("DATAOPSGEN_UPDATE") == "1" {
+		if err := output.Write(goldenDir, res.Files); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	diff, err := output.Diff(goldenDir, res.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range diff {
+		t.Errorf("out/%s is stale (DATAOPSGEN_UPDATE=1 go test ./internal/build/ rewrites it)", p)
+	}
+}
+
+// TestDeterministic: two builds are byte-identical, and the same spec
+// written in another order (fields permuted, split across files, files
+// named differently) gives the same bytes.
+func TestDeterministic(t *testing.T) {
+	a, diags := Dir(exampleDir)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	for _, dir := range []string{exampleDir, "testdata/reordered"} {
+		b, diags := Dir(dir)
+		if diags != nil {
+			t.Fatal(diags.Err())
+		}
+		if len(a.Files) != len(b.Files) {
+			t.Fatalf("%s: %d files, want %d", dir, len(b.Files), len(a.Files))
+		}
+		for i := range a.Files {
+			if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+				t.Errorf("%s: %s differs", dir, filepath.ToSlash(b.Files[i].Path))
+			}
+		}
+	}
+}
