@@ -102,8 +102,7 @@ func Files(files []File) (res *Result, diags diag.List) {
 		panic(err) // the embedded schema is tested; a failure here is a build defect
 	}
 	inst := build.NewContext().NewInstance("spec", nil)
-	positions := map[string]diag.Pos{}
-	var fields [][]cue.Selector
+	ix := newSyntaxIndex()
 	pkg := ""
 	for _, f := range files {
 		syn, err := parser.ParseFile(f.Name, f.Data, parser.ParseComments)
@@ -122,7 +121,7 @@ func Files(files []File) (res *Result, diags diag.List) {
 			diags.Append(fromCUE(err, "cue")...)
 			continue
 		}
-		collectPositions(nil, nil, syn.Decls, positions, &fields)
+		ix.addDecls(nil, nil, syn.Decls)
 	}
 	if len(diags) > 0 {
 		return nil, diags.Sorted()
@@ -138,11 +137,12 @@ func Files(files []File) (res *Result, diags diag.List) {
 		// on its own so that the user gets every problem in one run.
 		raw := cueerrors.Errors(v.Validate())
 		validateDeep(v, &raw)
-		diags = cleanup(raw, positions)
-		diags.Append(notAllowed(def, v, fields, positions)...)
+		diags = cleanup(raw, ix.positions)
+		diags.Append(notAllowed(def, v, ix.fields, ix.positions)...)
+		diags.Append(literalCredentials(ix.stringLits)...)
 		return nil, dropInsideBadNames(diags).Sorted()
 	}
-	return &Result{Value: v, Positions: positions, Files: files}, nil
+	return &Result{Value: v, Positions: ix.positions, Files: files}, nil
 }
 
 // validateDeep collects the errors of v and, where v fails, of each of its
@@ -253,10 +253,23 @@ func allDigits(s string) bool {
 	return true
 }
 
-// collectPositions records where each field and list element is written. It
-// walks the syntax, so it sees what the user wrote, not schema defaults. It
-// also records the selectors of every regular field, for notAllowed.
-func collectPositions(path []string, sels []cue.Selector, decls []ast.Decl, out map[string]diag.Pos, fields *[][]cue.Selector) {
+// syntaxIndex is what the loader learns from the user's syntax (not the
+// evaluated value, which mixes in schema defaults).
+type syntaxIndex struct {
+	// positions maps PathString paths to where the user wrote them.
+	positions map[string]diag.Pos
+	// fields are the selectors of every regular field, for notAllowed.
+	fields [][]cue.Selector
+	// stringLits maps dotted paths of fields written as a string literal.
+	stringLits map[string]diag.Pos
+}
+
+func newSyntaxIndex() *syntaxIndex {
+	return &syntaxIndex{positions: map[string]diag.Pos{}, stringLits: map[string]diag.Pos{}}
+}
+
+// addDecls records the fields of a struct (or file) at path.
+func (ix *syntaxIndex) addDecls(path []string, sels []cue.Selector, decls []ast.Decl) {
 	for _, d := range decls {
 		f, ok := d.(*ast.Field)
 		if !ok {
@@ -268,39 +281,43 @@ func collectPositions(path []string, sels []cue.Selector, decls []ast.Decl, out 
 		}
 		p := append(slices.Clone(path), name)
 		key := PathString(p...)
-		if _, seen := out[key]; !seen {
-			out[key] = position(f.Label.Pos())
+		if _, seen := ix.positions[key]; !seen {
+			ix.positions[key] = position(f.Label.Pos())
 		}
 		var s []cue.Selector
-		if !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_") && sels != nil || len(path) == 0 {
+		regular := !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_")
+		if regular && (sels != nil || len(path) == 0) {
 			s = append(slices.Clone(sels), cue.Str(name))
-			*fields = append(*fields, s)
+			ix.fields = append(ix.fields, s)
 		}
-		collectExpr(p, s, f.Value, out, fields)
+		if lit, ok := f.Value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			ix.stringLits[strings.Join(p, ".")] = position(f.Label.Pos())
+		}
+		ix.addExpr(p, s, f.Value)
 	}
 }
 
-func collectExpr(path []string, sels []cue.Selector, e ast.Expr, out map[string]diag.Pos, fields *[][]cue.Selector) {
+func (ix *syntaxIndex) addExpr(path []string, sels []cue.Selector, e ast.Expr) {
 	switch x := e.(type) {
 	case *ast.StructLit:
-		collectPositions(path, sels, x.Elts, out, fields)
+		ix.addDecls(path, sels, x.Elts)
 	case *ast.ListLit:
 		for i, el := range x.Elts {
 			p := append(slices.Clone(path), fmt.Sprint(i))
 			key := PathString(p...)
-			if _, seen := out[key]; !seen {
-				out[key] = position(el.Pos())
+			if _, seen := ix.positions[key]; !seen {
+				ix.positions[key] = position(el.Pos())
 			}
 			var s []cue.Selector
 			if sels != nil {
 				s = append(slices.Clone(sels), cue.Index(i))
 			}
-			collectExpr(p, s, el, out, fields)
+			ix.addExpr(p, s, el)
 		}
 	case *ast.BinaryExpr:
 		if x.Op == token.AND {
-			collectExpr(path, sels, x.X, out, fields)
-			collectExpr(path, sels, x.Y, out, fields)
+			ix.addExpr(path, sels, x.X)
+			ix.addExpr(path, sels, x.Y)
 		}
 	}
 }

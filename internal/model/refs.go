@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
@@ -17,8 +18,7 @@ func (s *Spec) checkReferences() diag.List {
 			return
 		}
 		p := load.PathString(path...)
-		out.Add(s.Pos(p), "spec/literal-secret",
-			"%s: a literal credential must not be written in the spec (it would end up in Git and in a ConfigMap); create a Kubernetes Secret and reference it: {secret: \"NAME\", key: \"KEY\"}", p)
+		out.Add(s.Pos(p), load.LiteralSecretCheck, "%s", load.LiteralSecretMessage(strings.Join(path, ".")))
 	}
 	for i := range s.Stack.Prometheus.RemoteWrite {
 		rw := &s.Stack.Prometheus.RemoteWrite[i]

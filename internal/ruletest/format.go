@@ -1,0 +1,118 @@
+// Package ruletest runs Prometheus rule unit tests, the files that
+// `promtool test rules` reads, in-process.
+//
+// cmd/promtool cannot be imported, so this package re-does what its
+// unittest.go does on the same Prometheus packages: the input series are
+// expanded and stored by promql/promqltest's LazyLoader (the notation
+// `0+10x5`, `_`, `stale` is Prometheus's own), the rule groups are built by
+// rules.Manager and evaluated step by step with the real PromQL engine, and
+// the firing alerts are compared with the expected labels and annotations
+// (expanded by the rule manager, as Prometheus sends them). A test that
+// passes here passes under promtool of the same Prometheus version, and the
+// other way round; the tests cross-check both when a promtool is available.
+package ruletest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"go.yaml.in/yaml/v2"
+)
+
+// TestFile is one `promtool test rules` file. The yaml tags read it the way
+// promtool does (yaml.v2, strict); the json tags are how generators write it
+// (artifact.YAML).
+type TestFile struct {
+	// Name is the file's name, for failures (not part of the format).
+	Name string `yaml:"-" json:"-"`
+
+	RuleFiles          []string       `yaml:"rule_files" json:"rule_files"`
+	EvaluationInterval model.Duration `yaml:"evaluation_interval,omitempty" json:"evaluation_interval,omitempty"`
+	GroupEvalOrder     []string       `yaml:"group_eval_order" json:"group_eval_order,omitempty"`
+	Tests              []TestGroup    `yaml:"tests" json:"tests"`
+	FuzzyCompare       bool           `yaml:"fuzzy_compare,omitempty" json:"fuzzy_compare,omitempty"`
+}
+
+// TestGroup is one entry of `tests`: input series and the checks on them.
+type TestGroup struct {
+	Name            string            `yaml:"name,omitempty" json:"name,omitempty"`
+	Interval        model.Duration    `yaml:"interval" json:"interval,omitempty"`
+	InputSeries     []Series          `yaml:"input_series" json:"input_series"`
+	AlertRuleTests  []AlertTestCase   `yaml:"alert_rule_test,omitempty" json:"alert_rule_test,omitempty"`
+	PromqlExprTests []PromqlTestCase  `yaml:"promql_expr_test,omitempty" json:"promql_expr_test,omitempty"`
+	ExternalLabels  map[string]string `yaml:"external_labels,omitempty" json:"external_labels,omitempty"`
+	ExternalURL     string            `yaml:"external_url,omitempty" json:"external_url,omitempty"`
+	// StartTimestamp is RFC 3339 or Unix seconds; empty is the Unix epoch.
+	StartTimestamp string `yaml:"start_timestamp,omitempty" json:"start_timestamp,omitempty"`
+}
+
+// Series is one input series in promqltest notation:
+// `up{job="a"}` with values `1x10 0x5 stale`.
+type Series struct {
+	Series string `yaml:"series" json:"series"`
+	Values string `yaml:"values" json:"values"`
+}
+
+// AlertTestCase lists the alerts expected to be firing at EvalTime. An empty
+// ExpAlerts asserts that the alert does not fire.
+type AlertTestCase struct {
+	EvalTime  model.Duration `yaml:"eval_time" json:"eval_time"`
+	Alertname string         `yaml:"alertname" json:"alertname"`
+	ExpAlerts []Alert        `yaml:"exp_alerts" json:"exp_alerts"`
+}
+
+// Alert is one expected firing alert. ExpLabels need not include alertname.
+type Alert struct {
+	ExpLabels      map[string]string `yaml:"exp_labels" json:"exp_labels,omitempty"`
+	ExpAnnotations map[string]string `yaml:"exp_annotations" json:"exp_annotations,omitempty"`
+}
+
+// PromqlTestCase checks the result of an instant query at EvalTime.
+type PromqlTestCase struct {
+	Expr       string         `yaml:"expr" json:"expr"`
+	EvalTime   model.Duration `yaml:"eval_time" json:"eval_time"`
+	ExpSamples []Sample       `yaml:"exp_samples" json:"exp_samples"`
+}
+
+// Sample is one expected query result: series labels and a value, or a
+// native histogram in series notation (then Value is ignored).
+type Sample struct {
+	Labels    string  `yaml:"labels" json:"labels"`
+	Value     float64 `yaml:"value" json:"value"`
+	Histogram string  `yaml:"histogram" json:"histogram,omitempty"`
+}
+
+// Parse reads a test file as promtool does (unknown fields are errors).
+func Parse(name string, data []byte) (*TestFile, error) {
+	var tf TestFile
+	if err := yaml.UnmarshalStrict(data, &tf); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	tf.Name = name
+	for i, tg := range tf.Tests {
+		if _, err := tg.start(); err != nil {
+			return nil, fmt.Errorf("%s: tests[%d]: %w", name, i, err)
+		}
+	}
+	return &tf, nil
+}
+
+// start is the time of the first sample and first evaluation.
+func (tg *TestGroup) start() (time.Time, error) {
+	s := tg.StartTimestamp
+	if s == "" {
+		return time.Unix(0, 0).UTC(), nil
+	}
+	// Same rules as promtool's parseTime.
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		sec, frac := math.Modf(f)
+		return time.Unix(int64(sec), int64(frac*float64(time.Second))).UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("start_timestamp: cannot parse %q to a valid timestamp", s)
+}
