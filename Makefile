@@ -1,0 +1,47 @@
+# dataopsgen — see README.md. Every target works from a clean clone.
+GO ?= go
+# Unit, golden and CLI tests: everything but the real-stack end-to-end suite.
+UNIT_PKGS = $(shell $(GO) list ./... | grep -v '/e2e')
+
+.PHONY: all build test unit e2e e2e-deps examples lint fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o bin/dataopsgen ./cmd/dataopsgen
+
+# The test command of the README and of .ci/run: unit + golden + CLI
+# scripts, then the real Prometheus/Alertmanager end-to-end suite.
+test: unit e2e
+
+unit:
+	$(GO) test -count=1 $(UNIT_PKGS)
+
+# Real Prometheus (built from our Go module) + Debian's Alertmanager.
+e2e: e2e-deps
+	$(GO) test -count=1 -timeout 20m ./e2e/...
+
+# Installs Debian's Alertmanager when it is missing; fails loudly if it
+# cannot (never skips).
+e2e-deps:
+	@if [ ! -x /usr/bin/prometheus-alertmanager ]; then \
+		echo "installing Debian's prometheus-alertmanager (needs root)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null; \
+	fi
+	@test -x /usr/bin/prometheus-alertmanager || { echo "prometheus-alertmanager is required for make e2e" >&2; exit 1; }
+
+# Rebuild the committed overlay of the example (out/).
+examples:
+	$(GO) run ./cmd/dataopsgen build examples/dataops -o out
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+# Fuzz the loader for a while (FUZZTIME=5m make fuzz).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./internal/load/ -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin
