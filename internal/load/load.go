@@ -96,7 +96,19 @@ func spec() (*cue.Context, cue.Value, error) {
 
 // Files loads the given files as one package. They are processed in the order
 // given; callers pass them sorted.
-func Files(files []File) (res *Result, diags diag.List) {
+func Files(files []File) (*Result, diag.List) {
+	res, diags := loadFiles(files)
+	// Some CUE errors (structural cycles, for one) carry no position: point
+	// them at the top of the first file rather than nowhere.
+	for i := range diags {
+		if !diags[i].Pos.IsValid() && len(files) > 0 {
+			diags[i].Pos = diag.Pos{File: files[0].Name, Line: 1, Col: 1}
+		}
+	}
+	return res, diags
+}
+
+func loadFiles(files []File) (res *Result, diags diag.List) {
 	ctx, def, err := spec()
 	if err != nil {
 		panic(err) // the embedded schema is tested; a failure here is a build defect

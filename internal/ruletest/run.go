@@ -1,0 +1,375 @@
+package ruletest
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/promql/promqltest"
+	"github.com/prometheus/prometheus/rules"
+)
+
+// PromQL is the parser rules are loaded and evaluated with: promtool's
+// default (no feature flags).
+var PromQL = parser.NewParser(parser.Options{})
+
+// Failure is one failed check (or an error that stopped a test group).
+type Failure struct {
+	File     string         // test file name
+	Test     int            // index in the file's `tests`
+	TestName string         // the test group's name, if any
+	Alert    string         // alertname of a failed alert_rule_test
+	Expr     string         // expression of a failed promql_expr_test
+	EvalTime model.Duration // when the failed check was made
+	Message  string         // readable diff or error
+}
+
+func (f Failure) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: tests[%d]", f.File, f.Test)
+	if f.TestName != "" {
+		fmt.Fprintf(&b, " %q", f.TestName)
+	}
+	switch {
+	case f.Alert != "":
+		fmt.Fprintf(&b, ": alert %s at %s", f.Alert, f.EvalTime)
+	case f.Expr != "":
+		fmt.Fprintf(&b, ": expr %q at %s", f.Expr, f.EvalTime)
+	}
+	return b.String() + ":\n" + indent(f.Message, "    ")
+}
+
+// ruleFile is one loaded rule file.
+type ruleFile struct {
+	name   string
+	groups *rulefmt.RuleGroups
+}
+
+// Run runs every test group of tf against the given rule groups (tf.RuleFiles
+// is not read: the caller already has the rules, e.g. generated in memory).
+func Run(tf *TestFile, groups []rulefmt.RuleGroup) []Failure {
+	return run(tf, []ruleFile{{name: "rules", groups: &rulefmt.RuleGroups{Groups: groups}}})
+}
+
+// RunFile runs a test file from disk; rule_files are relative to its
+// directory and may be globs, as with promtool.
+func RunFile(name string) []Failure {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return []Failure{{File: name, Message: err.Error()}}
+	}
+	return runWith(name, data, filepath.Dir(name), os.ReadFile, func(p string) ([]string, error) {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(name), p)
+		}
+		return filepath.Glob(p)
+	})
+}
+
+// RunFS runs the test file name of fsys (e.g. a generated overlay held in
+// memory); rule_files are resolved inside fsys, relative to the test file.
+func RunFS(fsys fs.FS, name string) []Failure {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return []Failure{{File: name, Message: err.Error()}}
+	}
+	read := func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) }
+	return runWith(name, data, path.Dir(name), read, func(p string) ([]string, error) {
+		return fs.Glob(fsys, path.Join(path.Dir(name), p))
+	})
+}
+
+// ParseRules parses a rule file (`groups: [...]`) as Prometheus does.
+func ParseRules(name string, data []byte) ([]rulefmt.RuleGroup, error) {
+	rgs, errs := rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return nil, fmt.Errorf("%s: %s", name, strings.Join(msgs, "; "))
+	}
+	return rgs.Groups, nil
+}
+
+func runWith(name string, data []byte, dir string, read func(string) ([]byte, error), glob func(string) ([]string, error)) []Failure {
+	tf, err := Parse(name, data)
+	if err != nil {
+		return []Failure{{File: name, Message: err.Error()}}
+	}
+	var files []ruleFile
+	for _, pattern := range tf.RuleFiles {
+		matches, err := glob(pattern)
+		if err != nil {
+			return []Failure{{File: name, Message: fmt.Sprintf("rule_files %q: %v", pattern, err)}}
+		}
+		// promtool only warns; a test without its rules can only mislead.
+		if len(matches) == 0 {
+			return []Failure{{File: name, Message: fmt.Sprintf("rule_files %q: no file matches (relative to %s)", pattern, dir)}}
+		}
+		for _, m := range matches {
+			b, err := read(m)
+			if err != nil {
+				return []Failure{{File: name, Message: err.Error()}}
+			}
+			groups, err := ParseRules(m, b)
+			if err != nil {
+				return []Failure{{File: name, Message: err.Error()}}
+			}
+			files = append(files, ruleFile{name: m, groups: &rulefmt.RuleGroups{Groups: groups}})
+		}
+	}
+	return run(tf, files)
+}
+
+func run(tf *TestFile, files []ruleFile) []Failure {
+	evalInterval := time.Duration(tf.EvaluationInterval)
+	if evalInterval == 0 {
+		evalInterval = time.Minute // promtool's default
+	}
+	order := map[string]int{}
+	for i, g := range tf.GroupEvalOrder {
+		if _, dup := order[g]; dup {
+			return []Failure{{File: tf.Name, Message: "group name repeated in evaluation order: " + g}}
+		}
+		order[g] = i
+	}
+	var out []Failure
+	for i := range tf.Tests {
+		out = append(out, runGroup(tf, i, files, evalInterval, order)...)
+	}
+	return out
+}
+
+// memLoader hands the rule manager groups already parsed (from memory or
+// from files read through an fs.FS) instead of reading files itself.
+type memLoader map[string]*rulefmt.RuleGroups
+
+func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt.RuleGroups, []error) {
+	if g, ok := l[name]; ok {
+		return g, nil
+	}
+	return nil, []error{fmt.Errorf("%s: no such rule file", name)}
+}
+
+func (memLoader) Parse(q string) (parser.Expr, error) { return PromQL.ParseExpr(q) }
+
+// runGroup is promtool's testGroup.test.
+func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int) (out []Failure) {
+	tg := tf.Tests[idx]
+	fail := func(f Failure) {
+		f.File, f.Test, f.TestName = tf.Name, idx, tg.Name
+		out = append(out, f)
+	}
+	interval := time.Duration(tg.Interval)
+	if interval == 0 {
+		interval = evalInterval
+	}
+	mint, err := tg.start()
+	if err != nil {
+		fail(Failure{Message: err.Error()})
+		return out
+	}
+	opts := promqltest.LazyLoaderOpts{EnableAtModifier: true, EnableNegativeOffset: true, Parser: PromQL}
+	if tg.StartTimestamp != "" {
+		opts.StartTime = mint
+	}
+	suite, err := promqltest.NewLazyLoader(loadCommand(interval, tg.InputSeries), opts)
+	if err != nil {
+		fail(Failure{Message: "input_series: " + err.Error()})
+		return out
+	}
+	defer func() {
+		if err := suite.Close(); err != nil {
+			fail(Failure{Message: err.Error()})
+		}
+	}()
+	suite.SubqueryInterval = evalInterval
+
+	loader := memLoader{}
+	names := make([]string, len(files))
+	for i, f := range files {
+		loader[f.name], names[i] = f.groups, f.name
+	}
+	m := rules.NewManager(&rules.ManagerOptions{
+		QueryFunc:    rules.EngineQueryFunc(suite.QueryEngine(), suite.Storage()),
+		AppendableV2: suite.Storage(),
+		Context:      context.Background(),
+		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
+		Logger:       slog.New(slog.DiscardHandler),
+		Parser:       PromQL,
+		GroupLoader:  loader,
+	})
+	groupsMap, errs := m.LoadGroups(interval, labels.FromMap(tg.ExternalLabels), tg.ExternalURL, nil, false, names...)
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fail(Failure{Message: e.Error()})
+		}
+		return out
+	}
+	groups := orderedGroups(groupsMap, order)
+	for _, g := range groups {
+		for _, r := range g.Rules() {
+			if ar, ok := r.(*rules.AlertingRule); ok {
+				// As promtool: pretend the `for` state was restored, so the
+				// ALERTS series is written from the first evaluation.
+				ar.SetRestored(true)
+			}
+		}
+	}
+
+	checks := alertChecks(tg.AlertRuleTests)
+	for _, c := range tg.AlertRuleTests {
+		if c.Alertname == "" {
+			fail(Failure{EvalTime: c.EvalTime, Message: "an item under alert_rule_test misses required attribute alertname"})
+			return out
+		}
+	}
+	maxt := mint.Add(maxEvalTime(tg))
+	curr := 0
+	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
+		var evalErrs []string
+		suite.WithSamplesTill(ts, func(err error) {
+			if err != nil {
+				evalErrs = append(evalErrs, err.Error())
+				return
+			}
+			for _, g := range groups {
+				g.Eval(suite.Context(), ts)
+				for _, r := range g.Rules() {
+					if r.LastError() != nil {
+						evalErrs = append(evalErrs, fmt.Sprintf("rule: %s, time: %s, err: %v", r.Name(), ts.Sub(mint), r.LastError()))
+					}
+				}
+			}
+		})
+		if len(evalErrs) > 0 {
+			fail(Failure{EvalTime: model.Duration(ts.Sub(mint)), Message: strings.Join(evalErrs, "\n")})
+			return out
+		}
+		// A check at eval_time t uses the evaluation at the last ts <= t.
+		for curr < len(checks) && ts.Sub(mint) <= time.Duration(checks[curr].at) &&
+			time.Duration(checks[curr].at) < ts.Add(evalInterval).Sub(mint) {
+			c := checks[curr]
+			got := firing(groups, c.names)
+			for _, tc := range c.cases {
+				if msg := diffAlerts(expected(tc), got[tc.Alertname]); msg != "" {
+					fail(Failure{Alert: tc.Alertname, EvalTime: tc.EvalTime, Message: msg})
+				}
+			}
+			curr++
+		}
+	}
+	for _, tc := range tg.PromqlExprTests {
+		if msg := checkExpr(suite, mint, tc, tf.FuzzyCompare); msg != "" {
+			fail(Failure{Expr: tc.Expr, EvalTime: tc.EvalTime, Message: msg})
+		}
+	}
+	return out
+}
+
+func loadCommand(interval time.Duration, series []Series) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "load %s\n", model.Duration(interval))
+	for _, s := range series {
+		fmt.Fprintf(&b, "  %s %s\n", s.Series, s.Values)
+	}
+	return b.String()
+}
+
+// orderedGroups sorts by group_eval_order, then by file and name (promtool
+// leaves the rest in map order; a fixed order keeps failures reproducible).
+func orderedGroups(m map[string]*rules.Group, order map[string]int) []*rules.Group {
+	out := make([]*rules.Group, 0, len(m))
+	for _, g := range m {
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b *rules.Group) int {
+		if d := order[a.Name()] - order[b.Name()]; d != 0 {
+			return d
+		}
+		return strings.Compare(rules.GroupKey(a.File(), a.Name()), rules.GroupKey(b.File(), b.Name()))
+	})
+	return out
+}
+
+type checkAt struct {
+	at    model.Duration
+	names map[string]bool
+	cases []AlertTestCase
+}
+
+// alertChecks groups the alert tests by eval_time, in time order.
+func alertChecks(tests []AlertTestCase) []checkAt {
+	var out []checkAt
+	for _, tc := range tests {
+		i := slices.IndexFunc(out, func(c checkAt) bool { return c.at == tc.EvalTime })
+		if i < 0 {
+			out = append(out, checkAt{at: tc.EvalTime, names: map[string]bool{}})
+			i = len(out) - 1
+		}
+		out[i].names[tc.Alertname] = true
+		out[i].cases = append(out[i].cases, tc)
+	}
+	slices.SortFunc(out, func(a, b checkAt) int { return int(a.at - b.at) })
+	return out
+}
+
+func maxEvalTime(tg TestGroup) time.Duration {
+	var d model.Duration
+	for _, a := range tg.AlertRuleTests {
+		d = max(d, a.EvalTime)
+	}
+	for _, e := range tg.PromqlExprTests {
+		d = max(d, e.EvalTime)
+	}
+	return time.Duration(d)
+}
+
+// firing collects the firing alerts of the named rules, from every group.
+func firing(groups []*rules.Group, names map[string]bool) map[string][]alertState {
+	got := map[string][]alertState{}
+	for _, g := range groups {
+		for _, r := range g.Rules() {
+			ar, ok := r.(*rules.AlertingRule)
+			if !ok || !names[ar.Name()] {
+				continue
+			}
+			for _, a := range ar.ActiveAlerts() {
+				if a.State == rules.StateFiring {
+					got[ar.Name()] = append(got[ar.Name()], alertState{labels: a.Labels.Copy(), annotations: a.Annotations.Copy()})
+				}
+			}
+		}
+	}
+	return got
+}
+
+func expected(tc AlertTestCase) []alertState {
+	out := make([]alertState, 0, len(tc.ExpAlerts))
+	for _, a := range tc.ExpAlerts {
+		l := map[string]string{}
+		for k, v := range a.ExpLabels {
+			l[k] = v
+		}
+		// The rule manager adds alertname; users do not write it.
+		l[labels.AlertName] = tc.Alertname
+		out = append(out, alertState{labels: labels.FromMap(l), annotations: labels.FromMap(a.ExpAnnotations)})
+	}
+	return out
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
