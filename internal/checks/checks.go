@@ -5,6 +5,7 @@ package checks
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
@@ -15,6 +16,18 @@ import (
 type Input struct {
 	Spec  *model.Spec
 	Files []artifact.File
+
+	memo sync.Map
+}
+
+// Memo computes a value shared by several checks (a parsed file, the metric
+// catalog) once per input.
+func (in *Input) Memo(key string, f func() any) any {
+	if v, ok := in.memo.Load(key); ok {
+		return v
+	}
+	v, _ := in.memo.LoadOrStore(key, f())
+	return v
 }
 
 // File returns the generated file at path, or nil.
@@ -34,14 +47,23 @@ type Check struct {
 	Run  func(in *Input) diag.List
 }
 
-// All returns every check, in a fixed order.
+// All returns every check, in a fixed order. Each family lives in its own
+// files (rules_*.go, provenance_*.go, wiring_*.go, logs_*.go,
+// alertmanager_*.go, spec_*.go).
 func All() []Check {
-	return []Check{
-		rulesParse,
-		scrapeConfigLoad,
-		logsAlloyParse,
-		overlayKustomize,
+	var all []Check
+	for _, family := range [][]Check{
+		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize},
+		rulesChecks(),
+		provenanceChecks(),
+		wiringChecks(),
+		logsChecks(),
+		alertmanagerChecks(),
+		specChecks(),
+	} {
+		all = append(all, family...)
 	}
+	return all
 }
 
 // Run runs every check and returns the sorted diagnostics.

@@ -15,9 +15,15 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the txtar scripts in testdata/script: the CLI end to end,
 // as a user runs it.
-func TestScripts(t *testing.T) {
+func TestScripts(t *testing.T) { runScripts(t, "testdata/script") }
+
+// TestCorpus runs the bad-input corpus: one or more cases per check, each
+// asserting the exact diagnostics, exit 1, and nothing written.
+func TestCorpus(t *testing.T) { runScripts(t, "testdata/corpus") }
+
+func runScripts(t *testing.T, dir string) {
 	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
+		Dir:                 dir,
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			// The bundled example, so scripts can start from a valid spec.

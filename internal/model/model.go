@@ -110,6 +110,7 @@ type Workload struct {
 		Path      string   `json:"path"`
 		Scheme    string   `json:"scheme"`
 		AppLabels []string `json:"appLabels"`
+		Exported  []string `json:"exported"`
 	} `json:"metrics"`
 	GPU        bool         `json:"gpu"`
 	RunbookURL string       `json:"runbookURL"`

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -145,12 +147,24 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 		}
 		order[g] = i
 	}
-	var out []Failure
+	// Test groups are independent (each has its own storage, engine and
+	// rule manager): run them concurrently, report in file order.
+	results := make([][]Failure, len(tf.Tests))
+	var wg sync.WaitGroup
 	for i := range tf.Tests {
-		out = append(out, runGroup(tf, i, files, evalInterval, order)...)
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = runGroup(tf, i, files, evalInterval, order)
+		})
 	}
-	return out
+	wg.Wait()
+	return slices.Concat(results...)
 }
+
+// sem bounds the test groups running at once, over every caller: opening a
+// TSDB waits on the disk, hence twice as many as there are CPUs.
+var sem = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 
 // memLoader hands the rule manager groups already parsed (from memory or
 // from files read through an fs.FS) instead of reading files itself.

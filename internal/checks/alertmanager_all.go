@@ -1,0 +1,6 @@
+package checks
+
+// alertmanagerChecks is the alertmanager family.
+func alertmanagerChecks() []Check {
+	return nil
+}

@@ -1,0 +1,6 @@
+package checks
+
+// logsChecks is the logs family.
+func logsChecks() []Check {
+	return nil
+}

@@ -1,0 +1,6 @@
+package checks
+
+// provenanceChecks is the provenance family.
+func provenanceChecks() []Check {
+	return nil
+}

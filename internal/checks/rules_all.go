@@ -1,0 +1,6 @@
+package checks
+
+// rulesChecks is the rules family.
+func rulesChecks() []Check {
+	return nil
+}

@@ -1,0 +1,6 @@
+package checks
+
+// specChecks is the spec family.
+func specChecks() []Check {
+	return nil
+}

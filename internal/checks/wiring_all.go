@@ -1,0 +1,6 @@
+package checks
+
+// wiringChecks is the wiring family.
+func wiringChecks() []Check {
+	return nil
+}
