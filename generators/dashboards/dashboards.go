@@ -15,6 +15,9 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
+// Dir holds the dashboard files.
+const Dir = artifact.ConfigDir + "/dashboards/"
+
 // New returns the dashboards generator.
 func New() generators.Generator {
 	return generators.Func{N: "dashboards", F: generate}
@@ -43,7 +46,7 @@ func file(s *model.Spec, d dashboard.Dashboard) (artifact.File, error) {
 		return artifact.File{}, fmt.Errorf("dashboards: %s: %w", uid, err)
 	}
 	return artifact.File{
-		Path: "dashboards/" + uid + ".json",
+		Path: Dir + uid + ".json",
 		Data: data,
 		Role: artifact.ConfigMapData,
 		Object: &artifact.Generated{

@@ -222,7 +222,7 @@ func TestOverview(t *testing.T) {
 func checkFile(t *testing.T, s *model.Spec, f artifact.File) jsonDashboard {
 	t.Helper()
 	uid := stack.OverviewDashboardUID
-	if f.Path != "dashboards/"+uid+".json" || f.Role != artifact.ConfigMapData || f.Source != "workloads" {
+	if f.Path != Dir+uid+".json" || f.Role != artifact.ConfigMapData || f.Source != "workloads" {
 		t.Errorf("file = %s role %v source %q", f.Path, f.Role, f.Source)
 	}
 	o := f.Object

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/api/types"
@@ -20,7 +21,7 @@ import (
 // Path of the kustomization, and of the Namespace object.
 const (
 	Path          = "kustomization.yaml"
-	NamespacePath = "namespace.yaml"
+	NamespacePath = artifact.StackDir + "/namespace.yaml"
 )
 
 // Header starts every kustomization.yaml we write; the writer refuses to
@@ -46,8 +47,43 @@ func Namespace(s *model.Spec) (artifact.File, error) {
 	return artifact.File{Path: NamespacePath, Data: data, Role: artifact.Resource, Source: "stack.namespace"}, nil
 }
 
-// Assemble returns the kustomization.yaml for files (which it does not change).
-func Assemble(s *model.Spec, files []artifact.File) (artifact.File, error) {
+// Assemble returns the kustomizations for files (which it does not change):
+// one per layer directory (artifact.StackDir, artifact.ConfigDir) listing
+// that layer's files, and the root one listing the layers.
+func Assemble(s *model.Spec, files []artifact.File) ([]artifact.File, error) {
+	var out []artifact.File
+	var layers []string
+	for _, dir := range []string{artifact.StackDir, artifact.ConfigDir} {
+		var in []artifact.File
+		for _, f := range files {
+			if rel, ok := strings.CutPrefix(f.Path, dir+"/"); ok && f.Role != artifact.Aside {
+				f.Path = rel
+				in = append(in, f)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		k, err := layer(s, in)
+		if err != nil {
+			return nil, err
+		}
+		k.Path = dir + "/" + Path
+		out = append(out, k)
+		layers = append(layers, dir)
+	}
+	root, err := marshal(types.Kustomization{
+		TypeMeta:  types.TypeMeta{APIVersion: types.KustomizationVersion, Kind: types.KustomizationKind},
+		Resources: layers,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(out, artifact.File{Path: Path, Data: root, Role: artifact.Aside, Source: "stack"}), nil
+}
+
+// layer is the kustomization of one directory; files have paths relative to it.
+func layer(s *model.Spec, files []artifact.File) (artifact.File, error) {
 	k := types.Kustomization{
 		TypeMeta:  types.TypeMeta{APIVersion: types.KustomizationVersion, Kind: types.KustomizationKind},
 		Namespace: s.Stack.Namespace,
@@ -59,20 +95,21 @@ func Assemble(s *model.Spec, files []artifact.File) (artifact.File, error) {
 		case artifact.Resource:
 			k.Resources = append(k.Resources, f.Path)
 		case artifact.ConfigMapData:
-			ga, err := generatorArgs(f, cms[f.Object.Name])
+			var prev *types.GeneratorArgs
+			if c, ok := cms[f.Object.Name]; ok {
+				prev = &c.GeneratorArgs
+			}
+			ga, err := generatorArgs(f, prev)
 			if err != nil {
 				return artifact.File{}, err
 			}
 			cms[f.Object.Name] = &types.ConfigMapArgs{GeneratorArgs: ga}
 		case artifact.SecretData:
 			var prev *types.GeneratorArgs
-			if s, ok := secrets[f.Object.Name]; ok {
-				prev = &s.GeneratorArgs
+			if c, ok := secrets[f.Object.Name]; ok {
+				prev = &c.GeneratorArgs
 			}
-			ga, err := generatorArgs(f, (*types.ConfigMapArgs)(nil))
-			if prev != nil {
-				ga, err = merge(*prev, f)
-			}
+			ga, err := generatorArgs(f, prev)
 			if err != nil {
 				return artifact.File{}, err
 			}
@@ -86,19 +123,28 @@ func Assemble(s *model.Spec, files []artifact.File) (artifact.File, error) {
 	for _, name := range slices.Sorted(maps.Keys(secrets)) {
 		k.SecretGenerator = append(k.SecretGenerator, *secrets[name])
 	}
-	data, err := artifact.YAML(k)
+	data, err := marshal(k)
 	if err != nil {
 		return artifact.File{}, err
+	}
+	return artifact.File{Data: data, Role: artifact.Aside, Source: "stack"}, nil
+}
+
+// marshal writes a kustomization with the generated-file header.
+func marshal(k types.Kustomization) ([]byte, error) {
+	data, err := artifact.YAML(k)
+	if err != nil {
+		return nil, err
 	}
 	var b bytes.Buffer
 	b.WriteString(Header)
 	b.Write(data)
-	return artifact.File{Path: Path, Data: b.Bytes(), Role: artifact.Aside, Source: "stack"}, nil
+	return b.Bytes(), nil
 }
 
-func generatorArgs(f artifact.File, prev *types.ConfigMapArgs) (types.GeneratorArgs, error) {
+func generatorArgs(f artifact.File, prev *types.GeneratorArgs) (types.GeneratorArgs, error) {
 	if prev != nil {
-		return merge(prev.GeneratorArgs, f)
+		return merge(*prev, f)
 	}
 	o := f.Object
 	ga := types.GeneratorArgs{

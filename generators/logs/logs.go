@@ -26,10 +26,10 @@ import (
 
 // Paths of the generated files in the overlay.
 const (
-	AlloyConfigPath    = "logs/config.alloy"
-	AlloyValuesPath    = "values/alloy.yaml"
-	PromtailConfigPath = "logs/promtail.yaml"
-	PromtailValuesPath = "values/promtail.yaml"
+	AlloyConfigPath    = artifact.StackDir + "/logs/config.alloy"
+	AlloyValuesPath    = artifact.StackDir + "/values/alloy.yaml"
+	PromtailConfigPath = artifact.StackDir + "/logs/promtail.yaml"
+	PromtailValuesPath = artifact.StackDir + "/values/promtail.yaml"
 )
 
 // Names of the generated Helm values ConfigMaps (referenced by the

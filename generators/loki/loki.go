@@ -18,7 +18,7 @@ import (
 // Path of the generated values file and the ConfigMap it goes into
 // (referenced by the HelmRelease's valuesFrom, so without a hash suffix).
 const (
-	Path          = "values/loki.yaml"
+	Path          = artifact.StackDir + "/values/loki.yaml"
 	ConfigMapName = "values-loki"
 	ValuesKey     = "values.yaml"
 )

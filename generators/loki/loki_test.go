@@ -71,7 +71,7 @@ stack: loki: {retention: "720h", storageSize: "100Gi"}`,
 				t.Fatalf("%d files", len(files))
 			}
 			f := files[0]
-			if f.Path != "values/loki.yaml" || f.Role != artifact.ConfigMapData || f.Object == nil ||
+			if f.Path != Path || f.Role != artifact.ConfigMapData || f.Object == nil ||
 				f.Object.Name != "values-loki" || f.Object.Key != "values.yaml" || f.Object.Hash {
 				t.Fatalf("file %+v", f)
 			}

@@ -16,9 +16,9 @@ import (
 
 // Paths of the generated values files, and the ConfigMaps holding them.
 const (
-	ValuesPath     = "values/kube-prometheus-stack.yaml"
+	ValuesPath     = artifact.StackDir + "/values/kube-prometheus-stack.yaml"
 	ValuesName     = "values-kube-prometheus-stack"
-	DCGMValuesPath = "values/dcgm-exporter.yaml"
+	DCGMValuesPath = artifact.StackDir + "/values/dcgm-exporter.yaml"
 	DCGMValuesName = "values-dcgm-exporter"
 	ValuesKey      = "values.yaml"
 )

@@ -35,6 +35,9 @@ type Object struct {
 	Groups []Group
 }
 
+// Dir holds the PrometheusRule files.
+const Dir = artifact.ConfigDir + "/prometheus-rules/"
+
 // New returns the rules generator.
 func New() generators.Generator {
 	return generators.Func{N: "rules", F: generate}
@@ -58,11 +61,11 @@ func Objects(s *model.Spec) []Object {
 	var out []Object
 	for _, w := range s.Workloads {
 		g := WorkloadGroup(s, w)
-		out = append(out, object(s, "dataops-workload-"+w.Name, "prometheus-rules/workloads/"+w.Name+".yaml", g))
+		out = append(out, object(s, "dataops-workload-"+w.Name, Dir+"workloads/"+w.Name+".yaml", g))
 	}
 	for _, eg := range s.ExtraRules {
 		g := ExtraGroup(eg)
-		out = append(out, object(s, "dataops-extra-"+eg.Name, "prometheus-rules/extra/"+eg.Name+".yaml", g))
+		out = append(out, object(s, "dataops-extra-"+eg.Name, Dir+"extra/"+eg.Name+".yaml", g))
 	}
 	return out
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // Path of the generated file in the overlay.
-const Path = "scrape/additional-scrape-configs.yaml"
+const Path = artifact.StackDir + "/scrape/additional-scrape-configs.yaml"
 
 // Config is one Prometheus scrape_config, the subset we emit.
 type Config struct {

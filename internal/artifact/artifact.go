@@ -12,6 +12,16 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// The overlay has two layers, each its own kustomization, so that Flux can
+// apply them in order: StackDir installs the charts (namespace, Helm
+// sources and releases, their values, the scrape Secret, the log collector
+// config), ConfigDir holds what needs the charts' CRDs (PrometheusRules) or
+// services (dashboards). The root kustomization lists both.
+const (
+	StackDir  = "stack"
+	ConfigDir = "config"
+)
+
 // Role says how the kustomization uses a file.
 type Role int
 

@@ -83,11 +83,11 @@ func Generate(spec *model.Spec) ([]artifact.File, error) {
 		return nil, err
 	}
 	files = append(files, ns)
-	k, err := kustomization.Assemble(spec, files)
+	ks, err := kustomization.Assemble(spec, files)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, k)
+	files = append(files, ks...)
 	return artifact.Sort(files)
 }
 

@@ -27,7 +27,7 @@ var rulesParse = Check{
 		var out diag.List
 		sources := ruleSources(in)
 		for _, f := range in.Files {
-			if f.Role != artifact.Resource || !strings.HasPrefix(f.Path, "prometheus-rules/") {
+			if f.Role != artifact.Resource || !strings.HasPrefix(f.Path, rules.Dir) {
 				continue
 			}
 			var pr monitoringv1.PrometheusRule
@@ -63,13 +63,15 @@ type groupSources struct {
 	rules []string
 }
 
-// ruleSources maps group names to the spec paths of the group and its rules.
+// ruleSources maps group names to the spec paths of the group and its rules
+// (an extra group's quoted as the positions are: extraRules."my-group").
 func ruleSources(in *Input) map[string]groupSources {
 	out := map[string]groupSources{}
-	for _, o := range rules.Objects(in.Spec) {
-		for _, g := range o.Groups {
-			out[g.Name] = groupSources{group: g.Source, rules: g.RuleSources}
-		}
+	for _, r := range allRules(in) {
+		s := out[r.Group]
+		s.group = r.GroupSource
+		s.rules = append(s.rules, r.Source)
+		out[r.Group] = s
 	}
 	return out
 }

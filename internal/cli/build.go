@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dataopsgen/dataopsgen/generators/dashboards"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/output"
@@ -66,7 +68,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 
 // summary prints what was built, on one screen.
 func summary(w io.Writer, res *build.Result, out string) {
-	var training, inference, rulesN, dashboards, bytes int
+	var training, inference, rulesN, nDashboards, bytes int
 	for _, wl := range res.Spec.Workloads {
 		if wl.Training != nil {
 			training++
@@ -77,17 +79,17 @@ func summary(w io.Writer, res *build.Result, out string) {
 	for _, f := range res.Files {
 		bytes += len(f.Data)
 		switch {
-		case strings.HasPrefix(f.Path, "prometheus-rules/"):
+		case strings.HasPrefix(f.Path, rules.Dir):
 			rulesN += strings.Count(string(f.Data), "\n    - alert: ") + strings.Count(string(f.Data), "\n    - record: ")
-		case strings.HasPrefix(f.Path, "dashboards/"):
-			dashboards++
+		case strings.HasPrefix(f.Path, dashboards.Dir):
+			nDashboards++
 		}
 	}
 	fmt.Fprintf(w, "wrote %s: %d files, %d bytes\n", out, len(res.Files), bytes)
 	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
-	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, count(res.Files, "prometheus-rules/"))
+	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, count(res.Files, rules.Dir))
 	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
-	fmt.Fprintf(w, "  dashboards: %d\n", dashboards)
+	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
 	fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
 }

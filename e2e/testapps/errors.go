@@ -1,0 +1,5 @@
+package testapps
+
+import "fmt"
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -1,0 +1,148 @@
+package testapps
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// InferenceOptions configure an inference service.
+type InferenceOptions struct {
+	// Models served (label model_name); at least one.
+	Models []string
+	// RequestsPerSecond per model; default 50.
+	RequestsPerSecond int
+	// Latency of every request, in seconds; default 0.05.
+	Latency float64
+	// ErrorRatio is the fraction of requests that fail (status "error").
+	ErrorRatio float64
+}
+
+// Inference is an inference service that serves a steady, synthetic request
+// load: it exports inference_requests_total{model_name,status} (status
+// "success" or "error") and the histogram
+// inference_request_duration_seconds{model_name}, as the seed's
+// prometheus_client code does. Latency and error ratio can be changed at any
+// time. The load is bounded: RequestsPerSecond per model, until Close.
+type Inference struct {
+	*server
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	models   []string
+	rps      int
+
+	mu         sync.Mutex
+	latency    float64
+	errorRatio float64
+	served     map[string]float64 // per model: requests so far
+	failed     map[string]float64 // per model: errors so far
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// StartInference starts the service and its load loop.
+func StartInference(o InferenceOptions) (*Inference, error) {
+	if o.RequestsPerSecond <= 0 {
+		o.RequestsPerSecond = 50
+	}
+	if o.Latency <= 0 {
+		o.Latency = 0.05
+	}
+	reg := prometheus.NewRegistry()
+	a := &Inference{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "inference_requests_total",
+			Help: "Inference requests served, by model and status.",
+		}, []string{"model_name", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "inference_request_duration_seconds",
+			Help:    "Inference request latency.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"model_name"}),
+		models:     append([]string(nil), o.Models...),
+		rps:        o.RequestsPerSecond,
+		latency:    o.Latency,
+		errorRatio: o.ErrorRatio,
+		served:     map[string]float64{},
+		failed:     map[string]float64{},
+		stop:       make(chan struct{}),
+		done:       make(chan struct{}),
+	}
+	reg.MustRegister(a.requests, a.duration)
+	for _, m := range a.models {
+		// Series exist from the first scrape, as with a real client that
+		// pre-initialises its labels.
+		a.requests.WithLabelValues(m, "success")
+		a.requests.WithLabelValues(m, "error")
+		a.duration.WithLabelValues(m)
+	}
+	s, err := startServer(metricsMux(reg))
+	if err != nil {
+		return nil, err
+	}
+	a.server = s
+	go a.loop()
+	return a, nil
+}
+
+// SetLatency sets the latency of every following request, in seconds.
+func (a *Inference) SetLatency(seconds float64) {
+	a.mu.Lock()
+	a.latency = seconds
+	a.mu.Unlock()
+}
+
+// SetErrorRatio sets the fraction of following requests that fail.
+func (a *Inference) SetErrorRatio(r float64) {
+	a.mu.Lock()
+	a.errorRatio = r
+	clear(a.served)
+	clear(a.failed)
+	a.mu.Unlock()
+}
+
+func (a *Inference) loop() {
+	defer close(a.done)
+	const tick = 100 * time.Millisecond
+	per := float64(a.rps) * tick.Seconds()
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-t.C:
+		}
+		a.mu.Lock()
+		lat, ratio := a.latency, a.errorRatio
+		for _, m := range a.models {
+			n := int(math.Round(per))
+			for range n {
+				a.served[m]++
+				status := "success"
+				// Deterministic: the running error fraction tracks ratio.
+				if a.failed[m] < ratio*a.served[m] {
+					a.failed[m]++
+					status = "error"
+				}
+				a.requests.WithLabelValues(m, status).Inc()
+				a.duration.WithLabelValues(m).Observe(lat)
+			}
+		}
+		a.mu.Unlock()
+	}
+}
+
+// Close stops the load and the server.
+func (a *Inference) Close() error {
+	select {
+	case <-a.stop:
+	default:
+		close(a.stop)
+	}
+	<-a.done
+	return a.close()
+}

@@ -1,0 +1,86 @@
+package testapps
+
+import (
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Training is a training job exporting its loss (gauge training_loss, or the
+// name given) and a step counter (training_steps_total). While running, the
+// loss decreases a little every 200ms; Stall freezes it.
+type Training struct {
+	*server
+	loss  prometheus.Gauge
+	steps prometheus.Counter
+
+	mu      sync.Mutex
+	value   float64
+	stalled bool
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// StartTraining starts the job's metrics server and progress loop.
+func StartTraining(lossMetric string) (*Training, error) {
+	if lossMetric == "" {
+		lossMetric = "training_loss"
+	}
+	reg := prometheus.NewRegistry()
+	a := &Training{
+		loss:  prometheus.NewGauge(prometheus.GaugeOpts{Name: lossMetric, Help: "Current training loss."}),
+		steps: prometheus.NewCounter(prometheus.CounterOpts{Name: "training_steps_total", Help: "Training steps done."}),
+		value: 2.5,
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	a.loss.Set(a.value)
+	reg.MustRegister(a.loss, a.steps)
+	s, err := startServer(metricsMux(reg))
+	if err != nil {
+		return nil, err
+	}
+	a.server = s
+	go a.loop()
+	return a, nil
+}
+
+// Stall stops (true) or resumes (false) progress.
+func (a *Training) Stall(stalled bool) {
+	a.mu.Lock()
+	a.stalled = stalled
+	a.mu.Unlock()
+}
+
+func (a *Training) loop() {
+	defer close(a.done)
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-t.C:
+		}
+		a.mu.Lock()
+		if !a.stalled {
+			a.value = a.value*0.999 + 0.0001
+			a.loss.Set(a.value)
+			a.steps.Inc()
+		}
+		a.mu.Unlock()
+	}
+}
+
+// Close stops the job and its server.
+func (a *Training) Close() error {
+	select {
+	case <-a.stop:
+	default:
+		close(a.stop)
+	}
+	<-a.done
+	return a.close()
+}

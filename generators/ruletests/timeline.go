@@ -1,0 +1,231 @@
+package ruletests
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	prommodel "github.com/prometheus/common/model"
+)
+
+// timeline is the time grid of a workload's tests. Samples and rule
+// evaluations happen every step; a scenario is healthy until onset, then
+// breaks.
+type timeline struct {
+	step  time.Duration
+	onset time.Duration
+}
+
+// steps are the candidate grid steps, largest first.
+var steps = []time.Duration{
+	time.Minute, 30 * time.Second, 20 * time.Second, 15 * time.Second, 10 * time.Second,
+	5 * time.Second, 2 * time.Second, time.Second, 500 * time.Millisecond, 200 * time.Millisecond,
+	100 * time.Millisecond, 50 * time.Millisecond, 20 * time.Millisecond, 10 * time.Millisecond,
+	5 * time.Millisecond, 2 * time.Millisecond, time.Millisecond,
+}
+
+// newTimeline picks the largest step that divides every window and is at
+// most a quarter of the shortest: every range then holds at least four
+// samples (a rate needs two), and window edges fall on the grid, so the time
+// an alert starts or fires is known exactly rather than approximately. The
+// healthy phase lasts one longest window plus a step, so that every window
+// is full of healthy data before anything breaks.
+func newTimeline(windows ...string) (timeline, error) {
+	var ws []time.Duration
+	for _, s := range windows {
+		d, err := dur(s)
+		if err != nil {
+			return timeline{}, err
+		}
+		ws = append(ws, d)
+	}
+	shortest, longest := ws[0], ws[0]
+	for _, w := range ws {
+		shortest, longest = min(shortest, w), max(longest, w)
+	}
+	for _, s := range steps {
+		if 4*s > shortest {
+			continue
+		}
+		ok := true
+		for _, w := range ws {
+			ok = ok && w%s == 0
+		}
+		if ok {
+			return timeline{step: s, onset: longest + s}, nil
+		}
+	}
+	return timeline{}, fmt.Errorf("windows %v: no test step of at most a quarter of the shortest divides them all", windows)
+}
+
+// ceil rounds d up to the grid.
+func (tl timeline) ceil(d time.Duration) time.Duration {
+	return (d + tl.step - 1) / tl.step * tl.step
+}
+
+// before is the last grid point strictly before d.
+func (tl timeline) before(d time.Duration) time.Duration {
+	return (d - 1) / tl.step * tl.step
+}
+
+// samples is the number of samples from 0 to end included.
+func (tl timeline) samples(end time.Duration) int { return int(end/tl.step) + 1 }
+
+// onsetIndex is the index of the first sample after onset.
+func (tl timeline) onsetIndex() int { return int(tl.onset / tl.step) }
+
+func dur(s string) (time.Duration, error) {
+	d, err := prommodel.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: %w", s, err)
+	}
+	return time.Duration(d), nil
+}
+
+func modelDur(d time.Duration) prommodel.Duration { return prommodel.Duration(d) }
+
+// values builds a series' values in promqltest notation, and keeps the
+// sample values it stands for (computed the way the notation's expansion
+// computes them: by repeated addition) to derive expected results.
+type values struct {
+	segs []segment
+	vals []float64 // NaN for a missing sample or a staleness marker
+}
+
+// segment is `first+incxN` (N+1 samples), `_xN` (N missing), or `stale`.
+type segment struct {
+	first, inc float64
+	n          int
+	missing    bool
+	stale      bool
+}
+
+func (s segment) String() string {
+	switch {
+	case s.stale:
+		return "stale"
+	case s.missing && s.n == 1:
+		return "_"
+	case s.missing:
+		return "_x" + strconv.Itoa(s.n)
+	case s.n == 1:
+		return num(s.first)
+	case s.inc == 0:
+		return num(s.first) + "x" + strconv.Itoa(s.n-1)
+	case s.inc < 0:
+		return num(s.first) + num(s.inc) + "x" + strconv.Itoa(s.n-1)
+	}
+	return num(s.first) + "+" + num(s.inc) + "x" + strconv.Itoa(s.n-1)
+}
+
+func start(v float64) *values { return (&values{}).then(v, 1) }
+
+// gap is n missing samples (`_`): the series does not exist yet.
+func gap(n int) *values {
+	b := &values{}
+	if n > 0 {
+		b.segs = append(b.segs, segment{missing: true, n: n})
+	}
+	for range n {
+		b.vals = append(b.vals, math.NaN())
+	}
+	return b
+}
+
+func (b *values) last() float64 { return b.vals[len(b.vals)-1] }
+
+// add appends n samples, each inc above the previous one (inc 0 holds). It
+// extends the last segment when that continues the same progression, so
+// that `0 20 40 ... 400` reads `0+20x20`.
+func (b *values) add(n int, inc float64) *values {
+	if n <= 0 {
+		return b
+	}
+	v := b.last() + inc
+	if k := len(b.segs) - 1; k >= 0 && !b.segs[k].missing && !b.segs[k].stale && (b.segs[k].n == 1 || b.segs[k].inc == inc) {
+		b.segs[k].inc = inc
+		b.segs[k].n += n
+	} else {
+		b.segs = append(b.segs, segment{first: v, inc: inc, n: n})
+	}
+	for range n {
+		b.vals = append(b.vals, v)
+		v += inc
+	}
+	return b
+}
+
+// until extends the series with inc per sample up to n samples in total.
+func (b *values) until(n int, inc float64) *values { return b.add(n-len(b.vals), inc) }
+
+// then appends samples of value v up to n samples in total.
+func (b *values) then(v float64, n int) *values {
+	k := n - len(b.vals)
+	if k <= 0 {
+		return b
+	}
+	b.segs = append(b.segs, segment{first: v, n: k})
+	for range k {
+		b.vals = append(b.vals, v)
+	}
+	return b
+}
+
+// stale ends the series with a staleness marker, as Prometheus writes when
+// a target disappears.
+func (b *values) stale() *values {
+	b.segs = append(b.segs, segment{stale: true})
+	b.vals = append(b.vals, math.NaN())
+	return b
+}
+
+func (b *values) String() string {
+	parts := make([]string, len(b.segs))
+	for i, s := range b.segs {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// increase is PromQL's increase(series[window]) at time t for a counter
+// sampled on the grid without resets: the sampled delta extrapolated to the
+// window's edges, the way promql's extrapolatedRate does it (same float
+// operations, so the expected value is the one Prometheus computes).
+func (tl timeline) increase(vals []float64, t, window time.Duration) float64 {
+	rangeStart, rangeEnd := (t - window).Milliseconds(), t.Milliseconds()
+	var ts []int64
+	var fs []float64
+	for i, v := range vals {
+		at := (time.Duration(i) * tl.step).Milliseconds()
+		if at > rangeStart && at <= rangeEnd && !math.IsNaN(v) {
+			ts, fs = append(ts, at), append(fs, v)
+		}
+	}
+	if len(fs) < 2 {
+		return math.NaN()
+	}
+	result := fs[len(fs)-1] - fs[0]
+	durationToStart := float64(ts[0]-rangeStart) / 1000
+	durationToEnd := float64(rangeEnd-ts[len(ts)-1]) / 1000
+	sampled := float64(ts[len(ts)-1]-ts[0]) / 1000
+	avg := sampled / float64(len(fs)-1)
+	threshold := avg * 1.1
+	if durationToStart >= threshold {
+		durationToStart = avg / 2
+	}
+	durationToZero := durationToStart
+	if result > 0 && fs[0] >= 0 {
+		durationToZero = sampled * (fs[0] / result)
+	}
+	if durationToZero < durationToStart {
+		durationToStart = durationToZero
+	}
+	if durationToEnd >= threshold {
+		durationToEnd = avg / 2
+	}
+	return result * ((sampled + durationToStart + durationToEnd) / sampled)
+}

@@ -1,0 +1,181 @@
+package ruletests
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/stack"
+)
+
+func trainingTimeline(w *model.Workload) (timeline, error) {
+	windows := []string{w.Training.Restarts.Window}
+	if w.Training.LossMetric != "" {
+		windows = append(windows, w.Training.Stalled.After)
+	}
+	return newTimeline(windows...)
+}
+
+// Training failures a scenario injects at onset.
+type trainingFault struct {
+	crash, jobFailed, stalled bool
+}
+
+// training holds what the series of a training workload depend on.
+type training struct {
+	w  *model.Workload
+	tr *model.Training
+	tl timeline
+	// restarts per step of a crash-looping pod: enough for the window's
+	// sampled increase alone to exceed restarts.max.
+	restarts float64
+}
+
+func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
+	tr := w.Training
+	x := &training{w: w, tr: tr, tl: tl}
+	window, _ := dur(tr.Restarts.Window)
+	perWindow := int(window/tl.step) - 1 // sample-to-sample increases inside a window
+	x.restarts = math.Max(1, math.Ceil(float64(tr.Restarts.Max+1)/float64(perWindow)))
+	after, _ := dur(tr.Stalled.After)
+
+	crash, err := lookup(tl, byName, rules.TrainingPodCrashLooping, tr.Restarts.For)
+	if err == nil && crash != nil {
+		limit := tl.onset + window
+		restarts := x.restartCounter(true, tl.samples(limit))
+		err = crash.crossing(tl, limit, func(t time.Duration) (float64, float64) {
+			return tl.increase(restarts.vals, t, window), float64(tr.Restarts.Max)
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The failed condition appears at onset.
+	failed, err := lookup(tl, byName, rules.TrainingJobFailed, tr.JobFailed.For)
+	if err != nil {
+		return nil, err
+	}
+	// changes(loss[after]) == 0 holds from the first evaluation whose range
+	// no longer holds the sample before the last change: onset+after-step.
+	stalled, err := lookup(tl, byName, rules.TrainingProgressStalled, tr.Stalled.For)
+	if err != nil {
+		return nil, err
+	}
+	if stalled != nil {
+		stalled.onFrom = tl.onset + after - tl.step
+		stalled.onBy = stalled.onFrom
+	}
+	all := []*alertRule{crash, failed, stalled}
+	p0 := podOf(w, 0)
+	var out []*scenario
+	add := func(name string, f trainingFault) *scenario {
+		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
+		out = append(out, s)
+		return s
+	}
+	add("healthy: no restart, no failed job, loss going down: no alert", trainingFault{}).quiet(latest(tl, all...), all...)
+	if crash != nil {
+		s := add(fmt.Sprintf("%s: pod %s restarts %s time(s) every %s, more than %d in %s", crash.rule.Alert, p0.name, num(x.restarts),
+			modelDur(tl.step), tr.Restarts.Max, tr.Restarts.Window),
+			trainingFault{crash: true})
+		// The value is the increase PromQL computes over the restart counter.
+		restarts := x.restartCounter(true, tl.samples(crash.fires(tl)))
+		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.vals, crash.fires(tl), window))
+		if err != nil {
+			return nil, err
+		}
+		s.breaks(tl, crash, exp, failed, stalled)
+	}
+	if failed != nil {
+		exp, err := fire(failed, labelSet{stack.LabelNamespace: w.Namespace, "job_name": jobName(p0)}, 1)
+		if err != nil {
+			return nil, err
+		}
+		add(fmt.Sprintf("%s: job %s fails", failed.rule.Alert, jobName(p0)), trainingFault{jobFailed: true}).breaks(tl, failed, exp, crash, stalled)
+	}
+	if stalled != nil {
+		target, err := p0.target()
+		if err != nil {
+			return nil, err
+		}
+		exp, err := fire(stalled, target, 0)
+		if err != nil {
+			return nil, err
+		}
+		add(fmt.Sprintf("%s: %s of pod %s stops changing for %s", stalled.rule.Alert, tr.LossMetric, p0.name, tr.Stalled.After),
+			trainingFault{stalled: true}).breaks(tl, stalled, exp, crash, failed)
+	}
+	return groups(tl, out)
+}
+
+func jobName(p pod) string { return p.w.Name + "-run-1" }
+
+// restartCounter is a container's restart count: one old restart, then,
+// if crashing, x.restarts more every step from onset.
+func (x *training) restartCounter(crashing bool, n int) *values {
+	v := start(1).until(x.tl.onsetIndex(), 0)
+	if crashing {
+		return v.until(n, x.restarts)
+	}
+	return v.until(n, 0)
+}
+
+// series are the input series of a scenario, n samples each: the
+// kube-state-metrics series (restarts, pod labels, jobs) and the loss gauge,
+// for the workload's two pods and for decoys carrying the same fault that
+// must not alert: the same workload in another namespace, and a neighbour
+// workload in the same namespace with other selector labels.
+func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
+	var out []ruletest.Series
+	pods := []pod{podOf(x.w, 0), podOf(x.w, 1), elsewhere(x.w), neighbour(x.w)}
+	for i, p := range pods {
+		// Pod 1 stays healthy; pod 0 and the decoys carry the fault.
+		faulty := i != 1
+		obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
+		out = append(out,
+			input("kube_pod_container_status_restarts_total", obj.with(stack.LabelContainer, p.w.Name), x.restartCounter(f.crash && faulty, n)),
+			input("kube_pod_labels", p.objectLabels(obj), start(1).until(n, 0)),
+		)
+		if i != 1 && x.tr.JobFailed.Enabled {
+			out = append(out, x.job(p, f.jobFailed, n)...)
+		}
+		if x.tr.LossMetric != "" {
+			target, err := p.target()
+			if err != nil {
+				return nil, err
+			}
+			// Loss goes down by 1/8 a step (exact in binary, so every sample
+			// differs from the last); stalled, it holds from onset.
+			loss := start(1 + float64(n)/8)
+			if f.stalled && faulty {
+				loss.until(x.tl.onsetIndex()+1, -0.125).until(n, 0)
+			} else {
+				loss.until(n, -0.125)
+			}
+			out = append(out, input(x.tr.LossMetric, target, loss))
+		}
+	}
+	return out, nil
+}
+
+// job is the Job of a pod: its labels, and kube_job_failed once it fails
+// (kube-state-metrics exports the Failed condition only once it exists).
+func (x *training) job(p pod, fails bool, n int) []ruletest.Series {
+	obj := ksm.with(stack.LabelNamespace, p.w.Namespace, "job_name", jobName(p))
+	out := []ruletest.Series{input("kube_job_labels", p.objectLabels(obj), start(1).until(n, 0))}
+	if !fails {
+		return out
+	}
+	for _, c := range []struct {
+		cond string
+		v    float64
+	}{{"true", 1}, {"false", 0}, {"unknown", 0}} {
+		out = append(out, input("kube_job_failed", obj.with("condition", c.cond), gap(x.tl.onsetIndex()).then(c.v, n)))
+	}
+	return out
+}
