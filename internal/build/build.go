@@ -8,12 +8,20 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/kustomization"
+	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
+
+// Options select the optional stages.
+type Options struct {
+	// RuleTests runs the generated rule unit tests in-process (build and
+	// test do; vet skips them to stay fast).
+	RuleTests bool
+}
 
 // Result is a compiled, checked overlay in memory.
 type Result struct {
@@ -22,24 +30,24 @@ type Result struct {
 }
 
 // Dir compiles the spec directory.
-func Dir(dir string) (*Result, diag.List) {
+func Dir(dir string, opts Options) (*Result, diag.List) {
 	res, diags := load.Dir(dir)
 	if diags != nil {
 		return nil, diags
 	}
-	return compile(res)
+	return compile(res, opts)
 }
 
 // Files compiles in-memory spec files (tests, fuzzing).
-func Files(files []load.File) (*Result, diag.List) {
+func Files(files []load.File, opts Options) (*Result, diag.List) {
 	res, diags := load.Files(files)
 	if diags != nil {
 		return nil, diags
 	}
-	return compile(res)
+	return compile(res, opts)
 }
 
-func compile(res *load.Result) (*Result, diag.List) {
+func compile(res *load.Result, opts Options) (*Result, diag.List) {
 	spec, diags := model.Decode(res)
 	if diags != nil {
 		return nil, diags
@@ -51,6 +59,11 @@ func compile(res *load.Result) (*Result, diag.List) {
 	diags = checks.Run(&checks.Input{Spec: spec, Files: files})
 	if diags != nil {
 		return nil, diags
+	}
+	if opts.RuleTests {
+		if diags := RunRuleTests(spec, files); diags != nil {
+			return nil, diags
+		}
 	}
 	return &Result{Spec: spec, Files: files}, nil
 }
@@ -94,4 +107,23 @@ func Generate(spec *model.Spec) ([]artifact.File, error) {
 // All is the list of generators, in a fixed order.
 func All() []generators.Generator {
 	return registry
+}
+
+// RunRuleTests runs the generated promtool-format rule tests in-process and
+// reports each failure at the workload whose test failed.
+func RunRuleTests(spec *model.Spec, files []artifact.File) diag.List {
+	source := map[string]string{}
+	for _, f := range files {
+		source[f.Path] = f.Source
+	}
+	var out diag.List
+	for _, f := range ruletests.Run(files) {
+		out = append(out, diag.Diagnostic{
+			Pos:     spec.Pos(source[f.File]),
+			Check:   "rules/tests",
+			Message: fmt.Sprintf("generated rule test failed (alert %s)", f.Alert),
+			Detail:  f.String(),
+		})
+	}
+	return out.Sorted()
 }

@@ -18,7 +18,7 @@ workloads: "a-b": {kind: "inference", namespace: "n", inference: models: ["m.1",
 extraRules: g: rules: [{alert: "A", expr: "up == 0", annotations: summary: "{{ $labels.pod }}"}]
 extraPanels: [{title: "t", expr: "up"}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, diags := Files([]load.File{{Name: "fuzz.cue", Data: data}})
+		res, diags := Files([]load.File{{Name: "fuzz.cue", Data: data}}, Options{})
 		if res == nil && len(diags) == 0 {
 			t.Fatal("rejected without a diagnostic")
 		}

@@ -19,7 +19,7 @@ const (
 // TestGoldenExample fails when the committed out/ is stale. Rewrite it with
 // DATAOPSGEN_UPDATE=1 go test ./internal/build/.
 func TestGoldenExample(t *testing.T) {
-	res, diags := Dir(exampleDir)
+	res, diags := Dir(exampleDir, Options{RuleTests: true})
 	if diags != nil {
 		t.Fatal(diags.Err())
 	}
@@ -42,12 +42,12 @@ func TestGoldenExample(t *testing.T) {
 // written in another order (fields permuted, split across files, files
 // named differently) gives the same bytes.
 func TestDeterministic(t *testing.T) {
-	a, diags := Dir(exampleDir)
+	a, diags := Dir(exampleDir, Options{RuleTests: true})
 	if diags != nil {
 		t.Fatal(diags.Err())
 	}
 	for _, dir := range []string{exampleDir, "testdata/reordered"} {
-		b, diags := Dir(dir)
+		b, diags := Dir(dir, Options{})
 		if diags != nil {
 			t.Fatal(diags.Err())
 		}

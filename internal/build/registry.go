@@ -7,6 +7,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/loki"
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
 )
 
@@ -17,4 +18,5 @@ var registry = []generators.Generator{
 	dashboards.New(),
 	loki.New(),
 	logs.New(),
+	ruletests.New(),
 }

@@ -33,7 +33,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 			if out == "" {
 				return fmt.Errorf("build needs -o OUT")
 			}
-			res, diags := build.Dir(args[0])
+			res, diags := build.Dir(args[0], build.Options{RuleTests: true})
 			if diags != nil {
 				return printDiags(cmd, format, diags)
 			}

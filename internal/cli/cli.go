@@ -54,7 +54,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBuild(), newVet(), newVersion())
+	root.AddCommand(newBuild(), newVet(), newTest(), newVersion())
 	return root
 }
 

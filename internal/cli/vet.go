@@ -23,7 +23,7 @@ any. Meant for pre-commit.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			res, diags := build.Dir(args[0])
+			res, diags := build.Dir(args[0], build.Options{})
 			if diags != nil {
 				return printDiags(cmd, format, diags)
 			}
