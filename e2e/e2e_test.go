@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -56,6 +58,13 @@ func TestEndToEnd(t *testing.T) {
 			tBins.Seconds(), tStart.Seconds(), strings.Join(timings, "\n  "), time.Since(t1).Seconds())
 	}()
 
+	// The emitted rule tests pass under a real promtool (built from the same
+	// Prometheus module), for this spec and for the committed example out/.
+	run("PromtoolTestRules", func(t *testing.T) {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out")} {
+			promtoolTestRules(t, bins.Promtool, d)
+		}
+	})
 	if !run("Healthy", s.healthy) {
 		t.Fatal("the healthy baseline failed: the fault scenarios cannot be trusted")
 	}
@@ -409,4 +418,23 @@ func (s *stack) explain(t *testing.T, alert string) {
 		}
 	}
 	t.Logf("webhook got: %v", got)
+}
+
+// promtoolTestRules runs `promtool test rules tests/*.test.yaml` in an
+// overlay directory, as a user would, and requires it to pass.
+func promtoolTestRules(t *testing.T, promtool, dir string) {
+	t.Helper()
+	tests, err := filepath.Glob(filepath.Join(dir, "tests", "*.test.yaml"))
+	if err != nil || len(tests) == 0 {
+		t.Fatalf("%s: no tests/*.test.yaml emitted (%v)", dir, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, promtool, append([]string{"test", "rules"}, tests...)...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("promtool test rules in %s: %v\n%s", dir, err, out)
+	}
+	t.Logf("promtool test rules: %d files in %s passed", len(tests), dir)
 }

@@ -135,7 +135,7 @@ func valuesFile(path, name string, v any) (artifact.File, error) {
 		Path:   path,
 		Data:   data,
 		Role:   artifact.ConfigMapData,
-		Object: &artifact.Generated{Name: name, Key: ValuesKey, Hash: false},
+		Object: &artifact.Generated{Name: name, Key: ValuesKey, Labels: stack.ValuesLabels(), Hash: false},
 		Source: source,
 	}, nil
 }

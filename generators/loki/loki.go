@@ -13,6 +13,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
 // Path of the generated values file and the ConfigMap it goes into
@@ -42,7 +43,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		Path:   Path,
 		Data:   data,
 		Role:   artifact.ConfigMapData,
-		Object: &artifact.Generated{Name: ConfigMapName, Key: ValuesKey, Hash: false},
+		Object: &artifact.Generated{Name: ConfigMapName, Key: ValuesKey, Labels: stack.ValuesLabels(), Hash: false},
 		Source: "stack.loki",
 	}}, nil
 }

@@ -148,7 +148,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	}
 	files := []artifact.File{{
 		Path: ValuesPath, Data: data, Role: artifact.ConfigMapData, Source: "stack.prometheus",
-		Object: &artifact.Generated{Name: ValuesName, Key: ValuesKey},
+		Object: &artifact.Generated{Name: ValuesName, Key: ValuesKey, Labels: stack.ValuesLabels()},
 	}}
 	if s.HasGPU() {
 		d, err := artifact.YAML(DCGM(s))
@@ -157,7 +157,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		}
 		files = append(files, artifact.File{
 			Path: DCGMValuesPath, Data: d, Role: artifact.ConfigMapData, Source: "stack.dcgmExporter",
-			Object: &artifact.Generated{Name: DCGMValuesName, Key: ValuesKey},
+			Object: &artifact.Generated{Name: DCGMValuesName, Key: ValuesKey, Labels: stack.ValuesLabels()},
 		})
 	}
 	return files, nil

@@ -21,6 +21,8 @@ type Options struct {
 	// RuleTests runs the generated rule unit tests in-process (build and
 	// test do; vet skips them to stay fast).
 	RuleTests bool
+	// NoFlux leaves out the Flux objects whatever stack.flux says.
+	NoFlux bool
 }
 
 // Result is a compiled, checked overlay in memory.
@@ -51,6 +53,9 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 	spec, diags := model.Decode(res)
 	if diags != nil {
 		return nil, diags
+	}
+	if opts.NoFlux {
+		spec.Stack.Flux = false
 	}
 	files, err := Generate(spec)
 	if err != nil {

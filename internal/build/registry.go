@@ -3,6 +3,7 @@ package build
 import (
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
+	"github.com/dataopsgen/dataopsgen/generators/flux"
 	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/generators/loki"
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
@@ -19,4 +20,5 @@ var registry = []generators.Generator{
 	loki.New(),
 	logs.New(),
 	ruletests.New(),
+	flux.New(),
 }

@@ -16,7 +16,7 @@ import (
 
 func newBuild() *cobra.Command {
 	var out string
-	var check bool
+	var check, noFlux bool
 	var format string
 	cmd := &cobra.Command{
 		Use:   "build DIR -o OUT",
@@ -33,7 +33,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 			if out == "" {
 				return fmt.Errorf("build needs -o OUT")
 			}
-			res, diags := build.Dir(args[0], build.Options{RuleTests: true})
+			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux})
 			if diags != nil {
 				return printDiags(cmd, format, diags)
 			}
@@ -62,6 +62,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "overlay directory to write (replaced as a whole)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 when OUT is stale")
+	cmd.Flags().BoolVar(&noFlux, "no-flux", false, "leave out the Flux HelmRepository/HelmRelease objects (plain values files for helm install -f)")
 	cmd.Flags().StringVar(&format, "format", "text", "diagnostics format: text or json")
 	return cmd
 }

@@ -36,6 +36,7 @@ type Chart struct {
 
 type Stack struct {
 	Namespace    string       `json:"namespace"`
+	Flux         bool         `json:"flux"`
 	Prometheus   Prometheus   `json:"prometheus"`
 	Grafana      Grafana      `json:"grafana"`
 	Loki         Loki         `json:"loki"`

@@ -39,6 +39,16 @@ const (
 	AlloyConfigKey     = "config.alloy"
 )
 
+// ValuesLabels go on every ConfigMap of Helm values: Flux's helm-controller
+// watches a ConfigMap named in valuesFrom only when it carries this label,
+// so a values change upgrades the release.
+func ValuesLabels() map[string]string {
+	return map[string]string{"reconcile.fluxcd.io/watch": "Enabled"}
+}
+
+// ValuesKey is the key of the values in those ConfigMaps.
+const ValuesKey = "values.yaml"
+
 // AlertmanagerSecretsDir is where the operator mounts alertmanagerSpec.secrets.
 const AlertmanagerSecretsDir = "/etc/alertmanager/secrets"
 
