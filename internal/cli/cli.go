@@ -24,6 +24,9 @@ const (
 // errProblems means diagnostics were already printed.
 var errProblems = errors.New("problems found")
 
+// errDiffers is diff's "there are differences" (exit 1, like diff(1)).
+var errDiffers = errors.New("differences found")
+
 // Main runs the command line with os.Args and returns the exit code.
 func Main() int {
 	return Run(os.Args[1:], os.Stdout, os.Stderr)
@@ -39,7 +42,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, errProblems):
+	case errors.Is(err, errProblems), errors.Is(err, errDiffers):
 		return ExitProblems
 	default:
 		fmt.Fprintln(stderr, "dataopsgen:", err)
@@ -54,7 +57,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBuild(), newVet(), newTest(), newVersion())
+	root.AddCommand(newBuild(), newVet(), newTest(), newDiff(), newInit(), newVersion())
 	return root
 }
 
