@@ -27,8 +27,12 @@ type Options struct {
 
 // Result is a compiled, checked overlay in memory.
 type Result struct {
-	Spec  *model.Spec
+	Spec *model.Spec
+	// Files is the whole output. With environments: base/... and
+	// overlays/<env>/...
 	Files []artifact.File
+	// Environments are the environments' specs, in name order.
+	Environments []*model.Spec
 }
 
 // Dir compiles the spec directory.
@@ -54,6 +58,48 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 	if diags != nil {
 		return nil, diags
 	}
+	base, diags := compileSpec(spec, opts)
+	if diags != nil || len(res.Environments) == 0 {
+		return base, diags
+	}
+	out := &Result{Spec: spec}
+	for _, f := range base.Files {
+		f.Path = kustomization.BaseDir + "/" + f.Path
+		out.Files = append(out.Files, f)
+	}
+	for _, e := range res.Environments {
+		envSpec, d := model.DecodeEnvironment(e)
+		if d != nil {
+			diags.Append(d...)
+			continue
+		}
+		env, d := compileSpec(envSpec, opts)
+		if d != nil {
+			diags.Append(d...)
+			continue
+		}
+		overlay, err := kustomization.Overlay(envSpec, base.Files, env.Files)
+		if err != nil {
+			return nil, diag.List{{Check: "generate", Message: err.Error()}}
+		}
+		diags.Append(verifyOverlay(envSpec, base.Files, overlay, env.Files)...)
+		out.Files = append(out.Files, overlay...)
+		out.Environments = append(out.Environments, envSpec)
+	}
+	if diags != nil {
+		return nil, diags.Sorted()
+	}
+	files, err := artifact.Sort(out.Files)
+	if err != nil {
+		return nil, diag.List{{Check: "generate", Message: err.Error()}}
+	}
+	out.Files = files
+	return out, nil
+}
+
+// compileSpec generates and checks the overlay of one spec.
+func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
+	var diags diag.List
 	if opts.NoFlux {
 		spec.Stack.Flux = false
 	}

@@ -16,25 +16,31 @@ const (
 	goldenDir  = "../../out"
 )
 
-// TestGoldenExample fails when the committed out/ is stale. Rewrite it with
-// DATAOPSGEN_UPDATE=1 go test ./internal/build/.
-func TestGoldenExample(t *testing.T) {
-	res, diags := Dir(exampleDir, Options{RuleTests: true})
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	if os.Getenv("DATAOPSGEN_UPDATE") == "1" {
-		if err := output.Write(goldenDir, res.Files); err != nil {
+// TestGoldenExamples fails when a committed output is stale: out/ for
+// examples/dataops, examples/environments/out for the two-environment
+// example. Rewrite them with DATAOPSGEN_UPDATE=1 go test ./internal/build/.
+func TestGoldenExamples(t *testing.T) {
+	for spec, golden := range map[string]string{
+		exampleDir:                    goldenDir,
+		"../../examples/environments": "../../examples/environments/out",
+	} {
+		res, diags := Dir(spec, Options{RuleTests: true})
+		if diags != nil {
+			t.Fatal(diags.Err())
+		}
+		if os.Getenv("DATAOPSGEN_UPDATE") == "1" {
+			if err := output.Write(golden, res.Files); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		diff, err := output.Diff(golden, res.Files)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return
-	}
-	diff, err := output.Diff(goldenDir, res.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range diff {
-		t.Errorf("out/%s is stale (DATAOPSGEN_UPDATE=1 go test ./internal/build/ rewrites it)", p)
+		for _, p := range diff {
+			t.Errorf("%s/%s is stale (DATAOPSGEN_UPDATE=1 go test ./internal/build/ rewrites it)", golden, p)
+		}
 	}
 }
 

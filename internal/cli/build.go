@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
+	"github.com/dataopsgen/dataopsgen/generators/kustomization"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
-	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/output"
 )
@@ -77,30 +77,37 @@ func summary(w io.Writer, res *build.Result, out string) {
 			inference++
 		}
 	}
+	prefix := ""
+	if len(res.Environments) > 0 {
+		prefix = kustomization.BaseDir + "/"
+	}
+	ruleFiles := 0
 	for _, f := range res.Files {
 		bytes += len(f.Data)
+		p, ok := strings.CutPrefix(f.Path, prefix)
 		switch {
-		case strings.HasPrefix(f.Path, rules.Dir):
+		case !ok:
+		case strings.HasPrefix(p, rules.Dir):
+			ruleFiles++
 			rulesN += strings.Count(string(f.Data), "\n    - alert: ") + strings.Count(string(f.Data), "\n    - record: ")
-		case strings.HasPrefix(f.Path, dashboards.Dir):
+		case strings.HasPrefix(p, dashboards.Dir):
 			nDashboards++
 		}
 	}
 	fmt.Fprintf(w, "wrote %s: %d files, %d bytes\n", out, len(res.Files), bytes)
 	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
-	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, count(res.Files, rules.Dir))
+	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, ruleFiles)
 	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
 	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
-	fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
-}
-
-func count(files []artifact.File, prefix string) int {
-	n := 0
-	for _, f := range files {
-		if strings.HasPrefix(f.Path, prefix) {
-			n++
-		}
+	if len(res.Environments) == 0 {
+		fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
+		return
 	}
-	return n
+	var envs []string
+	for _, e := range res.Environments {
+		envs = append(envs, e.Environment)
+	}
+	fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
+	fmt.Fprintf(w, "apply with: kubectl apply -k %s/%s/<env>\n", out, kustomization.OverlaysDir)
 }

@@ -40,6 +40,18 @@ type Result struct {
 	Positions map[string]diag.Pos
 	// Files are the inputs, for tools that want to show source lines.
 	Files []File
+	// Environments are the spec's environments, each the whole spec with the
+	// environment's overrides applied, sorted by name.
+	Environments []*Environment
+}
+
+// Environment is one environment's spec.
+type Environment struct {
+	Name string
+	// Value and Positions as in Result; a path the environment overrides is
+	// positioned at the override.
+	Value     cue.Value
+	Positions map[string]diag.Pos
 }
 
 // Dir reads every *.cue file directly in dir (sorted by name) and loads them.
@@ -143,18 +155,32 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 		return nil, fromCUE(err, "cue").Sorted()
 	}
 	v := def.Unify(user)
-	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		// CUE reports the worst class of error of a subtree and hides the
-		// rest (a misspelt field hides a missing one): validate each subtree
-		// on its own so that the user gets every problem in one run.
-		raw := cueerrors.Errors(v.Validate())
-		validateDeep(v, &raw)
-		diags = cleanup(raw, ix.positions)
-		diags.Append(notAllowed(def, v, ix.fields, ix.positions)...)
-		diags.Append(literalCredentials(ix.stringLits)...)
-		return nil, dropInsideBadNames(diags).Sorted()
+	if diags := validate(def, v, ix); diags != nil {
+		return nil, diags
 	}
-	return &Result{Value: v, Positions: ix.positions, Files: files}, nil
+	res = &Result{Value: v, Positions: ix.positions, Files: files}
+	envs, diags := environments(ctx, def, user, v, ix)
+	if diags != nil {
+		return nil, diags
+	}
+	res.Environments = envs
+	return res, nil
+}
+
+// validate checks a spec unified with #Spec and reports every problem.
+func validate(def, v cue.Value, ix *syntaxIndex) diag.List {
+	if err := v.Validate(cue.Concrete(true), cue.Final()); err == nil {
+		return nil
+	}
+	// CUE reports the worst class of error of a subtree and hides the
+	// rest (a misspelt field hides a missing one): validate each subtree
+	// on its own so that the user gets every problem in one run.
+	raw := cueerrors.Errors(v.Validate())
+	validateDeep(v, &raw)
+	diags := cleanup(raw, ix.positions)
+	diags.Append(notAllowed(def, v, ix.fields, ix.positions)...)
+	diags.Append(literalCredentials(ix.stringLits)...)
+	return dropInsideBadNames(diags).Sorted()
 }
 
 // validateDeep collects the errors of v and, where v fails, of each of its

@@ -25,6 +25,8 @@ type Spec struct {
 	Alerting    Alerting     `json:"alerting"`
 	ExtraRules  []*RuleGroup `json:"-"`
 	ExtraPanels []*Panel     `json:"extraPanels"`
+	// Environment is the environment this spec is for ("" for the base).
+	Environment string `json:"-"`
 
 	positions map[string]diag.Pos
 }
@@ -305,7 +307,24 @@ func Seconds(d string) float64 {
 // Decode turns a loaded spec into the model and runs the checks that need
 // Go: literal credentials, references between parts of the spec.
 func Decode(res *load.Result) (*Spec, diag.List) {
-	s := &Spec{positions: res.Positions}
+	return decode(res.Value, res.Positions)
+}
+
+// DecodeEnvironment decodes one environment's spec.
+func DecodeEnvironment(env *load.Environment) (*Spec, diag.List) {
+	s, diags := decode(env.Value, env.Positions)
+	for i := range diags {
+		diags[i].Message = "environment " + env.Name + ": " + diags[i].Message
+	}
+	if s != nil {
+		s.Environment = env.Name
+	}
+	return s, diags
+}
+
+func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
+	res := struct{ Value cue.Value }{v}
+	s := &Spec{positions: positions}
 	var diags diag.List
 	if err := res.Value.Decode(s); err != nil {
 		diags.Add(diag.Pos{}, "decode", "%v", err)

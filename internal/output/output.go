@@ -86,11 +86,13 @@ func replaceable(dir string) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	k, err := os.ReadFile(filepath.Join(dir, kustomization.Path))
-	if err != nil || !bytes.HasPrefix(k, []byte(kustomization.Header)) {
-		return fmt.Errorf("%s is not empty and does not hold a dataopsgen output (no generated %s): refusing to replace it", dir, kustomization.Path)
+	for _, marker := range []string{kustomization.Path, kustomization.BaseDir + "/" + kustomization.Path} {
+		k, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(marker)))
+		if err == nil && bytes.HasPrefix(k, []byte(kustomization.Header)) {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("%s is not empty and does not hold a dataopsgen output (no generated %s): refusing to replace it", dir, kustomization.Path)
 }
 
 // Diff compares files with what dir holds and returns the paths that differ:
