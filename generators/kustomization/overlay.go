@@ -230,4 +230,3 @@ func sameData(a, b []artifact.File) bool {
 func fileName(id string) string {
 	return strings.ToLower(strings.NewReplacer("/", "-", "<nil>", "cluster").Replace(id)) + ".yaml"
 }
-
