@@ -28,17 +28,66 @@ type object struct {
 	body map[string]any
 }
 
-// Overlay returns the files of overlays/<env>: a kustomize overlay of
-// ../../base that turns the base's objects into the environment's. Objects
+// Overlay returns the files of overlays/<env>: per layer (stack, config) a
+// kustomize overlay of the base's layer, and a root kustomization listing
+// them, so that Flux can apply an environment's layers in order as it
+// applies the base's. The rule tests of the environment are copied beside.
+func Overlay(env *model.Spec, base, cur []artifact.File) ([]artifact.File, error) {
+	dir := OverlaysDir + "/" + env.Environment + "/"
+	var out []artifact.File
+	var layers []string
+	for _, l := range []string{artifact.StackDir, artifact.ConfigDir} {
+		files, err := overlayLayer(env, dir+l+"/", "../../../"+BaseDir+"/"+l, inLayer(base, l), inLayer(cur, l))
+		if err != nil {
+			return nil, err
+		}
+		if len(files) > 0 {
+			out = append(out, files...)
+			layers = append(layers, l)
+		}
+	}
+	// The environment's own rule tests, runnable with promtool from the overlay.
+	for _, f := range cur {
+		if f.Role == artifact.Aside && strings.HasPrefix(f.Path, "tests/") {
+			f.Path = dir + f.Path
+			out = append(out, f)
+		}
+	}
+	root, err := marshal(types.Kustomization{
+		TypeMeta:  types.TypeMeta{APIVersion: types.KustomizationVersion, Kind: types.KustomizationKind},
+		Resources: layers,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(out, artifact.File{Path: dir + Path, Data: root, Role: artifact.Aside, Source: "environments." + env.Environment}), nil
+}
+
+// inLayer returns the files of one layer, with paths relative to it.
+func inLayer(files []artifact.File, layer string) []artifact.File {
+	var out []artifact.File
+	for _, f := range files {
+		if rel, ok := strings.CutPrefix(f.Path, layer+"/"); ok && f.Role != artifact.Aside {
+			f.Path = rel
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// overlayLayer is the overlay (in dir) of one base layer (at baseRef) that
+// turns the base's objects into the environment's. Objects
 // the environment changes get a JSON merge patch (removed fields set to
 // null), objects it adds are resources, objects it drops get a delete patch;
 // generated ConfigMaps/Secrets whose data differ are regenerated with
 // behavior: replace. Rule tests of the environment are copied beside it.
-func Overlay(env *model.Spec, base, cur []artifact.File) ([]artifact.File, error) {
-	dir := OverlaysDir + "/" + env.Environment + "/"
+func overlayLayer(env *model.Spec, dir, baseRef string, base, cur []artifact.File) ([]artifact.File, error) {
+	if len(base) == 0 && len(cur) == 0 {
+		return nil, nil
+	}
 	k := types.Kustomization{
 		TypeMeta:  types.TypeMeta{APIVersion: types.KustomizationVersion, Kind: types.KustomizationKind},
-		Resources: []string{"../../" + BaseDir},
+		Resources: []string{baseRef},
 	}
 	var out []artifact.File
 
@@ -114,13 +163,6 @@ func Overlay(env *model.Spec, base, cur []artifact.File) ([]artifact.File, error
 			if err := addPatch(&k, &out, dir, "delete-"+kind+"-"+name, patch, env); err != nil {
 				return nil, err
 			}
-		}
-	}
-	// The environment's own rule tests, runnable with promtool from the overlay.
-	for _, f := range cur {
-		if f.Role == artifact.Aside && strings.HasPrefix(f.Path, "tests/") {
-			f.Path = dir + f.Path
-			out = append(out, f)
 		}
 	}
 	slices.Sort(k.Resources[1:])

@@ -39,19 +39,19 @@ environments: {
 	for _, want := range []string{
 		"base/kustomization.yaml",
 		"overlays/small/kustomization.yaml",
-		"overlays/small/resources/prometheusrule-monitoring-dataops-workload-c.yaml",
-		"overlays/small/patches/delete-helmrelease-monitoring-dcgm-exporter.yaml",
-		"overlays/small/patches/delete-configmap-values-dcgm-exporter.yaml",
+		"overlays/small/config/resources/prometheusrule-monitoring-dataops-workload-c.yaml",
+		"overlays/small/stack/patches/delete-helmrelease-monitoring-dcgm-exporter.yaml",
+		"overlays/small/stack/patches/delete-configmap-values-dcgm-exporter.yaml",
 		"overlays/same/kustomization.yaml",
 	} {
 		if _, ok := paths[want]; !ok {
 			t.Errorf("missing %s", want)
 		}
 	}
-	if k := paths["overlays/same/kustomization.yaml"]; strings.Contains(k, "patches") || strings.Contains(k, "Generator") {
+	if k := paths["overlays/same/config/kustomization.yaml"] + paths["overlays/same/stack/kustomization.yaml"]; strings.Contains(k, "patches") || strings.Contains(k, "Generator") {
 		t.Errorf("an environment without overrides needs no patch:\n%s", k)
 	}
-	if p := paths["overlays/small/patches/prometheusrule-monitoring-dataops-extra-g.yaml"]; p == "" {
+	if p := paths["overlays/small/config/patches/prometheusrule-monitoring-dataops-extra-g.yaml"]; p == "" {
 		t.Error("no patch for the changed extra rule group")
 	}
 }
