@@ -147,7 +147,7 @@ func TestOverview(t *testing.T) {
 	{title: "Errors", type: "logs", datasource: "loki", expr: "{namespace=\"ml\"} |= \"error\""},
 ]`)
 		},
-		rows:  []string{"Resources", "Logs", "Extra"},
+		rows:  []string{"Resources", "Extra"},
 		exprs: []string{`label_values(up{workload=~"[^\\s\\S]"}, namespace)`, `{namespace="ml"} |= "error"`},
 		last:  []string{"Extra", "Queue depth", "Nodes", "Versions", "Errors"},
 	}}

@@ -34,10 +34,23 @@ func overview(s *model.Spec) (dashboard.Dashboard, error) {
 	}
 	trainingRow(d, s)
 	inferenceRow(d, s)
-	logsRow(d)
+	if collectsLogs(s) {
+		logsRow(d)
+	}
 	extraRow(d, s)
 
 	return d.b.Build()
+}
+
+// collectsLogs: some workload's logs reach Loki (else a Logs panel could
+// only stay empty).
+func collectsLogs(s *model.Spec) bool {
+	for _, w := range s.Workloads {
+		if w.Logs.Enabled {
+			return true
+		}
+	}
+	return false
 }
 
 // variables are namespace -> workload -> pod, each narrowed by the previous

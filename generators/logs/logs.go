@@ -14,8 +14,6 @@
 package logs
 
 import (
-	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/dataopsgen/dataopsgen/generators"
@@ -92,9 +90,6 @@ func newPlan(s *model.Spec) (*plan, error) {
 		if !slices.Contains(p.namespaces, w.Namespace) {
 			p.namespaces = append(p.namespaces, w.Namespace)
 		}
-		if err := checkRegexes(w); err != nil {
-			return nil, err
-		}
 		st, err := stages(w)
 		if err != nil {
 			return nil, err
@@ -107,23 +102,6 @@ func newPlan(s *model.Spec) (*plan, error) {
 	}
 	slices.Sort(p.namespaces)
 	return p, nil
-}
-
-// checkRegexes refuses filters the collector would refuse at start-up (both
-// collectors compile them with Go's RE2 engine). The schema cannot check
-// them; a vet check should, with positions — this is the last line.
-func checkRegexes(w *model.Workload) error {
-	for _, f := range []struct {
-		name string
-		res  []string
-	}{{"drop", w.Logs.Drop}, {"keep", w.Logs.Keep}} {
-		for i, re := range f.res {
-			if _, err := regexp.Compile(re); err != nil {
-				return fmt.Errorf("%s[%d]: %w", w.Path("logs", f.name), i, err)
-			}
-		}
-	}
-	return nil
 }
 
 func valuesFile(path, name string, v any) (artifact.File, error) {

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,9 @@ func stages(w *model.Workload) ([]stage, error) {
 		{LabelDrop: &labelDropStage{Values: []string{filenameLabel}}},
 	}
 	for _, re := range w.Logs.Drop {
+		if _, err := regexp.Compile(re); err != nil {
+			continue // refused by the logs/filter-regex check, at its position
+		}
 		re, err := helmSafeRegex(re)
 		if err != nil {
 			return nil, err
@@ -88,13 +92,16 @@ func stages(w *model.Workload) ([]stage, error) {
 		out = append(out, stage{Drop: &dropStage{Expression: re, Reason: "dataops_drop"}})
 	}
 	if len(w.Logs.Keep) > 0 {
-		alts := make([]string, len(w.Logs.Keep))
-		for i, re := range w.Logs.Keep {
+		var alts []string
+		for _, re := range w.Logs.Keep {
+			if _, err := regexp.Compile(re); err != nil {
+				continue // refused by the logs/filter-regex check, at its position
+			}
 			re, err := helmSafeRegex(re)
 			if err != nil {
 				return nil, err
 			}
-			alts[i] = "(?:" + re + ")"
+			alts = append(alts, "(?:"+re+")")
 		}
 		// "Drop what matches none of them": a negated LogQL line filter. The
 		// label matcher only satisfies LogQL's need for a stream selector.

@@ -87,10 +87,10 @@ func BuildAlertmanager(s *model.Spec) (AlertmanagerConfig, []string) {
 	for _, r := range s.Alerting.Receivers {
 		rc := Receiver{Name: r.Name}
 		if r.Slack != nil {
-			rc.SlackConfigs = []SlackConfig{{SendResolved: r.Slack.SendResolved, APIURLFile: file(r.Slack.APIURL), Channel: r.Slack.Channel}}
+			rc.SlackConfigs = []SlackConfig{{SendResolved: r.Slack.SendResolved, APIURLFile: file(r.Slack.APIURL), Channel: stack.TemplateLiteral(r.Slack.Channel)}}
 		}
 		if e := r.Email; e != nil {
-			ec := EmailConfig{SendResolved: e.SendResolved, To: e.To, From: e.From, Smarthost: e.Smarthost, AuthUsername: e.AuthUsername}
+			ec := EmailConfig{SendResolved: e.SendResolved, To: stack.TemplateLiteral(e.To), From: stack.TemplateLiteral(e.From), Smarthost: e.Smarthost, AuthUsername: e.AuthUsername}
 			if e.AuthPassword != nil {
 				ec.AuthPasswordFile = file(*e.AuthPassword)
 			}

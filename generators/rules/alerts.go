@@ -61,7 +61,7 @@ func (a alert) rule(s *model.Spec, w *model.Workload) monitoringv1.Rule {
 		"dashboard":   dashboardURL(s, w),
 	}
 	if w.RunbookURL != "" {
-		ann["runbook_url"] = w.RunbookURL
+		ann["runbook_url"] = stack.TemplateLiteral(w.RunbookURL)
 	}
 	r := monitoringv1.Rule{
 		Alert: a.name,
@@ -86,7 +86,7 @@ func dashboardURL(s *model.Spec, w *model.Workload) string {
 	q := url.Values{}
 	q.Set("var-namespace", w.Namespace)
 	q.Set("var-workload", w.Name)
-	return s.Stack.Grafana.URL + "/d/" + stack.OverviewDashboardUID + "?" + q.Encode()
+	return stack.TemplateLiteral(s.Stack.Grafana.URL) + "/d/" + stack.OverviewDashboardUID + "?" + q.Encode()
 }
 
 // sel renders a selector of the workload's own series plus extra matchers.
@@ -143,7 +143,7 @@ func inferenceAlerts(w *model.Workload) []alert {
 		severity: in.ErrorRate.Severity,
 		summary:  fmt.Sprintf("{{ $value | humanizePercentage }} of requests to model {{ $labels.%s }} fail", in.ModelLabel),
 		description: fmt.Sprintf("{{ $value | humanizePercentage }} of the requests to model {{ $labels.%s }} served by %s in namespace "+
-			"{{ $labels.namespace }} ended with %s=%q over the last %s (allowed: %s).", in.ModelLabel, w.Name, in.StatusLabel, in.ErrorStatus,
+			"{{ $labels.namespace }} ended with %s=%s over the last %s (allowed: %s).", in.ModelLabel, w.Name, in.StatusLabel, stack.TemplateLiteral(fmt.Sprintf("%q", in.ErrorStatus)),
 			in.ErrorRate.Window, num(in.ErrorRate.Max*100)+"%"),
 		source: w.Path("inference", "errorRate"),
 	}}

@@ -2,5 +2,5 @@ package checks
 
 // alertmanagerChecks is the alertmanager family.
 func alertmanagerChecks() []Check {
-	return nil
+	return []Check{alertmanagerConfigCheck}
 }

@@ -1,6 +1,6 @@
 package checks
 
-// logsChecks is the logs family.
+// logsChecks is the logs family (logs/alloy-parse runs with the parsers).
 func logsChecks() []Check {
-	return nil
+	return []Check{logsPromtailDecode, logsFilterRegex, logsLogQLLabels}
 }

@@ -1,6 +1,7 @@
 package checks
 
-// specChecks is the spec family.
+// specChecks is the spec family (spec/literal-secret and spec/receiver run
+// when the model is decoded, before generation).
 func specChecks() []Check {
-	return nil
+	return []Check{specEscaping}
 }

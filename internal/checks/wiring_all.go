@@ -1,6 +1,8 @@
 package checks
 
-// wiringChecks is the wiring family.
+// wiringChecks is the wiring family: the generated artifacts agree with each
+// other (rules and the rule selector, the scrape Secret, dashboards and the
+// Grafana sidecar and datasources).
 func wiringChecks() []Check {
-	return nil
+	return []Check{wiringRuleSelector, wiringScrapeSecret, wiringDashboardSidecar, wiringDatasource, wiringDashboardVariables}
 }

@@ -287,6 +287,17 @@ func (s *Spec) Pos(path string) diag.Pos {
 		}
 		p = p[:i]
 	}
+	// Nothing of the path was written (a default of the schema): point at
+	// the top of the spec rather than nowhere.
+	var first diag.Pos
+	for _, pos := range s.positions {
+		if !first.IsValid() || pos.File < first.File {
+			first = pos
+		}
+	}
+	if first.IsValid() {
+		return diag.Pos{File: first.File, Line: 1, Col: 1}
+	}
 	return diag.Pos{}
 }
 

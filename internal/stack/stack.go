@@ -104,6 +104,13 @@ func GrafanaURL(s *model.Spec) string {
 // OverviewDashboardUID is the uid of the generated overview dashboard.
 const OverviewDashboardUID = "dataops-overview"
 
+// TemplateLiteral makes a spec string safe inside text that Prometheus or
+// Alertmanager expand as a Go template (annotations, receiver fields): a
+// "{{" in it is printed, not executed.
+func TemplateLiteral(s string) string {
+	return strings.ReplaceAll(s, "{{", `{{ "{{" }}`)
+}
+
 // QuoteLabelValue quotes a value for a PromQL/LogQL label matcher.
 func QuoteLabelValue(v string) string {
 	var b strings.Builder
