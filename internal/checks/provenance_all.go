@@ -1,6 +1,8 @@
 package checks
 
-// provenanceChecks is the provenance family.
+// provenanceChecks is the provenance family: every metric and label a rule
+// or a dashboard query reads exists, as the metric catalog
+// (internal/catalog) of the spec knows it.
 func provenanceChecks() []Check {
-	return nil
+	return []Check{provenancePromQL, provenanceMetric, provenanceLabel}
 }

@@ -1,6 +1,7 @@
 package checks
 
-// rulesChecks is the rules family.
+// rulesChecks is the rules family (rules/parse runs first, with the other
+// loaders).
 func rulesChecks() []Check {
-	return nil
+	return []Check{rulesTemplate, rulesTemplateLabels, rulesDuplicate, rulesRateWindow}
 }

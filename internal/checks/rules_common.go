@@ -1,0 +1,123 @@
+package checks
+
+import (
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/catalog"
+	"github.com/dataopsgen/dataopsgen/internal/load"
+)
+
+// ruleRef is one rule of the generated PrometheusRules, with where it
+// comes from and its parsed expression.
+type ruleRef struct {
+	// File is the generated PrometheusRule file.
+	File string
+	// Group is the rule group's name; GroupSource its spec path.
+	Group       string
+	GroupSource string
+	// Index of the rule in its group.
+	Index int
+	// Source is the spec path of the rule: the threshold block of a
+	// generated alert (workloads.resnet.inference.latency), or
+	// extraRules.<group>.rules.<i>.
+	Source string
+	// Extra reports a rule the user wrote (extraRules).
+	Extra bool
+	Rule  *monitoringv1.Rule
+	Expr  parser.Expr
+	// Err is the parse error (reported by rules/parse).
+	Err error
+}
+
+// Kind is "alert" or "recording rule".
+func (r *ruleRef) Kind() string {
+	if r.Rule.Alert != "" {
+		return "alert"
+	}
+	return "recording rule"
+}
+
+// Name is the alert or recorded metric name.
+func (r *ruleRef) Name() string {
+	if r.Rule.Alert != "" {
+		return r.Rule.Alert
+	}
+	return r.Rule.Record
+}
+
+// What names the rule in messages: `alert HighLatency`.
+func (r *ruleRef) What() string { return r.Kind() + " " + r.Name() }
+
+// extraRuleSource is the spec path of rule i of an extra group, quoted as
+// the positions are (a group name with '-' is not an identifier).
+func extraRuleSource(group string, i int) string {
+	return load.PathString("extraRules", group, "rules", strconv.Itoa(i))
+}
+
+// allRules returns every generated rule, parsed once per input.
+func allRules(in *Input) []*ruleRef {
+	return in.Memo("checks/rules", func() any {
+		var out []*ruleRef
+		for _, o := range rules.Objects(in.Spec) {
+			for _, g := range o.Groups {
+				extra := strings.HasPrefix(g.Source, "extraRules.")
+				groupSource := g.Source
+				if extra {
+					groupSource = load.PathString("extraRules", g.Name)
+				}
+				for i := range g.Rules {
+					r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: groupSource, Index: i, Extra: extra, Rule: &g.Rules[i]}
+					switch {
+					case extra:
+						r.Source = extraRuleSource(g.Name, i)
+					case i < len(g.RuleSources):
+						r.Source = g.RuleSources[i]
+					default:
+						r.Source = g.Source
+					}
+					out = append(out, r)
+				}
+			}
+		}
+		parallel(len(out), func(i int) {
+			out[i].Expr, out[i].Err = PromQL.ParseExpr(out[i].Rule.Expr.String())
+		})
+		return out
+	}).([]*ruleRef)
+}
+
+// theCatalog is the metric catalog of the spec, built once per input.
+func theCatalog(in *Input) *catalog.Catalog {
+	return in.Memo("checks/catalog", func() any {
+		return catalog.New(in.Spec, PromQL)
+	}).(*catalog.Catalog)
+}
+
+// parallel runs f(0..n-1) on all CPUs (inline when n is small).
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/32)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for start := 0; start < n; start += chunk {
+		end := min(start+chunk, n)
+		wg.Go(func() {
+			for i := start; i < end; i++ {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
