@@ -17,6 +17,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 
@@ -96,7 +97,7 @@ func object(s *model.Spec, name, path string, g Group) Object {
 
 // ExtraGroup converts a user-written group.
 func ExtraGroup(eg *model.RuleGroup) Group {
-	g := Group{RuleGroup: monitoringv1.RuleGroup{Name: eg.Name}, Source: "extraRules." + eg.Name}
+	g := Group{RuleGroup: monitoringv1.RuleGroup{Name: eg.Name}, Source: load.PathString("extraRules", eg.Name)}
 	if eg.Interval != "" {
 		d := monitoringv1.Duration(eg.Interval)
 		g.Interval = &d
@@ -118,7 +119,7 @@ func ExtraGroup(eg *model.RuleGroup) Group {
 			rule.KeepFiringFor = &d
 		}
 		g.Rules = append(g.Rules, rule)
-		g.RuleSources = append(g.RuleSources, fmt.Sprintf("extraRules.%s.rules.%d", eg.Name, i))
+		g.RuleSources = append(g.RuleSources, load.PathString("extraRules", eg.Name, "rules", fmt.Sprint(i)))
 	}
 	return g
 }
