@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -66,29 +66,12 @@ type jsonDS struct {
 
 func loadExample(t *testing.T) *model.Spec {
 	t.Helper()
-	res, diags := load.Dir("../../examples/dataops")
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
+	return modeltest.Example(t)
 }
 
 func loadInline(t *testing.T, src string) *model.Spec {
 	t.Helper()
-	res, diags := load.Files([]load.File{{Name: "s.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"
-` + src)}})
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
+	return modeltest.Inline(t, src)
 }
 
 func TestOverview(t *testing.T) {

@@ -9,22 +9,13 @@ import (
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 func spec(t *testing.T, src string) *model.Spec {
 	t.Helper()
-	res, diags := load.Files([]load.File{{Name: "s.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"
-` + src)}})
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
+	return modeltest.Inline(t, src)
 }
 
 func docs(data []byte) [][]byte { return bytes.Split(data, []byte("---\n")) }

@@ -8,21 +8,13 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 func spec(t *testing.T, src string) *model.Spec {
 	t.Helper()
-	res, diags := load.Files([]load.File{{Name: "s.cue", Data: []byte(src)}})
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
+	return modeltest.Inline(t, src)
 }
 
 // get walks a decoded YAML document along keys.

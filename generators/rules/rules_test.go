@@ -3,21 +3,13 @@ package rules
 import (
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 func example(t *testing.T) *model.Spec {
 	t.Helper()
-	res, diags := load.Dir("../../examples/dataops")
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
+	return modeltest.Example(t)
 }
 
 func TestPrint(t *testing.T) {

@@ -1,0 +1,52 @@
+// Package modeltest loads specs for tests: the bundled example, a spec
+// directory, or inline CUE (the apiVersion line is added).
+package modeltest
+
+import (
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/model"
+)
+
+// Dir loads and decodes a spec directory, failing the test on any problem.
+func Dir(t testing.TB, dir string) *model.Spec {
+	t.Helper()
+	res, diags := load.Dir(dir)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	return decode(t, res)
+}
+
+// Example is the bundled examples/dataops spec.
+func Example(t testing.TB) *model.Spec {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return Dir(t, filepath.Join(filepath.Dir(file), "..", "..", "..", "examples", "dataops"))
+}
+
+// Inline loads CUE source; the apiVersion line is added when it lacks one.
+func Inline(t testing.TB, src string) *model.Spec {
+	t.Helper()
+	if !strings.Contains(src, "apiVersion:") {
+		src = "apiVersion: \"dataopsgen.dev/v1alpha1\"\n" + src
+	}
+	res, diags := load.Files([]load.File{{Name: "spec.cue", Data: []byte(src)}})
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	return decode(t, res)
+}
+
+func decode(t testing.TB, res *load.Result) *model.Spec {
+	t.Helper()
+	s, diags := model.Decode(res)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	return s
+}
