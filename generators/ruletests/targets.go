@@ -82,19 +82,15 @@ func neighbour(w *model.Workload) pod {
 }
 
 // target is the label set the generated scrape relabeling attaches to every
-// sample scraped from the pod (generators/scrape). It fails when the stack
+// sample scraped from the pod: the generated scrape config's relabel rules
+// are run, with Prometheus's relabel package, over the meta labels that
+// Kubernetes discovery gives the pod. A relabeling that loses a label the
+// alerts filter on therefore breaks the tests. It also fails when the stack
 // attaches labels this package does not know, so the tests never miss one.
 func (p pod) target() (labelSet, error) {
-	l := labelSet{
-		"job":                stack.ScrapeJobName(p.w),
-		"instance":           fmt.Sprintf("10.0.0.%d:8080", p.ip),
-		stack.LabelNamespace: p.w.Namespace,
-		stack.LabelPod:       p.name,
-		stack.LabelContainer: p.w.Name,
-		stack.LabelWorkload:  p.w.Name,
-	}
-	for _, k := range p.w.SelectorKeys() {
-		l[stack.PromLabelName(k)] = p.w.Selector[k]
+	l, err := relabelTarget(p)
+	if err != nil {
+		return nil, err
 	}
 	want := stack.TargetLabels(p.w)
 	if got := slices.Sorted(maps.Keys(l)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
