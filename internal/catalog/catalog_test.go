@@ -110,15 +110,6 @@ workloads: a: {kind: "inference", namespace: "ml", inference: models: ["m"]}`)
 	}
 }
 
-func TestEmptySelectorValueIsNoLabel(t *testing.T) {
-	c := newTestCatalog(t, `apiVersion: "dataopsgen.dev/v1alpha1"
-workloads: a: {kind: "inference", namespace: "ml", selector: "app.kubernetes.io/component": "", selector: app: "a", inference: models: ["m"]}`)
-	names, _, _ := c.Lookup("up")
-	if slices.Contains(names, "app_kubernetes_io_component") || !slices.Contains(names, "app") {
-		t.Errorf("up labels %v", names)
-	}
-}
-
 func TestSelect(t *testing.T) {
 	c := newTestCatalog(t, testSpec)
 	for _, tc := range []struct {

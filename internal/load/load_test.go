@@ -1,6 +1,7 @@
 package load
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -52,4 +53,15 @@ _hidden: 1
 #Def: 2
 `)}})
 	t.Logf("\n%v", diags.Err())
+}
+
+// An empty selector value would make the kube-state-metrics joins match
+// every unlabelled pod: the schema refuses it.
+func TestEmptySelectorValueRefused(t *testing.T) {
+	_, diags := Files([]File{{Name: "s.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: a: {kind: "inference", namespace: "ml", selector: app: "", inference: models: ["m"]}
+`)}})
+	if len(diags) != 1 || diags[0].Pos.Line != 2 || !strings.Contains(diags[0].Message, `workloads.a.selector.app`) {
+		t.Fatalf("got %v", diags.Err())
+	}
 }
