@@ -43,5 +43,14 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./internal/load/ -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
+# Build wall time, peak RSS, output size for 10 … 5,000 synthetic workloads
+# (BENCH_SIZES="10 100" make bench for a quick look), and vet of the example.
+bench:
+	bash scripts/bench.sh
+
+# Per-stage Go benchmarks.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/build/ ./internal/checks/ ./internal/model/
+
 clean:
 	rm -rf bin

@@ -36,11 +36,12 @@ type inference struct {
 	lo, hi             float64 // histogram buckets: healthy latencies are ≤ lo < threshold < hi
 	ratio              float64 // error ratio when failing, above errorRate.max
 	okStatus, unlisted string
+	targets            podTargets
 }
 
 func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
 	in := w.Inference
-	x := &inference{w: w, in: in, tl: tl, okStatus: "ok", unlisted: "unlisted"}
+	x := &inference{w: w, in: in, tl: tl, okStatus: "ok", unlisted: "unlisted", targets: podTargets{}}
 	if in.ErrorStatus == x.okStatus {
 		x.okStatus = "success"
 	}
@@ -131,7 +132,7 @@ func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
 	var out []ruletest.Series
 	pods := []pod{podOf(x.w, 0), podOf(x.w, 1), elsewhere(x.w), neighbour(x.w)}
 	for i, p := range pods {
-		target, err := p.target()
+		target, err := x.targets.of(p)
 		if err != nil {
 			return nil, err
 		}

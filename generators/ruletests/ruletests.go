@@ -21,7 +21,10 @@ package ruletests
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 
@@ -54,30 +57,60 @@ func New() generators.Generator {
 }
 
 func generate(s *model.Spec) ([]artifact.File, error) {
+	// Workloads are independent: a few workers generate them, and the
+	// files and the first error come out in workload order, as from a loop.
+	type result struct {
+		files []artifact.File
+		err   error
+	}
+	results := make([]result, len(s.Workloads))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(s.Workloads) {
+					return
+				}
+				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i])
+			}
+		})
+	}
+	wg.Wait()
 	var files []artifact.File
-	for _, w := range s.Workloads {
-		g := rules.WorkloadGroup(s, w)
-		tf, err := Tests(s, w, g)
-		if err != nil {
-			return nil, fmt.Errorf("workload %s: %w", w.Name, err)
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
 		}
-		if len(tf.Tests) == 0 {
-			continue
-		}
-		data, err := artifact.YAML(tf)
-		if err != nil {
-			return nil, err
-		}
-		groups, err := artifact.YAML(map[string][]monitoringv1.RuleGroup{"groups": {g.RuleGroup}})
-		if err != nil {
-			return nil, err
-		}
-		files = append(files,
-			artifact.File{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path()},
-			artifact.File{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()},
-		)
+		files = append(files, r.files...)
 	}
 	return files, nil
+}
+
+// workloadFiles are the test file and the rule file of one workload (none
+// when it has no alert to test).
+func workloadFiles(s *model.Spec, w *model.Workload) ([]artifact.File, error) {
+	g := rules.WorkloadGroup(s, w)
+	tf, err := Tests(s, w, g)
+	if err != nil {
+		return nil, fmt.Errorf("workload %s: %w", w.Name, err)
+	}
+	if len(tf.Tests) == 0 {
+		return nil, nil
+	}
+	data, err := artifact.YAML(tf)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := artifact.YAML(map[string][]monitoringv1.RuleGroup{"groups": {g.RuleGroup}})
+	if err != nil {
+		return nil, err
+	}
+	return []artifact.File{
+		{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path()},
+		{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()},
+	}, nil
 }
 
 // Tests returns the test file of one workload, whose rule group is g.

@@ -81,6 +81,25 @@ func neighbour(w *model.Workload) pod {
 	return pod{w: &c, name: c.Name + "-0", ip: 40}
 }
 
+// podTargets memoizes pod.target over the scenarios of one workload's
+// tests: they all use the same pods, and relabeling a pod (marshalling and
+// parsing the generated relabel configs) is the costly part. The label sets
+// are shared: callers derive new ones with with/only and never modify them.
+type podTargets map[string]labelSet
+
+func (t podTargets) of(p pod) (labelSet, error) {
+	key := fmt.Sprintf("%s\x00%s\x00%s\x00%d", p.w.Namespace, p.w.Name, p.name, p.ip)
+	if l, ok := t[key]; ok {
+		return l, nil
+	}
+	l, err := p.target()
+	if err != nil {
+		return nil, err
+	}
+	t[key] = l
+	return l, nil
+}
+
 // target is the label set the generated scrape relabeling attaches to every
 // sample scraped from the pod: the generated scrape config's relabel rules
 // are run, with Prometheus's relabel package, over the meta labels that

@@ -34,11 +34,12 @@ type training struct {
 	// restarts per step of a crash-looping pod: enough for the window's
 	// sampled increase alone to exceed restarts.max.
 	restarts float64
+	targets  podTargets
 }
 
 func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
 	tr := w.Training
-	x := &training{w: w, tr: tr, tl: tl}
+	x := &training{w: w, tr: tr, tl: tl, targets: podTargets{}}
 	window, _ := dur(tr.Restarts.Window)
 	perWindow := int(window/tl.step) - 1 // sample-to-sample increases inside a window
 	x.restarts = math.Max(1, math.Ceil(float64(tr.Restarts.Max+1)/float64(perWindow)))
@@ -99,7 +100,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 		add(fmt.Sprintf("%s: job %s fails", failed.rule.Alert, jobName(p0)), trainingFault{jobFailed: true}).breaks(tl, failed, exp, crash, stalled)
 	}
 	if stalled != nil {
-		target, err := p0.target()
+		target, err := x.targets.of(p0)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +146,7 @@ func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
 			out = append(out, x.job(p, f.jobFailed, n)...)
 		}
 		if x.tr.LossMetric != "" {
-			target, err := p.target()
+			target, err := x.targets.of(p)
 			if err != nil {
 				return nil, err
 			}

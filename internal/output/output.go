@@ -10,8 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/dataopsgen/dataopsgen/generators/kustomization"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
@@ -37,14 +40,8 @@ func Write(dir string, files []artifact.File) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	for _, f := range files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return err
-		}
+	if err := writeFiles(tmp, files); err != nil {
+		return err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
@@ -64,6 +61,45 @@ func Write(dir string, files []artifact.File) (err error) {
 	}
 	if old != "" {
 		os.RemoveAll(old)
+	}
+	return nil
+}
+
+// writeFiles writes files under dir: each directory is created once, and
+// the files are written by a few workers (a large overlay has thousands).
+// The error reported is that of the first file, in order, that failed.
+func writeFiles(dir string, files []artifact.File) error {
+	made := map[string]bool{}
+	for _, f := range files {
+		d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if made[d] {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		made[d] = true
+	}
+	errs := make([]error, len(files))
+	workers := min(len(files), max(2, runtime.GOMAXPROCS(0)))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				errs[i] = os.WriteFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -147,7 +147,7 @@ func (s sampleResult) String() string {
 
 // checkExpr runs one promql_expr_test (after all samples are loaded, as
 // promtool does) and returns "" or what differs.
-func checkExpr(suite *promqltest.LazyLoader, mint time.Time, tc PromqlTestCase, fuzzy bool) string {
+func checkExpr(suite suite, mint time.Time, tc PromqlTestCase, fuzzy bool) string {
 	q, err := suite.QueryEngine().NewInstantQuery(suite.Context(), suite.Queryable(), nil, tc.Expr, mint.Add(time.Duration(tc.EvalTime)))
 	if err != nil {
 		return err.Error()

@@ -150,12 +150,15 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	// Test groups are independent (each has its own storage, engine and
 	// rule manager): run them concurrently, report in file order.
 	results := make([][]Failure, len(tf.Tests))
+	// The rule managers' metrics (never exported) are shared by the test
+	// groups of the file: a set per group costs more than evaluating it.
+	metrics := rules.NewGroupMetrics(nil)
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = runGroup(tf, i, files, evalInterval, order)
+			results[i] = runGroup(tf, i, files, evalInterval, order, metrics)
 		})
 	}
 	wg.Wait()
@@ -180,7 +183,7 @@ func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt
 func (memLoader) Parse(q string) (parser.Expr, error) { return PromQL.ParseExpr(q) }
 
 // runGroup is promtool's testGroup.test.
-func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int) (out []Failure) {
+func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics) (out []Failure) {
 	tg := tf.Tests[idx]
 	fail := func(f Failure) {
 		f.File, f.Test, f.TestName = tf.Name, idx, tg.Name
@@ -199,7 +202,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	if tg.StartTimestamp != "" {
 		opts.StartTime = mint
 	}
-	suite, err := promqltest.NewLazyLoader(loadCommand(interval, tg.InputSeries), opts)
+	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval)
 	if err != nil {
 		fail(Failure{Message: "input_series: " + err.Error()})
 		return out
@@ -209,7 +212,6 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 			fail(Failure{Message: err.Error()})
 		}
 	}()
-	suite.SubqueryInterval = evalInterval
 
 	loader := memLoader{}
 	names := make([]string, len(files))
@@ -217,13 +219,14 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 		loader[f.name], names[i] = f.groups, f.name
 	}
 	m := rules.NewManager(&rules.ManagerOptions{
-		QueryFunc:    rules.EngineQueryFunc(suite.QueryEngine(), suite.Storage()),
-		AppendableV2: suite.Storage(),
+		QueryFunc:    rules.EngineQueryFunc(suite.QueryEngine(), suite.Queryable()),
+		AppendableV2: suite.Appendable(),
 		Context:      context.Background(),
 		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
 		Logger:       slog.New(slog.DiscardHandler),
 		Parser:       PromQL,
 		GroupLoader:  loader,
+		Metrics:      metrics,
 	})
 	groupsMap, errs := m.LoadGroups(interval, labels.FromMap(tg.ExternalLabels), tg.ExternalURL, nil, false, names...)
 	if len(errs) > 0 {

@@ -1,0 +1,175 @@
+package ruletest_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+
+	"github.com/dataopsgen/dataopsgen/generators/ruletests"
+	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
+	"github.com/dataopsgen/dataopsgen/internal/load"
+	dmodel "github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+)
+
+// both runs f with the in-memory storage and with promtool's LazyLoader and
+// returns the failures of each, rendered.
+func both(t *testing.T, f func() []ruletest.Failure) (mem, lazy string) {
+	t.Helper()
+	defer func(v bool) { *ruletest.InMemory = v }(*ruletest.InMemory)
+	render := func(fs []ruletest.Failure) string {
+		var b strings.Builder
+		for _, x := range fs {
+			b.WriteString(x.String())
+			b.WriteString("\n")
+		}
+		return b.String()
+	}
+	*ruletest.InMemory = true
+	mem = render(f())
+	*ruletest.InMemory = false
+	lazy = render(f())
+	return mem, lazy
+}
+
+// TestInMemoryMatchesLazyLoader: the in-memory storage gives exactly the
+// failures promtool's storage gives, on passing and failing tests: the
+// hand-written test file with mutations, and the generated tests of a
+// synthetic spec with their rules or expectations broken in several ways.
+func TestInMemoryMatchesLazyLoader(t *testing.T) {
+	data, err := os.ReadFile("testdata/app.test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesData, err := os.ReadFile("testdata/rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := ruletest.ParseRules("rules.yaml", rulesData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type tcase struct {
+		name   string
+		tf     *ruletest.TestFile
+		groups []rulefmt.RuleGroup
+	}
+	var cases []tcase
+	base := func() *ruletest.TestFile {
+		tf, err := ruletest.Parse("app.test.yaml", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tf
+	}
+	cases = append(cases, tcase{"app", base(), groups})
+	for i, mutate := range testFileMutations {
+		tf := base()
+		mutate(tf)
+		cases = append(cases, tcase{fmt.Sprintf("app/mutation-%d", i), tf, groups})
+	}
+
+	// Generated tests of a synthetic spec, intact and broken.
+	var files []load.File
+	for _, f := range synth.Generate(6) {
+		files = append(files, load.File{Name: f.Name, Data: f.Data})
+	}
+	res, diags := load.Files(files)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	spec, diags := dmodel.Decode(res)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	gen, err := ruletests.New().Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string][]byte{}
+	for _, f := range gen {
+		byPath[f.Path] = f.Data
+	}
+	for _, w := range spec.Workloads {
+		testData, ok := byPath[ruletests.TestPath(w)]
+		if !ok {
+			continue
+		}
+		ruleText := string(byPath[ruletests.Dir+"/"+ruletests.RulesPath(w)])
+		variants := map[string]string{
+			"intact":       ruleText,
+			"no-namespace": strings.ReplaceAll(ruleText, `namespace="`+w.Namespace+`",`, ""),
+			"no-for":       strings.ReplaceAll(ruleText, "\n    for: ", "\n    keep_firing_for: "),
+			"no-workload":  strings.ReplaceAll(ruleText, `workload="`+w.Name+`"`, `workload=~".+"`),
+		}
+		for vname, text := range variants {
+			g, err := ruletest.ParseRules("rules", []byte(text))
+			if err != nil {
+				t.Fatalf("%s/%s: %v", w.Name, vname, err)
+			}
+			tf, err := ruletest.Parse(ruletests.TestPath(w), testData)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases = append(cases, tcase{w.Name + "/" + vname, tf, g})
+		}
+		// Expectations a minute early.
+		tf, err := ruletest.Parse(ruletests.TestPath(w), testData)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range tf.Tests {
+			for j := range tf.Tests[i].AlertRuleTests {
+				a := &tf.Tests[i].AlertRuleTests[j]
+				a.EvalTime = max(0, a.EvalTime-model.Duration(time.Minute))
+			}
+		}
+		g, _ := ruletest.ParseRules("rules", []byte(ruleText))
+		cases = append(cases, tcase{w.Name + "/early", tf, g})
+	}
+
+	failing := 0
+	for _, c := range cases {
+		mem, lazy := both(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
+		if mem != lazy {
+			t.Errorf("%s: in-memory and LazyLoader disagree\n--- in memory:\n%s\n--- LazyLoader:\n%s", c.name, mem, lazy)
+		}
+		if mem != "" {
+			failing++
+		}
+	}
+	// The comparison means something only if both kinds of case occur.
+	if failing == 0 || failing == len(cases) {
+		t.Fatalf("%d of %d cases fail: the comparison needs passing and failing cases", failing, len(cases))
+	}
+	t.Logf("%d cases, %d failing, identical failures", len(cases), failing)
+}
+
+// testFileMutations break testdata/app.test.yaml in ways that exercise
+// the storage: stale markers, gaps, duplicate series, late start.
+var testFileMutations = []func(tf *ruletest.TestFile){
+	func(tf *ruletest.TestFile) { tf.Tests[0].AlertRuleTests[1].ExpAlerts = nil },
+	func(tf *ruletest.TestFile) {
+		for i := range tf.Tests[0].InputSeries {
+			tf.Tests[0].InputSeries[i].Values += " stale _ 1 stale"
+		}
+	},
+	func(tf *ruletest.TestFile) {
+		for i := range tf.Tests[0].InputSeries {
+			tf.Tests[0].InputSeries[i].Values = "_x3 " + tf.Tests[0].InputSeries[i].Values
+		}
+	},
+	func(tf *ruletest.TestFile) {
+		tf.Tests[0].InputSeries = append(tf.Tests[0].InputSeries, tf.Tests[0].InputSeries...)
+		tf.Tests[0].InputSeries[len(tf.Tests[0].InputSeries)-1].Values = "0x20"
+	},
+	func(tf *ruletest.TestFile) { tf.Tests[0].StartTimestamp = "3600" },
+	func(tf *ruletest.TestFile) { tf.Tests[0].Interval = model.Duration(13 * time.Hour) },
+	func(tf *ruletest.TestFile) { tf.Tests[0].InputSeries[0].Values = "1 2 {{schema:0 sum:1 count:1}}" },
+	func(tf *ruletest.TestFile) { tf.Tests[0].InputSeries[0].Series = "not a series{" },
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# make bench: how dataopsgen's cost grows with the size of the spec.
+#
+# Builds bin/dataopsgen once, writes synthetic specs of N workloads
+# (internal/benchgen, deterministic), times the whole `dataopsgen build`
+# (every check and the generated rule tests) with /usr/bin/time -v for each
+# N, and `dataopsgen vet examples/dataops` (median of several runs), then
+# prints one table and the targets of issue 5.
+#
+# Environment:
+#   BENCH_SIZES    sizes to build (default "10 100 1000 5000")
+#   BENCH_TIMEOUT  seconds one build may take (default 120); a build that
+#                  times out is reported as such and larger sizes are skipped
+#   BENCH_VET_RUNS runs of vet to take the median of (default 9)
+#   BENCH_KEEP=1   keep the work directory (specs and overlays)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+SIZES=${BENCH_SIZES:-"10 100 1000 5000"}
+TIMEOUT=${BENCH_TIMEOUT:-120}
+VET_RUNS=${BENCH_VET_RUNS:-9}
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# GNU time (for peak RSS). Install it when missing and we can; never skip.
+if ! /usr/bin/time -v true >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "bench: installing GNU time (/usr/bin/time)" >&2
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null ||
+			die "could not install GNU time (apt-get install time)"
+	fi
+	/usr/bin/time -v true >/dev/null 2>&1 || die "GNU time is required at /usr/bin/time (Debian/Ubuntu: apt-get install time)"
+fi
+command -v timeout >/dev/null || die "timeout (coreutils) is required"
+
+echo "building bin/dataopsgen and bin/benchgen" >&2
+mkdir -p bin
+$GO build -o bin/dataopsgen ./cmd/dataopsgen
+$GO build -o bin/benchgen ./internal/benchgen
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dataopsgen-bench.XXXXXX")
+if [ "${BENCH_KEEP:-}" = 1 ]; then
+	echo "bench: keeping $WORK" >&2
+else
+	trap 'rm -rf "$WORK"' EXIT
+fi
+
+# field NAME FILE: the value of a /usr/bin/time -v line.
+field() { sed -n "s/^[[:space:]]*$1: //p" "$2" | tail -1; }
+
+# seconds H:MM:SS.ss | M:SS.ss -> seconds
+seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<<"$1"; }
+
+rows=()
+declare -A WALL RSS
+skip=""
+for n in $SIZES; do
+	if [ -n "$skip" ]; then
+		rows+=("$n|skipped ($skip)|-|-|-|-|-|-|-|-")
+		continue
+	fi
+	spec="$WORK/spec-$n" out="$WORK/out-$n" tlog="$WORK/time-$n.txt" log="$WORK/build-$n.txt"
+	bin/benchgen -n "$n" -o "$spec"
+	echo "build: $n workloads" >&2
+	set +e
+	/usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
+	status=$?
+	set -e
+	wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$tlog")")
+	cpu=$(awk -v u="$(field 'User time (seconds)' "$tlog")" -v s="$(field 'System time (seconds)' "$tlog")" 'BEGIN { printf "%.2f", u + s }')
+	rss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$tlog")" 'BEGIN { printf "%.0f", k / 1024 }')
+	WALL[$n]=$wall RSS[$n]=$rss
+	perwl=$(awk -v w="$wall" -v n="$n" 'BEGIN { printf "%.2f", w * 1000 / n }')
+	case $status in
+	0)
+		files=$(sed -n 's/^wrote .*: \([0-9]*\) files, \([0-9]*\) bytes$/\1/p' "$log")
+		bytes=$(sed -n 's/^wrote .*: \([0-9]*\) files, \([0-9]*\) bytes$/\2/p' "$log")
+		rules=$(sed -n 's/^ *rules: *\([0-9]*\) in .*/\1/p' "$log")
+		dash=$(sed -n 's/^ *dashboards: *\([0-9]*\)$/\1/p' "$log")
+		mib=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+		rows+=("$n|ok|$wall|$cpu|$rss|$perwl|$mib|$rules|$dash|$files")
+		;;
+	124)
+		rows+=("$n|timeout (> ${TIMEOUT}s)|>$wall|$cpu|$rss|-|-|-|-|-")
+		skip="$n timed out"
+		;;
+	*)
+		# The first diagnostic's check names why the spec was refused.
+		why=$(grep -m1 -o ': [a-z]*/[a-z-]*: \|: cue: ' "$log" | sed 's/^: //; s/: $//' || true)
+		rows+=("$n|FAILED (exit $status${why:+: $why})|$wall|$cpu|$rss|$perwl|-|-|-|-")
+		echo "bench: build of $n workloads failed; first lines:" >&2
+		head -5 "$log" | sed 's/^/    /' >&2
+		;;
+	esac
+done
+
+# vet examples/dataops, median wall time in milliseconds.
+vets=()
+for _ in $(seq "$VET_RUNS"); do
+	start=$EPOCHREALTIME
+	bin/dataopsgen vet examples/dataops >/dev/null || die "vet examples/dataops failed"
+	end=$EPOCHREALTIME
+	vets+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", (b - a) * 1000 }')")
+done
+vet_ms=$(printf '%s\n' "${vets[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+
+echo
+echo "dataopsgen build (every check and generated rule test) on synthetic specs"
+echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $($GO version | cut -d' ' -f3), $(git describe --always --dirty 2>/dev/null || echo '?')"
+{
+	echo "workloads|status|wall s|cpu s|peak RSS MiB|ms/workload|output MiB|rules|dashboards|files"
+	printf '%s\n' "${rows[@]}"
+} | column -t -s '|'
+echo
+echo "dataopsgen vet examples/dataops: median ${vet_ms} ms of $VET_RUNS runs (all: ${vets[*]})"
+echo
+
+# Issue 5's targets.
+target() { # name ok
+	if [ "$2" = 1 ]; then echo "  ok      $1"; else echo "  MISSED  $1"; fi
+}
+echo "targets (issue 5):"
+ok() { awk "BEGIN { exit !($1) }" && echo 1 || echo 0; }
+if [ -n "${WALL[1000]:-}" ]; then target "build 1,000 workloads <= 1.0 s (${WALL[1000]} s)" "$(ok "${WALL[1000]} <= 1.0")"; fi
+if [ -n "${WALL[5000]:-}" ]; then
+	target "build 5,000 workloads <= 4 s (${WALL[5000]} s)" "$(ok "${WALL[5000]} <= 4")"
+	target "build 5,000 workloads <= 400 MiB peak (${RSS[5000]} MiB)" "$(ok "${RSS[5000]} <= 400")"
+fi
+target "vet examples/dataops <= 150 ms (${vet_ms} ms)" "$(ok "$vet_ms <= 150")"
