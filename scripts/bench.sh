@@ -39,6 +39,7 @@ mkdir -p bin
 $GO build -o bin/dataopsgen ./cmd/dataopsgen
 $GO build -o bin/benchgen ./internal/benchgen
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dataopsgen-bench.XXXXXX")
 if [ "${BENCH_KEEP:-}" = 1 ]; then
 	echo "bench: keeping $WORK" >&2
@@ -107,7 +108,10 @@ vet_ms=$(printf '%s\n' "${vets[@]}" | sort -n | awk '{ v[NR] = $1 } END { print 
 
 echo
 echo "dataopsgen build (every check and generated rule test) on synthetic specs"
-echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $($GO version | cut -d' ' -f3), $(git describe --always --dirty 2>/dev/null || echo '?')"
+echo "$(nproc) CPUs, load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, $($GO version | cut -d' ' -f3), $(git describe --always --dirty 2>/dev/null || echo '?')"
+if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+	echo "WARNING: the machine was busy (load average above the number of CPUs): wall times are inflated; cpu s is the steadier figure"
+fi
 {
 	echo "workloads|status|wall s|cpu s|peak RSS MiB|ms/workload|output MiB|rules|dashboards|files"
 	printf '%s\n' "${rows[@]}"
