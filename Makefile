@@ -3,7 +3,7 @@ GO ?= go
 # Unit, golden and CLI tests: everything but the real-stack end-to-end suite.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v '/e2e')
 
-.PHONY: all build test unit e2e e2e-deps examples lint fuzz bench clean
+.PHONY: all build test unit e2e e2e-deps examples lint fuzz bench bench-go clean
 
 all: build
 
