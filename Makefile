@@ -50,7 +50,7 @@ bench:
 
 # Per-stage Go benchmarks.
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/build/ ./internal/checks/ ./internal/model/
+	DATAOPSGEN_BENCH_SIZES=10,100,1000 $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./internal/build/ ./internal/checks/ ./internal/model/
 
 clean:
 	rm -rf bin

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
@@ -11,7 +12,7 @@ var overlayKustomize = Check{
 	Name: "overlay/kustomize",
 	Doc:  "The overlay builds with kustomize (krusty, in memory): every listed file exists, generators and resources are valid.",
 	Run: func(in *Input) (out diag.List) {
-		if _, err := Kustomize(in); err != nil {
+		if _, err := run(in); err != nil {
 			out.Add(in.Spec.Pos("stack"), "overlay/kustomize", "the overlay does not build: %v", err)
 		}
 		return out
@@ -20,6 +21,16 @@ var overlayKustomize = Check{
 
 // Kustomize builds the overlay in memory and returns the rendered YAML.
 func Kustomize(in *Input) ([]byte, error) {
+	m, err := run(in)
+	if err != nil {
+		return nil, err
+	}
+	return m.AsYaml()
+}
+
+// run builds the overlay in memory; the check needs only the error (rendering
+// the result as YAML costs more than the build itself).
+func run(in *Input) (resmap.ResMap, error) {
 	fs := filesys.MakeFsInMemory()
 	for _, f := range in.Files {
 		if err := fs.WriteFile("/out/"+f.Path, f.Data); err != nil {
@@ -27,9 +38,5 @@ func Kustomize(in *Input) ([]byte, error) {
 		}
 	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	m, err := k.Run(fs, "/out")
-	if err != nil {
-		return nil, err
-	}
-	return m.AsYaml()
+	return k.Run(fs, "/out")
 }
