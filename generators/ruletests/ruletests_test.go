@@ -17,37 +17,14 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-func example(t testing.TB) *model.Spec {
-	t.Helper()
-	res, diags := load.Dir("../../examples/dataops")
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return decode(t, res)
-}
+func example(t testing.TB) *model.Spec { return modeltest.Example(t) }
 
-func specOf(t testing.TB, src string) *model.Spec {
-	t.Helper()
-	res, diags := load.Files([]load.File{{Name: "s.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"` + "\n" + src)}})
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return decode(t, res)
-}
-
-func decode(t testing.TB, res *load.Result) *model.Spec {
-	t.Helper()
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
-}
+func specOf(t testing.TB, src string) *model.Spec { return modeltest.Inline(t, src) }
 
 func generateT(t testing.TB, s *model.Spec) []artifact.File {
 	t.Helper()

@@ -334,29 +334,28 @@ func DecodeEnvironment(env *load.Environment) (*Spec, diag.List) {
 }
 
 func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
-	res := struct{ Value cue.Value }{v}
 	s := &Spec{positions: positions}
 	var diags diag.List
-	if err := res.Value.Decode(s); err != nil {
+	if err := v.Decode(s); err != nil {
 		diags.Add(diag.Pos{}, "decode", "%v", err)
 		return nil, diags
 	}
 	var workloads map[string]*Workload
-	decodeMap(res.Value, "workloads", &workloads, &diags)
+	decodeMap(v, "workloads", &workloads, &diags)
 	for _, name := range sortedKeys(workloads) {
 		w := workloads[name]
 		w.Name = name
 		s.Workloads = append(s.Workloads, w)
 	}
 	var receivers map[string]*Receiver
-	decodeMap(res.Value, "alerting.receivers", &receivers, &diags)
+	decodeMap(v, "alerting.receivers", &receivers, &diags)
 	for _, name := range sortedKeys(receivers) {
 		r := receivers[name]
 		r.Name = name
 		s.Alerting.Receivers = append(s.Alerting.Receivers, r)
 	}
 	var groups map[string]*RuleGroup
-	decodeMap(res.Value, "extraRules", &groups, &diags)
+	decodeMap(v, "extraRules", &groups, &diags)
 	for _, name := range sortedKeys(groups) {
 		g := groups[name]
 		g.Name = name
