@@ -13,6 +13,10 @@
 #                  times out is reported as such and larger sizes are skipped
 #   BENCH_VET_RUNS runs of vet to take the median of (default 9)
 #   BENCH_KEEP=1   keep the work directory (specs and overlays)
+#   BENCH_SLOTH=0  do not time Sloth side by side (default: it is built with
+#                  `go install github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION`
+#                  into bin/ — a few minutes the first time — and run on a
+#                  Sloth spec of one SLO per workload of each size)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +24,8 @@ GO=${GO:-go}
 SIZES=${BENCH_SIZES:-"10 100 1000 5000"}
 TIMEOUT=${BENCH_TIMEOUT:-120}
 VET_RUNS=${BENCH_VET_RUNS:-9}
+SLOTH=${BENCH_SLOTH:-1}
+SLOTH_VERSION=${SLOTH_VERSION:-v0.16.0}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -38,6 +44,10 @@ echo "building bin/dataopsgen and bin/benchgen" >&2
 mkdir -p bin
 $GO build -o bin/dataopsgen ./cmd/dataopsgen
 $GO build -o bin/benchgen ./internal/benchgen
+if [ "$SLOTH" = 1 ] && [ ! -x bin/sloth ]; then
+	echo "building bin/sloth $SLOTH_VERSION (BENCH_SLOTH=0 to leave Sloth out)" >&2
+	GOBIN="$PWD/bin" $GO install "github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION" || die "could not build Sloth $SLOTH_VERSION"
+fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dataopsgen-bench.XXXXXX")
@@ -54,6 +64,7 @@ field() { sed -n "s/^[[:space:]]*$1: //p" "$2" | tail -1; }
 seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<<"$1"; }
 
 rows=()
+srows=()
 declare -A WALL RSS
 skip=""
 for n in $SIZES; do
@@ -62,7 +73,19 @@ for n in $SIZES; do
 		continue
 	fi
 	spec="$WORK/spec-$n" out="$WORK/out-$n" tlog="$WORK/time-$n.txt" log="$WORK/build-$n.txt"
-	bin/benchgen -n "$n" -o "$spec"
+	bin/benchgen -n "$n" -o "$spec" -sloth "$WORK/sloth-$n.yaml"
+	if [ "$SLOTH" = 1 ]; then
+		echo "sloth: $n SLOs" >&2
+		slog="$WORK/sloth-time-$n.txt"
+		/usr/bin/time -v -o "$slog" bin/sloth generate --no-log -i "$WORK/sloth-$n.yaml" -o "$WORK/sloth-out-$n.yaml" >/dev/null 2>&1 ||
+			die "sloth generate failed on $n SLOs"
+		swall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$slog")")
+		scpu=$(awk -v u="$(field 'User time (seconds)' "$slog")" -v s="$(field 'System time (seconds)' "$slog")" 'BEGIN { printf "%.2f", u + s }')
+		srss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$slog")" 'BEGIN { printf "%.0f", k / 1024 }')
+		srules=$(grep -cE '^ *- (alert|record):' "$WORK/sloth-out-$n.yaml" || true)
+		smib=$(awk -v b="$(wc -c <"$WORK/sloth-out-$n.yaml")" 'BEGIN { printf "%.1f", b / 1048576 }')
+		srows+=("$n|$swall|$scpu|$srss|$smib|$srules")
+	fi
 	echo "build: $n workloads" >&2
 	set +e
 	/usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
@@ -116,6 +139,14 @@ fi
 	echo "workloads|status|wall s|cpu s|peak RSS MiB|ms/workload|output MiB|rules|dashboards|files"
 	printf '%s\n' "${rows[@]}"
 } | column -t -s '|'
+if [ "$SLOTH" = 1 ]; then
+	echo
+	echo "Sloth $SLOTH_VERSION generate, same run, one SLO per workload (rules only: no checks, tests, dashboards or configs)"
+	{
+		echo "SLOs|wall s|cpu s|peak RSS MiB|output MiB|rules"
+		printf '%s\n' "${srows[@]}"
+	} | column -t -s '|'
+fi
 echo
 echo "dataopsgen vet examples/dataops: median ${vet_ms} ms of $VET_RUNS runs (all: ${vets[*]})"
 echo

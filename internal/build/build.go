@@ -107,14 +107,21 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	if err != nil {
 		return nil, diag.List{{Check: "generate", Message: err.Error()}}
 	}
+	// The rule tests only read the generated files, as the checks do: run
+	// both at once. A refused overlay reports the checks' problems only
+	// (a broken rule would also fail its tests, which says nothing more).
+	var tests diag.List
+	var wg sync.WaitGroup
+	if opts.RuleTests {
+		wg.Go(func() { tests = RunRuleTests(spec, files) })
+	}
 	diags = checks.Run(&checks.Input{Spec: spec, Files: files})
+	wg.Wait()
 	if diags != nil {
 		return nil, diags
 	}
-	if opts.RuleTests {
-		if diags := RunRuleTests(spec, files); diags != nil {
-			return nil, diags
-		}
+	if tests != nil {
+		return nil, tests
 	}
 	return &Result{Spec: spec, Files: files}, nil
 }

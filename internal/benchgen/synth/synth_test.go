@@ -101,3 +101,23 @@ func TestMix(t *testing.T) {
 		t.Errorf("%d namespaces and %d teams, want several of each", len(namespaces), len(teams))
 	}
 }
+
+// The Sloth spec has one SLO per workload, is deterministic, and workload
+// i's SLO is the same at every N (so Sloth's cost compares across sizes).
+func TestSlothSpec(t *testing.T) {
+	small, big := string(synth.Sloth(3)), string(synth.Sloth(5))
+	if got := strings.Count(small, "\nslos:\n"); got != 3 {
+		t.Fatalf("Sloth(3) has %d SLO documents, want 3", got)
+	}
+	if !strings.HasPrefix(big, small) {
+		t.Errorf("Sloth(5) does not extend Sloth(3)")
+	}
+	if string(synth.Sloth(3)) != small {
+		t.Errorf("Sloth(3) differs between runs")
+	}
+	for _, w := range synth.Plan(3) {
+		if !strings.Contains(small, "service: \""+w.Name+"\"") {
+			t.Errorf("no SLO for workload %s", w.Name)
+		}
+	}
+}
