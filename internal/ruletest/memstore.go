@@ -33,12 +33,15 @@ type suite interface {
 	Appendable() storage.AppendableV2
 	Context() context.Context
 	Close() error
+	// input is every input sample, nil if unknown (see stepCache).
+	input() storage.Queryable
 }
 
 // lazySuite is promtool's storage.
 type lazySuite struct{ *promqltest.LazyLoader }
 
 func (s lazySuite) Appendable() storage.AppendableV2 { return s.Storage() }
+func (lazySuite) input() storage.Queryable           { return nil }
 
 // inMemory selects memSuite where it applies (tests compare both).
 var inMemory = true
@@ -63,6 +66,7 @@ var seriesParser = parser.NewParser(promqltest.TestParserOpts)
 // memSuite is one test group's lazily loaded input and storage.
 type memSuite struct {
 	pending []pendingSeries // input not appended yet, in no particular order
+	all     *memStorage     // every input sample, for the stepCache
 	store   *memStorage
 	engine  *promql.Engine
 }
@@ -114,8 +118,16 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		defs[h] = len(s.pending)
 		s.pending = append(s.pending, pendingSeries{lset: m, samples: samples})
 	}
+	s.all = newMemStorage()
+	for _, p := range s.pending {
+		// Read only: shares the samples, which pending only reslices.
+		s.all.all = append(s.all.all, &memSeries{lset: p.lset, samples: p.samples})
+	}
+	slices.SortFunc(s.all.all, func(a, b *memSeries) int { return labels.Compare(a.lset, b.lset) })
 	return s
 }
+
+func (s *memSuite) input() storage.Queryable { return s.all }
 
 // WithSamplesTill appends the input samples up to ts, then runs fn.
 func (s *memSuite) WithSamplesTill(ts time.Time, fn func(error)) {

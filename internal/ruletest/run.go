@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/promql/promqltest"
 	"github.com/prometheus/prometheus/rules"
@@ -218,8 +219,12 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	for i, f := range files {
 		loader[f.name], names[i] = f.groups, f.name
 	}
+	// The rules are parsed by LoadGroups, the results cached after it.
+	query := rules.EngineQueryFunc(suite.QueryEngine(), suite.Queryable())
 	m := rules.NewManager(&rules.ManagerOptions{
-		QueryFunc:    rules.EngineQueryFunc(suite.QueryEngine(), suite.Queryable()),
+		QueryFunc: func(ctx context.Context, qs string, t time.Time) (promql.Vector, error) {
+			return query(ctx, qs, t)
+		},
 		AppendableV2: suite.Appendable(),
 		Context:      context.Background(),
 		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
@@ -254,12 +259,17 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 		}
 	}
 	maxt := mint.Add(maxEvalTime(tg))
+	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval)
+	query = cache.queryFunc(query)
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
 		var evalErrs []string
 		suite.WithSamplesTill(ts, func(err error) {
 			if err != nil {
 				evalErrs = append(evalErrs, err.Error())
+				return
+			}
+			if cache.idle(groups, ts, evalInterval) {
 				return
 			}
 			for _, g := range groups {
