@@ -154,12 +154,13 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	// The rule managers' metrics (never exported) are shared by the test
 	// groups of the file: a set per group costs more than evaluating it.
 	metrics := rules.NewGroupMetrics(nil)
+	lines := newSeriesLines()
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = runGroup(tf, i, files, evalInterval, order, metrics)
+			results[i] = runGroup(tf, i, files, evalInterval, order, metrics, lines)
 		})
 	}
 	wg.Wait()
@@ -184,7 +185,7 @@ func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt
 func (memLoader) Parse(q string) (parser.Expr, error) { return PromQL.ParseExpr(q) }
 
 // runGroup is promtool's testGroup.test.
-func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics) (out []Failure) {
+func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics, lines *seriesLines) (out []Failure) {
 	tg := tf.Tests[idx]
 	fail := func(f Failure) {
 		f.File, f.Test, f.TestName = tf.Name, idx, tg.Name
@@ -203,7 +204,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	if tg.StartTimestamp != "" {
 		opts.StartTime = mint
 	}
-	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval)
+	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval, lines)
 	if err != nil {
 		fail(Failure{Message: "input_series: " + err.Error()})
 		return out
