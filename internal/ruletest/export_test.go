@@ -3,3 +3,7 @@ package ruletest
 // InMemory switches between the in-memory storage and promqltest's
 // LazyLoader (a TSDB per test group), for the tests that compare them.
 var InMemory = &inMemory
+
+// Precompute switches the range-query cache (and the skipping of idle
+// evaluations) on and off, for the tests that compare both.
+var Precompute = &precompute

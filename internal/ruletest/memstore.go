@@ -33,19 +33,22 @@ type suite interface {
 	Appendable() storage.AppendableV2
 	Context() context.Context
 	Close() error
+	// input is every input sample, nil if unknown (see stepCache).
+	input() storage.Queryable
 }
 
 // lazySuite is promtool's storage.
 type lazySuite struct{ *promqltest.LazyLoader }
 
 func (s lazySuite) Appendable() storage.AppendableV2 { return s.Storage() }
+func (lazySuite) input() storage.Queryable           { return nil }
 
 // inMemory selects memSuite where it applies (tests compare both).
 var inMemory = true
 
-func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration) (suite, error) {
+func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration, lines *seriesLines) (suite, error) {
 	if inMemory {
-		if s := newMemSuite(interval, series, opts.StartTime, evalInterval); s != nil {
+		if s := newMemSuite(interval, series, opts.StartTime, evalInterval, lines); s != nil {
 			return s, nil
 		}
 	}
@@ -60,9 +63,42 @@ func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoade
 // seriesParser parses input series as promqltest's load command does.
 var seriesParser = parser.NewParser(promqltest.TestParserOpts)
 
+// seriesLines caches parsed input lines: the test groups of a file repeat
+// many of them (a healthy series, a decoy) and the parse is a pure function
+// of the line. Safe for concurrent use; nil parses every time.
+type seriesLines struct {
+	mu sync.Mutex
+	m  map[string]parsedLine
+}
+
+type parsedLine struct {
+	lset labels.Labels
+	vals []parser.SequenceValue // read only
+	err  error
+}
+
+func newSeriesLines() *seriesLines { return &seriesLines{m: map[string]parsedLine{}} }
+
+func (c *seriesLines) parse(line string) (labels.Labels, []parser.SequenceValue, error) {
+	if c == nil {
+		return seriesParser.ParseSeriesDesc(line)
+	}
+	c.mu.Lock()
+	p, ok := c.m[line]
+	c.mu.Unlock()
+	if !ok {
+		p.lset, p.vals, p.err = seriesParser.ParseSeriesDesc(line)
+		c.mu.Lock()
+		c.m[line] = p
+		c.mu.Unlock()
+	}
+	return p.lset, p.vals, p.err
+}
+
 // memSuite is one test group's lazily loaded input and storage.
 type memSuite struct {
 	pending []pendingSeries // input not appended yet, in no particular order
+	all     *memStorage     // every input sample, for the stepCache
 	store   *memStorage
 	engine  *promql.Engine
 }
@@ -75,7 +111,7 @@ type pendingSeries struct {
 // newMemSuite parses the input series; nil means the LazyLoader must run
 // them (native histograms, @st lines, anything that does not parse — the
 // LazyLoader then reports the error exactly as promtool does).
-func newMemSuite(interval time.Duration, series []Series, start time.Time, evalInterval time.Duration) *memSuite {
+func newMemSuite(interval time.Duration, series []Series, start time.Time, evalInterval time.Duration, lines *seriesLines) *memSuite {
 	if start.IsZero() {
 		start = time.Unix(0, 0).UTC()
 	}
@@ -89,7 +125,7 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		if line == "" || strings.ContainsAny(line, "\n\r") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "@") {
 			return nil
 		}
-		m, vals, err := seriesParser.ParseSeriesDesc(line)
+		m, vals, err := lines.parse(line)
 		if err != nil {
 			return nil
 		}
@@ -114,8 +150,16 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		defs[h] = len(s.pending)
 		s.pending = append(s.pending, pendingSeries{lset: m, samples: samples})
 	}
+	s.all = newMemStorage()
+	for _, p := range s.pending {
+		// Read only: shares the samples, which pending only reslices.
+		s.all.all = append(s.all.all, &memSeries{lset: p.lset, samples: p.samples})
+	}
+	slices.SortFunc(s.all.all, func(a, b *memSeries) int { return labels.Compare(a.lset, b.lset) })
 	return s
 }
+
+func (s *memSuite) input() storage.Queryable { return s.all }
 
 // WithSamplesTill appends the input samples up to ts, then runs fn.
 func (s *memSuite) WithSamplesTill(ts time.Time, fn func(error)) {

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/promql/promqltest"
 	"github.com/prometheus/prometheus/rules"
@@ -153,12 +154,13 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	// The rule managers' metrics (never exported) are shared by the test
 	// groups of the file: a set per group costs more than evaluating it.
 	metrics := rules.NewGroupMetrics(nil)
+	lines := newSeriesLines()
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = runGroup(tf, i, files, evalInterval, order, metrics)
+			results[i] = runGroup(tf, i, files, evalInterval, order, metrics, lines)
 		})
 	}
 	wg.Wait()
@@ -183,7 +185,7 @@ func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt
 func (memLoader) Parse(q string) (parser.Expr, error) { return PromQL.ParseExpr(q) }
 
 // runGroup is promtool's testGroup.test.
-func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics) (out []Failure) {
+func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics, lines *seriesLines) (out []Failure) {
 	tg := tf.Tests[idx]
 	fail := func(f Failure) {
 		f.File, f.Test, f.TestName = tf.Name, idx, tg.Name
@@ -202,7 +204,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	if tg.StartTimestamp != "" {
 		opts.StartTime = mint
 	}
-	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval)
+	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval, lines)
 	if err != nil {
 		fail(Failure{Message: "input_series: " + err.Error()})
 		return out
@@ -218,8 +220,12 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	for i, f := range files {
 		loader[f.name], names[i] = f.groups, f.name
 	}
+	// The rules are parsed by LoadGroups, the results cached after it.
+	query := rules.EngineQueryFunc(suite.QueryEngine(), suite.Queryable())
 	m := rules.NewManager(&rules.ManagerOptions{
-		QueryFunc:    rules.EngineQueryFunc(suite.QueryEngine(), suite.Queryable()),
+		QueryFunc: func(ctx context.Context, qs string, t time.Time) (promql.Vector, error) {
+			return query(ctx, qs, t)
+		},
 		AppendableV2: suite.Appendable(),
 		Context:      context.Background(),
 		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
@@ -254,12 +260,17 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 		}
 	}
 	maxt := mint.Add(maxEvalTime(tg))
+	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval)
+	query = cache.queryFunc(query)
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
 		var evalErrs []string
 		suite.WithSamplesTill(ts, func(err error) {
 			if err != nil {
 				evalErrs = append(evalErrs, err.Error())
+				return
+			}
+			if cache.idle(groups, ts, evalInterval) {
 				return
 			}
 			for _, g := range groups {
