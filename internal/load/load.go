@@ -169,14 +169,23 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 }
 
 // validate checks a spec unified with #Spec and reports every problem.
+// One validation by CUE decides; only a refused spec pays for the
+// exhaustive pass that finds every problem to report.
 func validate(def, v cue.Value, ix *syntaxIndex) diag.List {
 	if err := v.Validate(cue.Concrete(true), cue.Final()); err == nil {
 		return nil
 	}
+	return exhaustive(def, v, ix)
+}
+
+// exhaustive reports every problem of v. On a spec CUE accepts it finds
+// nothing but literal credentials (which the model reports then): the tests
+// and FuzzLoad check it.
+func exhaustive(def, v cue.Value, ix *syntaxIndex) diag.List {
+	ix.detail()
 	// CUE reports the worst class of error of a subtree and hides the
 	// rest (a misspelt field hides a missing one): validate each subtree
 	// on its own so that the user gets every problem in one run.
-	ix.detail()
 	raw := cueerrors.Errors(v.Validate())
 	validateDeep(v, &raw)
 	diags := cleanup(raw, ix.positions)
@@ -434,6 +443,11 @@ func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]
 		path := strings.Join(names, ".")
 		if badName != "" && strings.HasPrefix(path, badName+".") {
 			continue // inside a map entry whose name is already reported
+		}
+		if len(names) > 2 && names[0] == "environments" {
+			// An environment's overrides are open in #Spec: they are
+			// checked merged into the environment's spec, on their own.
+			continue
 		}
 		parent, ok := schemaNode(def, v, sels[:len(sels)-1])
 		last := sels[len(sels)-1]
