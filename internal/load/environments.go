@@ -91,17 +91,20 @@ func (ix *syntaxIndex) forEnvironment(name string) *syntaxIndex {
 			out.positions[k] = p
 		}
 	}
-	dotted := "environments." + name + "."
-	for k, p := range ix.stringLits {
-		if rest, ok := strings.CutPrefix(k, dotted); ok {
-			out.stringLits[rest] = p
+	out.derive = func(out *syntaxIndex) {
+		ix.detail()
+		dotted := "environments." + name + "."
+		for k, p := range ix.stringLits {
+			if rest, ok := strings.CutPrefix(k, dotted); ok {
+				out.stringLits[rest] = p
+			}
 		}
-	}
-	for _, sels := range ix.fields {
-		if len(sels) > 2 && sels[0].Unquoted() == "environments" && sels[1].Unquoted() == name {
-			out.fields = append(out.fields, sels[2:])
-		} else if len(sels) > 0 && sels[0].Unquoted() != "environments" {
-			out.fields = append(out.fields, sels)
+		for _, sels := range ix.fields {
+			if len(sels) > 2 && sels[0].Unquoted() == "environments" && sels[1].Unquoted() == name {
+				out.fields = append(out.fields, sels[2:])
+			} else if len(sels) > 0 && sels[0].Unquoted() != "environments" {
+				out.fields = append(out.fields, sels)
+			}
 		}
 	}
 	return out

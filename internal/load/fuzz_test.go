@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// FuzzLoad: no input makes the loader panic, and a rejected input always
-// comes with at least one positioned diagnostic.
+// FuzzLoad: no input makes the loader panic, a rejected input always
+// comes with at least one positioned diagnostic, and on an accepted input
+// the exhaustive pass finds nothing CUE's one validation let through.
 func FuzzLoad(f *testing.F) {
 	if ex, err := os.ReadFile("../../examples/dataops/dataops.cue"); err == nil {
 		f.Add(ex)
@@ -26,6 +27,11 @@ stak: {}`))
 		for _, d := range diags {
 			if !d.Pos.IsValid() {
 				t.Fatalf("diagnostic without position: %v", d)
+			}
+		}
+		if res != nil {
+			if missed := missedByCUE(t, []File{{Name: "fuzz.cue", Data: data}}, res); missed != nil {
+				t.Fatalf("accepted, but the exhaustive pass finds:\n%v", missed.Err())
 			}
 		}
 	})

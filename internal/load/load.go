@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -145,7 +146,7 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 			diags.Append(fromCUE(err, "cue")...)
 			continue
 		}
-		ix.addDecls(nil, nil, syn.Decls)
+		ix.addFile(syn)
 	}
 	if len(diags) > 0 {
 		return nil, diags.Sorted()
@@ -168,10 +169,20 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 }
 
 // validate checks a spec unified with #Spec and reports every problem.
+// One validation by CUE decides; only a refused spec pays for the
+// exhaustive pass that finds every problem to report.
 func validate(def, v cue.Value, ix *syntaxIndex) diag.List {
 	if err := v.Validate(cue.Concrete(true), cue.Final()); err == nil {
 		return nil
 	}
+	return exhaustive(def, v, ix)
+}
+
+// exhaustive reports every problem of v. On a spec CUE accepts it finds
+// nothing but literal credentials (which the model reports then): the tests
+// and FuzzLoad check it.
+func exhaustive(def, v cue.Value, ix *syntaxIndex) diag.List {
+	ix.detail()
 	// CUE reports the worst class of error of a subtree and hides the
 	// rest (a misspelt field hides a missing one): validate each subtree
 	// on its own so that the user gets every problem in one run.
@@ -296,18 +307,75 @@ func allDigits(s string) bool {
 type syntaxIndex struct {
 	// positions maps PathString paths to where the user wrote them.
 	positions map[string]diag.Pos
+
+	// fields and stringLits serve only the diagnostics of a spec CUE
+	// refuses: they are filled by detail, on the first need.
+	//
 	// fields are the selectors of every regular field, for notAllowed.
 	fields [][]cue.Selector
 	// stringLits maps dotted paths of fields written as a string literal.
 	stringLits map[string]diag.Pos
+
+	files    []*ast.File
+	detailed bool
+	// derive fills fields and stringLits of an environment's index.
+	derive func(*syntaxIndex)
 }
 
 func newSyntaxIndex() *syntaxIndex {
 	return &syntaxIndex{positions: map[string]diag.Pos{}, stringLits: map[string]diag.Pos{}}
 }
 
-// addDecls records the fields of a struct (or file) at path.
-func (ix *syntaxIndex) addDecls(path []string, sels []cue.Selector, decls []ast.Decl) {
+// addFile records the positions of a file's fields.
+func (ix *syntaxIndex) addFile(f *ast.File) {
+	ix.files = append(ix.files, f)
+	ix.addDecls(walk{}, f.Decls)
+}
+
+// detail fills fields and stringLits.
+func (ix *syntaxIndex) detail() {
+	if ix.detailed {
+		return
+	}
+	ix.detailed = true
+	if ix.derive != nil {
+		ix.derive(ix)
+		return
+	}
+	for _, f := range ix.files {
+		ix.addDecls(walk{detail: true}, f.Decls)
+	}
+}
+
+// walk is where addDecls and addExpr are in the syntax: key is the
+// PathString of the path, built one selector at a time; path and sels are
+// kept only when detail is set.
+type walk struct {
+	key    string
+	path   []string
+	sels   []cue.Selector
+	detail bool
+}
+
+// child is the walk one selector below w (sel is a field name or a list
+// index in decimal).
+func (w walk) child(sel string) walk {
+	seg := sel
+	if !isIdent(sel) {
+		seg = strconv.Quote(sel)
+	}
+	c := walk{key: seg, detail: w.detail}
+	if w.key != "" {
+		c.key = w.key + "." + seg
+	}
+	if w.detail {
+		c.path = append(slices.Clip(w.path), sel)
+	}
+	return c
+}
+
+// addDecls records the fields of a struct (or file) at w.
+func (ix *syntaxIndex) addDecls(w walk, decls []ast.Decl) {
 	for _, d := range decls {
 		f, ok := d.(*ast.Field)
 		if !ok {
@@ -317,45 +385,43 @@ func (ix *syntaxIndex) addDecls(path []string, sels []cue.Selector, decls []ast.
 		if !ok {
 			continue
 		}
-		p := append(slices.Clone(path), name)
-		key := PathString(p...)
-		if _, seen := ix.positions[key]; !seen {
-			ix.positions[key] = position(f.Label.Pos())
+		c := w.child(name)
+		if _, seen := ix.positions[c.key]; !seen {
+			ix.positions[c.key] = position(f.Label.Pos())
 		}
-		var s []cue.Selector
-		regular := !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_")
-		if regular && (sels != nil || len(path) == 0) {
-			s = append(slices.Clone(sels), cue.Str(name))
-			ix.fields = append(ix.fields, s)
+		if w.detail {
+			regular := !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_")
+			if regular && (w.sels != nil || len(w.path) == 0) {
+				c.sels = append(slices.Clip(w.sels), cue.Str(name))
+				ix.fields = append(ix.fields, c.sels)
+			}
+			if lit, ok := f.Value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				ix.stringLits[strings.Join(c.path, ".")] = position(f.Label.Pos())
+			}
 		}
-		if lit, ok := f.Value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			ix.stringLits[strings.Join(p, ".")] = position(f.Label.Pos())
-		}
-		ix.addExpr(p, s, f.Value)
+		ix.addExpr(c, f.Value)
 	}
 }
 
-func (ix *syntaxIndex) addExpr(path []string, sels []cue.Selector, e ast.Expr) {
+func (ix *syntaxIndex) addExpr(w walk, e ast.Expr) {
 	switch x := e.(type) {
 	case *ast.StructLit:
-		ix.addDecls(path, sels, x.Elts)
+		ix.addDecls(w, x.Elts)
 	case *ast.ListLit:
 		for i, el := range x.Elts {
-			p := append(slices.Clone(path), fmt.Sprint(i))
-			key := PathString(p...)
-			if _, seen := ix.positions[key]; !seen {
-				ix.positions[key] = position(el.Pos())
+			c := w.child(strconv.Itoa(i))
+			if _, seen := ix.positions[c.key]; !seen {
+				ix.positions[c.key] = position(el.Pos())
 			}
-			var s []cue.Selector
-			if sels != nil {
-				s = append(slices.Clone(sels), cue.Index(i))
+			if w.detail && w.sels != nil {
+				c.sels = append(slices.Clip(w.sels), cue.Index(i))
 			}
-			ix.addExpr(p, s, el)
+			ix.addExpr(c, el)
 		}
 	case *ast.BinaryExpr:
 		if x.Op == token.AND {
-			ix.addExpr(path, sels, x.X)
-			ix.addExpr(path, sels, x.Y)
+			ix.addExpr(w, x.X)
+			ix.addExpr(w, x.Y)
 		}
 	}
 }
@@ -377,6 +443,11 @@ func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]
 		path := strings.Join(names, ".")
 		if badName != "" && strings.HasPrefix(path, badName+".") {
 			continue // inside a map entry whose name is already reported
+		}
+		if len(names) > 2 && names[0] == "environments" {
+			// An environment's overrides are open in #Spec: they are
+			// checked merged into the environment's spec, on their own.
+			continue
 		}
 		parent, ok := schemaNode(def, v, sels[:len(sels)-1])
 		last := sels[len(sels)-1]

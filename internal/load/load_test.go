@@ -55,6 +55,15 @@ extraRules: g: rules: [{expr: "up", alert: "X", foo: 1}]
 			`3: workloads.b.inference.latncy: field not allowed`,
 			`4: extraRules.g.rules.0.foo: field not allowed`,
 		},
+	}, {
+		name: "an error beside environments",
+		src: `apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: a: {kind: "training", namespace: "ML"}
+environments: dev: {workloads: a: namespace: "dev", stack: prometheus: retention: "1d"}
+`,
+		want: []string{
+			`2: workloads.a.namespace: invalid value "ML"`,
+		},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ package model
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -336,7 +337,7 @@ func DecodeEnvironment(env *load.Environment) (*Spec, diag.List) {
 func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 	s := &Spec{positions: positions}
 	var diags diag.List
-	if err := v.Decode(s); err != nil {
+	if err := decodeValue(v, reflect.ValueOf(s)); err != nil {
 		diags.Add(diag.Pos{}, "decode", "%v", err)
 		return nil, diags
 	}
@@ -369,7 +370,7 @@ func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 }
 
 func decodeMap[T any](v cue.Value, path string, out *map[string]T, diags *diag.List) {
-	if err := v.LookupPath(cue.ParsePath(path)).Decode(out); err != nil {
+	if err := decodeValue(v.LookupPath(cue.ParsePath(path)), reflect.ValueOf(out).Elem()); err != nil {
 		diags.Add(diag.Pos{}, "decode", "%s: %v", path, err)
 	}
 }
