@@ -64,7 +64,7 @@ type Generated struct {
 // YAML marshals a typed value (via JSON, so `json` tags rule and map keys
 // are sorted): sigs.k8s.io/yaml.Marshal's bytes, faster (see marshalYAML).
 func YAML(v any) ([]byte, error) {
-	return marshalYAML(v)
+	return observed(v)
 }
 
 // YAMLDocs marshals several objects into one multi-document YAML stream,
@@ -72,7 +72,7 @@ func YAML(v any) ([]byte, error) {
 func YAMLDocs[T any](objs []T) ([]byte, error) {
 	var b bytes.Buffer
 	for i, o := range objs {
-		d, err := marshalYAML(o)
+		d, err := observed(o)
 		if err != nil {
 			return nil, err
 		}
