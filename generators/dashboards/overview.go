@@ -75,12 +75,16 @@ func variables(s *model.Spec) []cog.Builder[dashboard.VariableModel] {
 // queryVar is a multi-value Prometheus query variable with "All". All expands
 // to the listed values (no custom allValue such as ".*"), so the cluster-wide
 // metrics filtered on $pod stay limited to the spec's workloads.
+//
+// No "definition": it only repeats the query for the variables list, which
+// shows the query when definition is empty (Grafana's getDefinition), and
+// here the query holds the alternation of every workload name, the one part
+// of the dashboard that grows with the spec.
 func queryVar(name, label, query string) *dashboard.QueryVariableBuilder {
 	return dashboard.NewQueryVariableBuilder(name).
 		Label(label).
 		Datasource(promDS()).
 		Query(dashboard.StringOrMap{String: cog.ToPtr(query)}).
-		Definition(query).
 		Refresh(dashboard.VariableRefreshOnTimeRangeChanged).
 		Sort(dashboard.VariableSortAlphabeticalAsc).
 		Multi(true).
