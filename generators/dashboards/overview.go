@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
@@ -75,12 +76,16 @@ func variables(s *model.Spec) []cog.Builder[dashboard.VariableModel] {
 // queryVar is a multi-value Prometheus query variable with "All". All expands
 // to the listed values (no custom allValue such as ".*"), so the cluster-wide
 // metrics filtered on $pod stay limited to the spec's workloads.
+//
+// No "definition": it only repeats the query for the variables list, which
+// shows the query when definition is empty (Grafana's getDefinition), and
+// here the query holds the alternation of every workload name, the one part
+// of the dashboard that grows with the spec.
 func queryVar(name, label, query string) *dashboard.QueryVariableBuilder {
 	return dashboard.NewQueryVariableBuilder(name).
 		Label(label).
 		Datasource(promDS()).
 		Query(dashboard.StringOrMap{String: cog.ToPtr(query)}).
-		Definition(query).
 		Refresh(dashboard.VariableRefreshOnTimeRangeChanged).
 		Sort(dashboard.VariableSortAlphabeticalAsc).
 		Multi(true).
@@ -119,25 +124,30 @@ func gpuRow(d *board) {
 		Min(0))
 }
 
-// trainingRow: one loss panel per training workload that names its loss
-// metric, then container restarts (kube-state-metrics).
+// trainingRow: one loss panel per loss metric the training workloads
+// declare, then container restarts (kube-state-metrics).
 func trainingRow(d *board, s *model.Spec) {
-	var training []*model.Workload
+	var training, withLoss []*model.Workload
 	for _, w := range s.Workloads {
 		if w.Kind == model.KindTraining && w.Training != nil {
 			training = append(training, w)
+			if w.Training.LossMetric != "" {
+				withLoss = append(withLoss, w)
+			}
 		}
 	}
 	if len(training) == 0 {
 		return
 	}
 	d.row("Training")
-	for _, w := range training {
-		if w.Training.LossMetric == "" {
-			continue
-		}
-		d.add(d.timeseries(w.Name+": loss", units.Short, halfWidth,
-			promQuery("A", w.Training.LossMetric+workloadSel(w.Name), "{{pod}}")))
+	loss := groupBy(withLoss, func(w *model.Workload) lossKey { return lossKey{w.Training.LossMetric} },
+		func(a, b lossKey) int { return strings.Compare(a.metric, b.metric) },
+		func(k lossKey) string { return k.metric })
+	for _, g := range loss {
+		// Every series as the jobs export it: the stall alert watches each.
+		d.add(d.timeseries("Loss: "+g.key.metric, units.Short, halfWidth,
+			promQuery("A", g.key.metric+groupSel(g.only), "{{"+stack.LabelWorkload+"}} {{"+stack.LabelPod+"}}")).
+			Description(fmt.Sprintf("%s per pod, for the %s with this lossMetric.", g.key.metric, count(g.workloads, "training workload"))))
 	}
 	d.add(d.timeseries("Container restarts", units.Short, halfWidth,
 		promQuery("A", "increase(kube_pod_container_status_restarts_total"+podSel()+rateInterval+")", "{{pod}}/{{container}}")).

@@ -47,14 +47,19 @@ func podSel(extra ...string) string {
 	}, extra...)...)
 }
 
-// workloadSel selects the series one workload's pods export themselves (the
-// scrape relabeling attaches the workload label).
-func workloadSel(name string, extra ...string) string {
-	return sel(append([]string{
+// groupSel selects the series the spec's workloads export themselves (the
+// scrape relabeling attaches the workload label), within the dashboard's
+// selection; only, when set, narrows them to one group (see group.only).
+func groupSel(only string, extra ...string) string {
+	pairs := []string{
 		stack.LabelNamespace, "=~" + varNamespace,
-		stack.LabelWorkload, name,
+		stack.LabelWorkload, "=~" + varWorkload,
 		stack.LabelPod, "=~" + varPod,
-	}, extra...)...)
+	}
+	if only != "" {
+		pairs = append(pairs, stack.LabelWorkload, only)
+	}
+	return sel(append(pairs, extra...)...)
 }
 
 // rate is `rate(<metric><selector>[$__rate_interval])`.

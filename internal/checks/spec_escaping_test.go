@@ -163,7 +163,7 @@ func TestSpecEscapingMutations(t *testing.T) {
 		{
 			name: "dashboard model regex",
 			edit: famEditCase(famDash, `model_name=~\"llama\\\\.3|a\\\\.b|x-y_z\\\\.0\"`, `model_name=~\"llama.3|a.b|x-y_z.0\"`),
-			want: []string{`spec.cue:10:24: spec/escaping: panel "llm-serve: P95 latency": matcher model_name=~"llama.3|a.b|x-y_z.0" also matches "axb"`, `panel "llm-serve: error ratio"`, `panel "llm-serve: requests"`},
+			want: []string{`spec.cue:10:24: spec/escaping: panel "Error ratio: inference_requests_total": matcher model_name=~"llama.3|a.b|x-y_z.0" also matches "axb"`, `panel "P95 latency: inference_request_duration_seconds"`, `panel "Requests: inference_requests_total"`},
 		},
 		{
 			name: "dashboard variable regex",
