@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
@@ -63,6 +64,18 @@ func mutateRules(t *testing.T, in *checks.Input) *checks.Input {
 	if n < len(edits) {
 		t.Fatalf("only %d of %d edits applied", n, len(edits))
 	}
+	// Scrape jobs that keep near misses and set a wrong workload label
+	// (Prometheus still loads them).
+	for i := range out.Files {
+		if f := &out.Files[i]; f.Path == scrape.Path {
+			d := strings.Replace(string(f.Data), "regex: true;", "regex: true;.*|", 1)
+			d = strings.Replace(d, "replacement: ", "replacement: x", 1)
+			if d == string(f.Data) {
+				t.Fatal("scrape edits not applied")
+			}
+			f.Data = []byte(d)
+		}
+	}
 	return out
 }
 
@@ -102,6 +115,7 @@ func TestLinearChecksEquivalent(t *testing.T) {
 	in := mutateRules(t, synthInput(t, 100))
 	sameDiags(t, "rules/parse", famCheck(t, "rules/parse").Run(fresh(in)), checks.RulesParseReference(fresh(in)))
 	sameDiags(t, "spec/escaping (rules)", checks.EscRules(fresh(in)), checks.EscRulesReference(fresh(in)))
+	sameDiags(t, "spec/escaping (scrape)", checks.EscScrape(fresh(in)), checks.EscScrapeReference(fresh(in)))
 	var seq diag.List
 	seqIn := fresh(in)
 	for _, c := range checks.All() {

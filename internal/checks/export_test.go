@@ -115,3 +115,17 @@ func EscRulesReference(in *Input) diag.List {
 	}
 	return out
 }
+
+// EscScrape is spec/escaping's scrape part.
+func EscScrape(in *Input) diag.List { return escScrape(in) }
+
+// EscScrapeReference is escScrape on the jobs decoded on their own (not
+// through Prometheus's config loader).
+func EscScrapeReference(in *Input) diag.List {
+	// A load without cfg makes scrapeJobs decode the file itself.
+	e := &memoEntry{}
+	e.once.Do(func() { e.v = scrapeLoad{file: loadedScrape(in).file} })
+	fresh := &Input{Spec: in.Spec, Files: in.Files}
+	fresh.memo.Store("checks/scrape-config", e)
+	return escScrape(fresh)
+}

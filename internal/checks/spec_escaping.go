@@ -18,7 +18,7 @@ import (
 	yamlv2 "go.yaml.in/yaml/v2"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"github.com/dataopsgen/dataopsgen/generators/scrape"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -151,17 +151,37 @@ func escRelabel(in *Input, w *model.Workload, rules []*relabel.Config, file, wha
 	return out
 }
 
+// scrapeJob is the part of a scrape job escScrape runs.
+type scrapeJob struct {
+	JobName        string            `yaml:"job_name"`
+	RelabelConfigs []*relabel.Config `yaml:"relabel_configs"`
+}
+
+// scrapeJobs returns the generated scrape jobs: as Prometheus loaded them
+// for scrape/config, or, when it rejects the file, as they decode on their
+// own (so that the escaping is still checked).
+func scrapeJobs(in *Input) (*artifact.File, []scrapeJob) {
+	sc := loadedScrape(in)
+	if sc.file == nil {
+		return nil, nil
+	}
+	var jobs []scrapeJob
+	if sc.cfg != nil {
+		for _, c := range sc.cfg.ScrapeConfigs {
+			jobs = append(jobs, scrapeJob{c.JobName, c.RelabelConfigs})
+		}
+		return sc.file, jobs
+	}
+	if err := yamlv2.Unmarshal(sc.file.Data, &jobs); err != nil {
+		return nil, nil // scrape/config reports it
+	}
+	return sc.file, jobs
+}
+
 func escScrape(in *Input) diag.List {
-	f := in.File(scrape.Path)
+	f, jobs := scrapeJobs(in)
 	if f == nil {
 		return nil
-	}
-	var jobs []struct {
-		JobName        string            `yaml:"job_name"`
-		RelabelConfigs []*relabel.Config `yaml:"relabel_configs"`
-	}
-	if err := yamlv2.Unmarshal(f.Data, &jobs); err != nil {
-		return nil // scrape/config reports it
 	}
 	// The first job of each name (as a linear search would find it).
 	byName := make(map[string]int, len(jobs))
