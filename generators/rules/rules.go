@@ -1,5 +1,6 @@
 // Package rules generates the PrometheusRule objects: the alerts of every
-// workload, and the user's extra rule groups.
+// workload (one group per workload, bundled per namespace: see bundle.go),
+// and the user's extra rule groups.
 //
 // The seed tutorial's alerts could never fire: they filtered on labels the
 // scrape config never attached, read a histogram the app does not export,
@@ -56,14 +57,11 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	return files, nil
 }
 
-// Objects returns the PrometheusRule objects: one per workload, one per
-// extra rule group. They carry the label the generated rule selector matches.
+// Objects returns the PrometheusRule objects: the workloads' groups bundled
+// per namespace (see bundle.go), one per extra rule group. They carry the
+// label the generated rule selector matches.
 func Objects(s *model.Spec) []Object {
-	var out []Object
-	for _, w := range s.Workloads {
-		g := WorkloadGroup(s, w)
-		out = append(out, object(s, "dataops-workload-"+w.Name, Dir+"workloads/"+w.Name+".yaml", g))
-	}
+	out := workloadObjects(s)
 	for _, eg := range s.ExtraRules {
 		g := ExtraGroup(eg)
 		out = append(out, object(s, "dataops-extra-"+eg.Name, Dir+"extra/"+eg.Name+".yaml", g))
@@ -77,9 +75,13 @@ func SelectorLabels(s *model.Spec) map[string]string {
 	return map[string]string{"release": s.Stack.Prometheus.Release}
 }
 
-func object(s *model.Spec, name, path string, g Group) Object {
+func object(s *model.Spec, name, path string, groups ...Group) Object {
 	labels := SelectorLabels(s)
 	labels["app.kubernetes.io/managed-by"] = "dataopsgen"
+	rgs := make([]monitoringv1.RuleGroup, len(groups))
+	for i, g := range groups {
+		rgs[i] = g.RuleGroup
+	}
 	return Object{
 		Path: path,
 		Rule: &monitoringv1.PrometheusRule{
@@ -89,9 +91,9 @@ func object(s *model.Spec, name, path string, g Group) Object {
 				Namespace: s.Stack.Namespace,
 				Labels:    labels,
 			},
-			Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{g.RuleGroup}},
+			Spec: monitoringv1.PrometheusRuleSpec{Groups: rgs},
 		},
-		Groups: []Group{g},
+		Groups: groups,
 	}
 }
 

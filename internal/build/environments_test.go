@@ -39,7 +39,7 @@ environments: {
 	for _, want := range []string{
 		"base/kustomization.yaml",
 		"overlays/small/kustomization.yaml",
-		"overlays/small/config/resources/prometheusrule-monitoring-dataops-workload-c.yaml",
+		"overlays/small/config/resources/prometheusrule-monitoring-dataops-workloads-ml2.yaml",
 		"overlays/small/stack/patches/delete-helmrelease-monitoring-dcgm-exporter.yaml",
 		"overlays/small/stack/patches/delete-configmap-values-dcgm-exporter.yaml",
 		"overlays/same/kustomization.yaml",

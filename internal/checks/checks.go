@@ -20,14 +20,23 @@ type Input struct {
 	memo sync.Map
 }
 
+// memoEntry is one memoized value; once makes concurrent callers wait for
+// the first computation instead of each computing it.
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
 // Memo computes a value shared by several checks (a parsed file, the metric
-// catalog) once per input.
+// catalog) once per input. It is safe for concurrent use: the first caller
+// of a key computes f, the others wait for its result. Callers must treat
+// the value as read-only (checks run concurrently), and f must not depend,
+// through other memoized values, on its own key.
 func (in *Input) Memo(key string, f func() any) any {
-	if v, ok := in.memo.Load(key); ok {
-		return v
-	}
-	v, _ := in.memo.LoadOrStore(key, f())
-	return v
+	e, _ := in.memo.LoadOrStore(key, &memoEntry{})
+	me := e.(*memoEntry)
+	me.once.Do(func() { me.v = f() })
+	return me.v
 }
 
 // File returns the generated file at path, or nil.
@@ -66,11 +75,20 @@ func All() []Check {
 	return all
 }
 
-// Run runs every check and returns the sorted diagnostics.
+// Run runs every check, concurrently, and returns the sorted diagnostics
+// (the same list, in the same order, as running them one after the other:
+// the sort is total on every field of a diagnostic).
 func Run(in *Input) diag.List {
+	all := All()
+	results := make([]diag.List, len(all))
+	var wg sync.WaitGroup
+	for i, c := range all {
+		wg.Go(func() { results[i] = c.Run(in) })
+	}
+	wg.Wait()
 	var out diag.List
-	for _, c := range All() {
-		out.Append(c.Run(in)...)
+	for _, r := range results {
+		out.Append(r...)
 	}
 	return out.Sorted()
 }

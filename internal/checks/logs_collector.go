@@ -31,6 +31,8 @@ type collectorInfo struct {
 	err       error
 	pipelines []*collectorPipeline
 	promtail  *promtailFile
+	// byID indexes pipelines by id (the first of each), for pipelineOf.
+	byID map[string]*collectorPipeline
 }
 
 // collectorPipeline is one workload's discovery → tail → process chain.
@@ -77,6 +79,12 @@ func collectorOf(in *Input) *collectorInfo {
 				}
 			}
 		}
+		ci.byID = make(map[string]*collectorPipeline, len(ci.pipelines))
+		for _, p := range ci.pipelines {
+			if _, seen := ci.byID[p.id]; !seen {
+				ci.byID[p.id] = p
+			}
+		}
 		return ci
 	}).(*collectorInfo)
 }
@@ -87,12 +95,7 @@ func (ci *collectorInfo) pipelineOf(w *model.Workload) *collectorPipeline {
 	if ci.kind == model.CollectorPromtail {
 		id = logs.PromtailJobName(w.Name, w.Namespace)
 	}
-	for _, p := range ci.pipelines {
-		if p.id == id {
-			return p
-		}
-	}
-	return nil
+	return ci.byID[id]
 }
 
 // streamLabels returns the labels a pipeline's streams carry (dynamic is

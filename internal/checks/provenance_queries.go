@@ -81,12 +81,24 @@ func generatedPanelSource(in *Input, title, def string) string {
 	if !ok {
 		return def
 	}
-	for _, w := range in.Spec.Workloads {
-		if w.Name == name {
-			return w.Path()
-		}
+	if p, ok := workloadPaths(in)[name]; ok {
+		return p
 	}
 	return def
+}
+
+// workloadPaths maps workload names to their spec paths (a panel per
+// workload looking its workload up would be quadratic).
+func workloadPaths(in *Input) map[string]string {
+	return in.Memo("checks/workload-paths", func() any {
+		out := make(map[string]string, len(in.Spec.Workloads))
+		for _, w := range in.Spec.Workloads {
+			if _, seen := out[w.Name]; !seen {
+				out[w.Name] = w.Path()
+			}
+		}
+		return out
+	}).(map[string]string)
 }
 
 // isPrometheus reports whether a target (or, without its own datasource,

@@ -9,7 +9,6 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/catalog"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 )
@@ -65,7 +64,7 @@ func extraRuleSource(group string, i int) string {
 func allRules(in *Input) []*ruleRef {
 	return in.Memo("checks/rules", func() any {
 		var out []*ruleRef
-		for _, o := range rules.Objects(in.Spec) {
+		for _, o := range ruleObjects(in) {
 			for _, g := range o.Groups {
 				extra := strings.HasPrefix(g.Source, "extraRules.")
 				groupSource := g.Source

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/common/model"
@@ -12,7 +11,6 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"sigs.k8s.io/yaml"
 
-	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -24,38 +22,77 @@ var rulesParse = Check{
 	Name: "rules/parse",
 	Doc:  "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates.",
 	Run: func(in *Input) diag.List {
-		var out diag.List
 		sources := ruleSources(in)
-		for _, f := range in.Files {
-			if f.Role != artifact.Resource || !strings.HasPrefix(f.Path, rules.Dir) {
-				continue
-			}
-			var pr monitoringv1.PrometheusRule
-			if err := yaml.UnmarshalStrict(f.Data, &pr); err != nil {
-				out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule does not decode: %v", err))
-				continue
-			}
-			for _, g := range pr.Spec.Groups {
-				data, err := yaml.Marshal(map[string]any{"groups": []monitoringv1.RuleGroup{g}})
-				if err != nil {
-					out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
-					continue
-				}
-				_, errs := rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
-				for _, err := range errs {
-					src := f.Source
-					if s, ok := sources[g.Name]; ok {
-						src = s.group
-						if i := ruleIndex(err); i >= 0 && i < len(s.rules) {
-							src = s.rules[i]
-						}
-					}
-					out.Append(at(in, src, "rules/parse", f.Path, "group %q: %v", g.Name, cleanRuleErr(err)))
-				}
-			}
+		files := ruleFiles(in).list
+		results := make([]diag.List, len(files))
+		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources) })
+		var out diag.List
+		for _, r := range results {
+			out.Append(r...)
 		}
 		return out
 	},
+}
+
+// parseRuleFile validates one PrometheusRule the way the prometheus-operator
+// does before it hands the rules to Prometheus: its spec, marshalled to YAML,
+// must pass rulefmt.Parse (once per object, so that a group name repeated
+// in the object is refused as Prometheus refuses it). When the YAML does not
+// even decode (a bad duration), rulefmt stops at the first error: the groups
+// are then parsed one by one, so that each broken group is reported and the
+// others still validated.
+func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) diag.List {
+	var out diag.List
+	f := rf.file
+	if rf.strictErr != nil {
+		out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule does not decode: %v", rf.strictErr))
+		return out
+	}
+	data, err := yaml.Marshal(rf.pr.Spec)
+	if err != nil {
+		out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
+		return out
+	}
+	parsed, errs := parseRules(data)
+	if parsed == nil && len(errs) > 0 {
+		for _, g := range rf.pr.Spec.Groups {
+			data, err := yaml.Marshal(map[string]any{"groups": []monitoringv1.RuleGroup{g}})
+			if err != nil {
+				out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
+				continue
+			}
+			_, errs := parseRules(data)
+			for _, err := range errs {
+				out.Append(ruleErr(in, f, sources, g.Name, err))
+			}
+		}
+		return out
+	}
+	for _, err := range errs {
+		if e, ok := err.(*rulefmt.Error); ok {
+			out.Append(ruleErr(in, f, sources, e.Group, err))
+		} else {
+			out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
+		}
+	}
+	return out
+}
+
+func parseRules(data []byte) (*rulefmt.RuleGroups, []error) {
+	return rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
+}
+
+// ruleErr reports a rulefmt error of group at the spec path of the rule (or
+// group) it is about.
+func ruleErr(in *Input, f *artifact.File, sources map[string]groupSources, group string, err error) diag.Diagnostic {
+	src := f.Source
+	if s, ok := sources[group]; ok {
+		src = s.group
+		if i := ruleIndex(err); i >= 0 && i < len(s.rules) {
+			src = s.rules[i]
+		}
+	}
+	return at(in, src, "rules/parse", f.Path, "group %q: %v", group, cleanRuleErr(err))
 }
 
 type groupSources struct {

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"log/slog"
 
 	"github.com/prometheus/prometheus/config"
@@ -10,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
@@ -17,9 +19,32 @@ var scrapeConfigLoad = Check{
 	Name: "scrape/config",
 	Doc:  "The generated additional scrape configs load in Prometheus's own config loader (kubernetes discovery registered), as part of a prometheus.yml.",
 	Run: func(in *Input) (out diag.List) {
+		sc := loadedScrape(in)
+		if sc.file == nil {
+			return nil
+		}
+		if sc.err != nil {
+			out.Append(at(in, sc.file.Source, "scrape/config", sc.file.Path, "%s", sc.err))
+		}
+		return out
+	},
+}
+
+// scrapeLoad is the generated scrape config file as Prometheus loads it.
+type scrapeLoad struct {
+	file *artifact.File
+	cfg  *config.Config
+	// err is the message scrape/config reports.
+	err error
+}
+
+// loadedScrape loads the scrape configs once per input (scrape/config
+// reports the error; spec/escaping runs the loaded relabel rules).
+func loadedScrape(in *Input) scrapeLoad {
+	return in.Memo("checks/scrape-config", func() any {
 		f := in.File(scrape.Path)
 		if f == nil {
-			return nil
+			return scrapeLoad{}
 		}
 		// The generated file is a YAML list at column 0, which is valid as
 		// the value of scrape_configs: load it as is rather than decoding and
@@ -29,13 +54,13 @@ var scrapeConfigLoad = Check{
 			"evaluation_interval": in.Spec.Stack.Prometheus.EvaluationInterval,
 		}})
 		if err != nil {
-			out.Append(at(in, f.Source, "scrape/config", f.Path, "%v", err))
-			return out
+			return scrapeLoad{file: f, err: err}
 		}
 		doc := string(global) + "scrape_configs:\n" + string(f.Data)
-		if _, err := config.Load(doc, slog.New(slog.DiscardHandler)); err != nil {
-			out.Append(at(in, f.Source, "scrape/config", f.Path, "Prometheus rejects the scrape configs: %v", err))
+		cfg, err := config.Load(doc, slog.New(slog.DiscardHandler))
+		if err != nil {
+			return scrapeLoad{file: f, err: fmt.Errorf("Prometheus rejects the scrape configs: %w", err)}
 		}
-		return out
-	},
+		return scrapeLoad{file: f, cfg: cfg}
+	}).(scrapeLoad)
 }

@@ -149,7 +149,7 @@ func TestSpecEscapingMutations(t *testing.T) {
 		},
 		{
 			name: "rule model regex",
-			edit: famEditCase(famRuleFile[:len(famRuleFile)-len("resnet.yaml")]+"llm-serve.yaml", `model_name=~"llama\\.3|a\\.b|x-y_z\\.0"`, `model_name=~"llama.3|a.b|x-y_z.0"`),
+			edit: famEditCase("prometheus-rules/workloads/serving.yaml", `model_name=~"llama\\.3|a\\.b|x-y_z\\.0"`, `model_name=~"llama.3|a.b|x-y_z.0"`),
 			want: []string{
 				`spec.cue:10:24: spec/escaping: rule HighInferenceLatency: matcher model_name=~"llama.3|a.b|x-y_z.0" also matches "axb": the spec's value "a.b" is not regex-escaped`,
 				`spec.cue:10:24: spec/escaping: rule InferenceErrorRateHigh: matcher model_name=~"llama.3|a.b|x-y_z.0" also matches "axb"`,
@@ -157,7 +157,7 @@ func TestSpecEscapingMutations(t *testing.T) {
 		},
 		{
 			name: "rule status quoting",
-			edit: famEditCase("llm-serve.yaml", `status="5.. \"x\" \\ | + ( $1 ^ [ ] ? *"`, `status="5.. \"x\" \\\\ | + ( $1 ^ [ ] ? *"`),
+			edit: famEditCase("prometheus-rules/workloads/serving.yaml", `status="5.. \"x\" \\ | + ( $1 ^ [ ] ? *"`, `status="5.. \"x\" \\\\ | + ( $1 ^ [ ] ? *"`),
 			want: []string{`spec.cue:11:4: spec/escaping: rule InferenceErrorRateHigh: matcher status="5.. \"x\" \\\\ | + ( $1 ^ [ ] ? *" compares status with "5.. \"x\" \\\\ | + ( $1 ^ [ ] ? *", which is none of the spec's values ["5.. \"x\" \\ | + ( $1 ^ [ ] ? *"]`},
 		},
 		{
@@ -194,7 +194,7 @@ func TestSpecEscapingMutations(t *testing.T) {
 func TestSpecEscapingTemplates(t *testing.T) {
 	src := strings.Replace(famTricky, `runbookURL: "https://wiki.example.com/a|b(c)?q=.+&x=$1"`, `runbookURL: "https://wiki.example.com/{{ .Labels.page }}"`, 1)
 	in := famInput(t, src)
-	in = famEditFunc(t, in, "llm-serve.yaml", func(b []byte) []byte {
+	in = famEditFunc(t, in, "prometheus-rules/workloads/serving.yaml", func(b []byte) []byte {
 		var pr map[string]any
 		if err := yaml.Unmarshal(b, &pr); err != nil {
 			t.Fatal(err)

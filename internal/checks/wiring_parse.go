@@ -248,29 +248,40 @@ func generatorEntries(in *Input) []*generatorEntry {
 // generatorOf returns the generator entry that turns the file at p into a
 // ConfigMap or Secret key, or nil.
 func generatorOf(in *Input, p string) (*generatorEntry, string) {
-	for _, e := range generatorEntries(in) {
-		for _, s := range e.sources {
-			if s.path == p {
-				return e, s.key
+	type entryKey struct {
+		e   *generatorEntry
+		key string
+	}
+	byPath := in.Memo("wiring/generator-of", func() any {
+		out := map[string]entryKey{}
+		for _, e := range generatorEntries(in) {
+			for _, s := range e.sources {
+				if _, seen := out[s.path]; !seen { // the first, as a search would find it
+					out[s.path] = entryKey{e, s.key}
+				}
 			}
 		}
-	}
-	return nil, ""
+		return out
+	}).(map[string]entryKey)
+	ek := byPath[p]
+	return ek.e, ek.key
 }
 
 // listedAsResource reports whether some kustomization lists p as a resource.
 func listedAsResource(in *Input, p string) bool {
-	for _, l := range wiringKustomizations(in) {
-		if l.err != nil {
-			continue
-		}
-		for _, r := range l.k.Resources {
-			if l.abs(r) == p {
-				return true
+	listed := in.Memo("wiring/listed-resources", func() any {
+		out := map[string]bool{}
+		for _, l := range wiringKustomizations(in) {
+			if l.err != nil {
+				continue
+			}
+			for _, r := range l.k.Resources {
+				out[l.abs(r)] = true
 			}
 		}
-	}
-	return false
+		return out
+	}).(map[string]bool)
+	return listed[p]
 }
 
 // k8sObject is the part of a Kubernetes object the checks read.
@@ -293,13 +304,25 @@ type fileObject struct {
 // of a multi-document file), in file order.
 func wiringObjects(in *Input) []fileObject {
 	return in.Memo("wiring/objects", func() any {
+		rfs := ruleFiles(in)
 		var out []fileObject
 		for i := range in.Files {
 			f := &in.Files[i]
 			if f.Role != artifact.Resource {
 				continue
 			}
-			for _, doc := range wiringSplitDocs(f.Data) {
+			docs := wiringSplitDocs(f.Data)
+			if rf := rfs.byPath[f.Path]; rf != nil && rf.ok && len(docs) == 1 {
+				// A PrometheusRule, already decoded for the rule checks.
+				var o k8sObject
+				o.APIVersion, o.Kind = rf.pr.APIVersion, rf.pr.Kind
+				o.Metadata.Name, o.Metadata.Namespace, o.Metadata.Labels = rf.pr.Name, rf.pr.Namespace, rf.pr.Labels
+				if o.Kind != "" {
+					out = append(out, fileObject{file: f, obj: o})
+				}
+				continue
+			}
+			for _, doc := range docs {
 				var o k8sObject
 				if err := yaml.Unmarshal(doc, &o); err != nil || o.Kind == "" {
 					continue

@@ -96,13 +96,26 @@ func ruleSelector(in *Input, v kpsValues) (labels.Selector, string, error) {
 // namespaceLabels are the labels of namespace ns: the one Kubernetes sets on
 // every namespace, and those of a generated Namespace object.
 func namespaceLabels(in *Input, ns string) map[string]string {
-	out := map[string]string{"kubernetes.io/metadata.name": ns}
-	for _, o := range wiringObjects(in) {
-		if o.obj.Kind == "Namespace" && o.obj.Metadata.Name == ns {
+	generated := in.Memo("wiring/namespace-labels", func() any {
+		out := map[string]map[string]string{}
+		for _, o := range wiringObjects(in) {
+			if o.obj.Kind != "Namespace" {
+				continue
+			}
+			m := out[o.obj.Metadata.Name]
+			if m == nil {
+				m = map[string]string{}
+				out[o.obj.Metadata.Name] = m
+			}
 			for k, v := range o.obj.Metadata.Labels {
-				out[k] = v
+				m[k] = v
 			}
 		}
+		return out
+	}).(map[string]map[string]string)
+	out := map[string]string{"kubernetes.io/metadata.name": ns}
+	for k, v := range generated[ns] {
+		out[k] = v
 	}
 	return out
 }

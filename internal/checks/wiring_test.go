@@ -16,7 +16,7 @@ const (
 	famValues   = "values/kube-prometheus-stack.yaml"
 	famScrape   = "scrape/additional-scrape-configs.yaml"
 	famDash     = "dashboards/dataops-overview.json"
-	famRuleFile = "prometheus-rules/workloads/resnet.yaml"
+	famRuleFile = "prometheus-rules/workloads/ml.yaml"
 )
 
 // famLayerOf returns the suffix of the kustomization that lists a file.
@@ -61,12 +61,12 @@ func TestWiringRuleSelector(t *testing.T) {
 		{
 			name: "rule label differs",
 			edit: famEditCase(famRuleFile, "release: prometheus", "release: kube-prometheus"),
-			want: []string{`spec.cue:4:14: wiring/rule-selector: PrometheusRule dataops-workload-resnet has labels {app.kubernetes.io/managed-by=dataopsgen,release=kube-prometheus}, which the generated ruleSelector release=prometheus does not match`},
+			want: []string{`spec.cue:4:14: wiring/rule-selector: PrometheusRule dataops-workloads-ml has labels {app.kubernetes.io/managed-by=dataopsgen,release=kube-prometheus}, which the generated ruleSelector release=prometheus does not match`},
 		},
 		{
 			name: "selector differs",
 			edit: famEditCase(famValues, "      matchLabels:\n        release: prometheus", "      matchLabels:\n        release: other"),
-			want: []string{"dataops-workload-resnet has labels", "dataops-workload-trainer has labels"},
+			want: []string{"dataops-workloads-ml has labels"},
 		},
 		{
 			name: "chart default selector",
@@ -85,7 +85,7 @@ func TestWiringRuleSelector(t *testing.T) {
 		{
 			name: "namespace selector",
 			edit: famEditCase(famValues, "ruleNamespaceSelector: {}", "ruleNamespaceSelector:\n      matchLabels:\n        monitoring: \"true\""),
-			want: []string{"PrometheusRule dataops-workload-resnet is in namespace monitoring, which the generated ruleNamespaceSelector monitoring=true does not admit", "dataops-workload-trainer"},
+			want: []string{"PrometheusRule dataops-workloads-ml is in namespace monitoring, which the generated ruleNamespaceSelector monitoring=true does not admit"},
 		},
 		{
 			name: "namespace selector by name",
@@ -94,9 +94,9 @@ func TestWiringRuleSelector(t *testing.T) {
 		{
 			name: "not listed",
 			edit: func(t *testing.T, in *checks.Input) *checks.Input {
-				return famEdit(t, in, famLayerOf(t, in, "workloads/resnet.yaml"), "- prometheus-rules/workloads/resnet.yaml\n", "")
+				return famEdit(t, in, famLayerOf(t, in, "workloads/ml.yaml"), "- prometheus-rules/workloads/ml.yaml\n", "")
 			},
-			want: []string{"wiring/rule-selector: PrometheusRule dataops-workload-resnet is in no kustomization's resources"},
+			want: []string{"wiring/rule-selector: PrometheusRule dataops-workloads-ml is in no kustomization's resources"},
 		},
 	})
 }

@@ -1,0 +1,131 @@
+package checks
+
+import (
+	"log/slog"
+	"strings"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"sigs.k8s.io/yaml"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
+)
+
+// The reference implementations below are the checks as they were before
+// they were made linear (each rule group marshalled and parsed on its own;
+// every workload scanning every rule file). The equivalence tests compare
+// them with the checks on a mutated synthetic spec.
+
+// EscRules is spec/escaping's rule part.
+func EscRules(in *Input) diag.List { return escRules(in) }
+
+// RulesParseReference is rules/parse group by group.
+func RulesParseReference(in *Input) diag.List {
+	var out diag.List
+	sources := ruleSources(in)
+	for _, f := range in.Files {
+		if !isRuleFile(&f) {
+			continue
+		}
+		var pr monitoringv1.PrometheusRule
+		if err := yaml.UnmarshalStrict(f.Data, &pr); err != nil {
+			out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule does not decode: %v", err))
+			continue
+		}
+		for _, g := range pr.Spec.Groups {
+			data, err := yaml.Marshal(map[string]any{"groups": []monitoringv1.RuleGroup{g}})
+			if err != nil {
+				out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
+				continue
+			}
+			_, errs := rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
+			for _, err := range errs {
+				src := f.Source
+				if s, ok := sources[g.Name]; ok {
+					src = s.group
+					if i := ruleIndex(err); i >= 0 && i < len(s.rules) {
+						src = s.rules[i]
+					}
+				}
+				out.Append(at(in, src, "rules/parse", f.Path, "group %q: %v", g.Name, cleanRuleErr(err)))
+			}
+		}
+	}
+	return out
+}
+
+// EscRulesReference is escRules scanning every rule file for each
+// workload's groups (found by the generator's attribution, as the index
+// does, but without the index or the shared decode).
+func EscRulesReference(in *Input) diag.List {
+	var out diag.List
+	for _, w := range in.Spec.Workloads {
+		vs := valueSets{}
+		workloadValues(vs, w)
+		mine := map[[2]string]bool{}
+		for _, o := range ruleObjects(in) {
+			for _, g := range o.Groups {
+				if g.Source == w.Path() {
+					mine[[2]string{o.Path, g.Name}] = true
+				}
+			}
+		}
+		for i := range in.Files {
+			f := &in.Files[i]
+			if !strings.HasPrefix(f.Path, "config/prometheus-rules/") {
+				continue
+			}
+			var pr struct {
+				Spec struct {
+					Groups []struct {
+						Name  string `json:"name"`
+						Rules []struct {
+							Alert       string            `json:"alert"`
+							Record      string            `json:"record"`
+							Expr        any               `json:"expr"`
+							Labels      map[string]string `json:"labels"`
+							Annotations map[string]string `json:"annotations"`
+						} `json:"rules"`
+					} `json:"groups"`
+				} `json:"spec"`
+			}
+			if yaml.Unmarshal(f.Data, &pr) != nil {
+				continue
+			}
+			seen := map[string]bool{}
+			for _, g := range pr.Spec.Groups {
+				if !mine[[2]string{f.Path, g.Name}] || seen[g.Name] {
+					continue
+				}
+				seen[g.Name] = true
+				for _, r := range g.Rules {
+					name := r.Alert + r.Record
+					expr, _ := r.Expr.(string)
+					out.Append(escSelectors(in, vs, expr, f.Path, w.Path(), "rule "+name)...)
+					for l, want := range map[string]string{"namespace": w.Namespace, "workload": w.Name, "team": w.Team} {
+						if got, ok := r.Labels[l]; ok && got != want {
+							out.Append(at(in, w.Path(), escCheck, f.Path, "rule %s: label %s is %q, not the spec's %q", name, l, got, want))
+						}
+					}
+					out.Append(escAnnotations(in, w, name, r.Labels, r.Annotations, f.Path)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// EscScrape is spec/escaping's scrape part.
+func EscScrape(in *Input) diag.List { return escScrape(in) }
+
+// EscScrapeReference is escScrape on the jobs decoded on their own (not
+// through Prometheus's config loader).
+func EscScrapeReference(in *Input) diag.List {
+	// A load without cfg makes scrapeJobs decode the file itself.
+	e := &memoEntry{}
+	e.once.Do(func() { e.v = scrapeLoad{file: loadedScrape(in).file} })
+	fresh := &Input{Spec: in.Spec, Files: in.Files}
+	fresh.memo.Store("checks/scrape-config", e)
+	return escScrape(fresh)
+}
