@@ -41,6 +41,14 @@ func firing(r monitoringv1.Rule, exprLabels labelSet, v float64) (ruletest.Alert
 		}
 		a.ExpAnnotations[k] = s
 	}
+	// As parsed back from the file (empty maps are not written), so that
+	// the file's value is exactly what parsing it gives.
+	if len(a.ExpAnnotations) == 0 {
+		a.ExpAnnotations = nil
+	}
+	if len(a.ExpLabels) == 0 {
+		a.ExpLabels = nil
+	}
 	return a, nil
 }
 

@@ -107,9 +107,14 @@ func workloadFiles(s *model.Spec, w *model.Workload) ([]artifact.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The typed values go along for Run (build runs the tests in-process).
+	rulesFile := artifact.File{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()}
+	if v, ok := parsedGroups(g.RuleGroup); ok {
+		rulesFile.Value = v
+	}
 	return []artifact.File{
-		{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path()},
-		{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()},
+		{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path(), Value: tf},
+		rulesFile,
 	}, nil
 }
 
