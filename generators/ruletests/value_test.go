@@ -207,3 +207,26 @@ func TestParsedGroupsRefuses(t *testing.T) {
 		}
 	}
 }
+
+// expand skips the template engine for texts without an action: they
+// expand to themselves, as the engine would do.
+func TestExpandPlainText(t *testing.T) {
+	l := labelSet{"namespace": "ml", "workload": "w"}
+	for _, text := range []string{"", "warning", "a } b }} c", "{ {x} }", "100% <b>&amp;</b>", "multi\nline\t", "$labels.x", "-}} {-"} {
+		got, err := expand("A", text, l, 1.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// With an empty action the engine runs; it writes nothing.
+		ref, err := expand("A", text+"{{/* */}}", l, 1.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != text || ref != text {
+			t.Errorf("%q: got %q, engine %q", text, got, ref)
+		}
+	}
+	if _, err := expand("A", "<no value>", l, 1); err == nil {
+		t.Error("a plain <no value> passes")
+	}
+}
