@@ -1,6 +1,10 @@
 package ruletests
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+)
 
 // BenchmarkExample is the cost of running the example's generated tests
 // (what build adds).
@@ -10,6 +14,26 @@ func BenchmarkExample(b *testing.B) {
 	for b.Loop() {
 		if f := Run(files); len(f) > 0 {
 			b.Fatal(f[0].String())
+		}
+	}
+}
+
+// BenchmarkTests is the cost of building the tests of 200 synthetic
+// workloads (the generator without marshalling, one relabel cache per run
+// as in generate).
+func BenchmarkTests(b *testing.B) {
+	s := synthetic(b, 200)
+	groups := make([]rules.Group, len(s.Workloads))
+	for i, w := range s.Workloads {
+		groups[i] = rules.WorkloadGroup(s, w)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		parsed := &relabelRules{}
+		for i, w := range s.Workloads {
+			if _, err := tests(s, w, groups[i], parsed); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

@@ -39,9 +39,9 @@ type inference struct {
 	targets            podTargets
 }
 
-func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
+func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
 	in := w.Inference
-	x := &inference{w: w, in: in, tl: tl, okStatus: "ok", unlisted: "unlisted", targets: podTargets{}}
+	x := &inference{w: w, in: in, tl: tl, okStatus: "ok", unlisted: "unlisted", targets: newPodTargets(parsed)}
 	if in.ErrorStatus == x.okStatus {
 		x.okStatus = "success"
 	}
@@ -170,15 +170,15 @@ func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
 func (x *inference) app(l labelSet, f inferenceFault, faulty, gone bool, n int) []ruletest.Series {
 	ok, bad, buckets := x.appValues(f, faulty, gone, n)
 	out := []ruletest.Series{
-		input(x.in.RequestsMetric, l.with(x.in.StatusLabel, x.okStatus), ok),
-		input(x.in.RequestsMetric, l.with(x.in.StatusLabel, x.in.ErrorStatus), bad),
+		input(x.in.RequestsMetric, l, ok, x.in.StatusLabel, x.okStatus),
+		input(x.in.RequestsMetric, l, bad, x.in.StatusLabel, x.in.ErrorStatus),
 	}
 	for i, b := range buckets {
 		bound := "+Inf"
 		if i < 2 {
 			bound = num([]float64{x.lo, x.hi}[i])
 		}
-		out = append(out, input(x.in.LatencyMetric+"_bucket", l.with("le", bound), b))
+		out = append(out, input(x.in.LatencyMetric+"_bucket", l, b, "le", bound))
 	}
 	return out
 }

@@ -1,8 +1,10 @@
 package ruletests
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
@@ -17,20 +19,11 @@ import (
 // relabelTarget runs the workload's generated scrape relabeling over the
 // discovery labels of pod p, as Prometheus does, and returns the target's
 // labels (job and instance included, meta labels dropped).
-func relabelTarget(p pod) (labelSet, error) {
+func relabelTarget(p pod, parsed *relabelRules) (labelSet, error) {
 	cfg := scrape.ForWorkload(p.w)
-	data, err := artifact.YAML(cfg.RelabelConfigs)
+	rcs, err := parsed.parse(cfg.RelabelConfigs)
 	if err != nil {
 		return nil, err
-	}
-	var rcs []*relabel.Config
-	if err := yamlv2.Unmarshal(data, &rcs); err != nil {
-		return nil, fmt.Errorf("generated relabel configs: %w", err)
-	}
-	for _, rc := range rcs {
-		if err := rc.Validate(prommodel.UTF8Validation); err != nil {
-			return nil, fmt.Errorf("generated relabel config: %w", err)
-		}
 	}
 	meta := map[string]string{
 		"__address__":                               fmt.Sprintf("10.0.0.%d:8080", p.ip),
@@ -63,4 +56,61 @@ func relabelTarget(p pod) (labelSet, error) {
 		l["instance"] = out.Get("__address__") // what Prometheus does
 	}
 	return l, nil
+}
+
+// relabelRules parses generated relabel rules as Prometheus does (the
+// generated YAML, read by relabel.Config's UnmarshalYAML, validated), each
+// distinct rule once per generation: rules repeat across pods and
+// workloads (the pods of a workload and its copy in another namespace have
+// the same ones, most rules copy the same labels for every workload, the
+// neighbour decoys all have the same name), and parsing is the costly part
+// of relabeling. Parsing a list parses its rules one by one, so rules
+// parsed alone are the list's. A rule's key is its JSON, from which its
+// YAML is made (artifact.YAML): the same key is the same YAML. The parsed
+// rules are validated before they are shared, and only read after.
+type relabelRules struct {
+	m sync.Map // JSON of a scrape.Relabel -> *relabel.Config
+}
+
+func (c *relabelRules) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
+	out := make([]*relabel.Config, len(rs))
+	for i, r := range rs {
+		key, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		if v, ok := c.m.Load(string(key)); ok {
+			out[i] = v.(*relabel.Config)
+			continue
+		}
+		one, err := parseRelabel([]scrape.Relabel{r})
+		if err != nil {
+			// The error as the whole list gives it (its positions).
+			if _, lerr := parseRelabel(rs); lerr != nil {
+				return nil, lerr
+			}
+			return nil, err
+		}
+		c.m.Store(string(key), one[0])
+		out[i] = one[0]
+	}
+	return out, nil
+}
+
+// parseRelabel is what Prometheus does with generated relabel configs.
+func parseRelabel(rs []scrape.Relabel) ([]*relabel.Config, error) {
+	data, err := artifact.YAML(rs)
+	if err != nil {
+		return nil, err
+	}
+	var rcs []*relabel.Config
+	if err := yamlv2.Unmarshal(data, &rcs); err != nil {
+		return nil, fmt.Errorf("generated relabel configs: %w", err)
+	}
+	for _, rc := range rcs {
+		if err := rc.Validate(prommodel.UTF8Validation); err != nil {
+			return nil, fmt.Errorf("generated relabel config: %w", err)
+		}
+	}
+	return rcs, nil
 }

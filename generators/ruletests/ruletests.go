@@ -64,6 +64,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		err   error
 	}
 	results := make([]result, len(s.Workloads))
+	parsed := &relabelRules{}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
@@ -73,7 +74,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 				if i >= len(s.Workloads) {
 					return
 				}
-				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i])
+				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed)
 			}
 		})
 	}
@@ -90,9 +91,9 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 
 // workloadFiles are the test file and the rule file of one workload (none
 // when it has no alert to test).
-func workloadFiles(s *model.Spec, w *model.Workload) ([]artifact.File, error) {
+func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
-	tf, err := Tests(s, w, g)
+	tf, err := tests(s, w, g, parsed)
 	if err != nil {
 		return nil, fmt.Errorf("workload %s: %w", w.Name, err)
 	}
@@ -107,14 +108,25 @@ func workloadFiles(s *model.Spec, w *model.Workload) ([]artifact.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The typed values go along for Run (build runs the tests in-process).
+	rulesFile := artifact.File{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()}
+	if v, ok := parsedGroups(g.RuleGroup); ok {
+		rulesFile.Value = v
+	}
 	return []artifact.File{
-		{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path()},
-		{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()},
+		{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path(), Value: tf},
+		rulesFile,
 	}, nil
 }
 
 // Tests returns the test file of one workload, whose rule group is g.
 func Tests(s *model.Spec, w *model.Workload, g rules.Group) (*ruletest.TestFile, error) {
+	return tests(s, w, g, &relabelRules{})
+}
+
+// tests is Tests with the relabel rules parsed so far (shared by the
+// workloads of one generation).
+func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules) (*ruletest.TestFile, error) {
 	byName := map[string]monitoringv1.Rule{}
 	for _, r := range g.Rules {
 		if r.Alert != "" {
@@ -130,12 +142,12 @@ func Tests(s *model.Spec, w *model.Workload, g rules.Group) (*ruletest.TestFile,
 	case w.Inference != nil:
 		tl, err = inferenceTimeline(w)
 		if err == nil {
-			groups, err = inferenceTests(w, tl, byName)
+			groups, err = inferenceTests(w, tl, byName, parsed)
 		}
 	case w.Training != nil:
 		tl, err = trainingTimeline(w)
 		if err == nil {
-			groups, err = trainingTests(w, tl, byName)
+			groups, err = trainingTests(w, tl, byName, parsed)
 		}
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
@@ -32,18 +33,73 @@ func (l labelSet) only(names ...string) labelSet {
 	return out
 }
 
-// series renders metric{a="b", ...} with sorted label names.
-func series(metric string, l labelSet) string {
-	keys := slices.Sorted(maps.Keys(l))
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + stack.QuoteLabelValue(l[k])
+// series renders metric{a="b", ...} with sorted label names: the labels of
+// l, with the extra name/value pairs added (or replacing l's), as
+// series(metric, l.with(extra...)) without the copy of l. It is the
+// generator's most frequent operation.
+func series(metric string, l labelSet, extra ...string) string {
+	type label struct{ name, value string }
+	var buf [24]label
+	ls := buf[:0]
+	for k, v := range l {
+		if pairIndex(extra, k) < 0 {
+			ls = append(ls, label{k, v})
+		}
 	}
-	return metric + "{" + strings.Join(parts, ", ") + "}"
+	for i := 0; i+1 < len(extra); i += 2 {
+		if j := pairIndex(extra, extra[i]); j == i { // the last one wins
+			ls = append(ls, label{extra[i], extra[i+1]})
+		}
+	}
+	slices.SortFunc(ls, func(a, b label) int { return strings.Compare(a.name, b.name) })
+	n := len(metric) + 2
+	for _, lb := range ls {
+		n += len(lb.name) + len(lb.value) + 5
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(metric)
+	b.WriteByte('{')
+	for i, lb := range ls {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(lb.name)
+		b.WriteByte('=')
+		writeQuoted(&b, lb.value)
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
-func input(metric string, l labelSet, v *values) ruletest.Series {
-	return ruletest.Series{Series: series(metric, l), Values: v.String()}
+// pairIndex is the index of the last name k in name/value pairs kv (the
+// one with() keeps), or -1.
+func pairIndex(kv []string, k string) int {
+	for i := len(kv)/2*2 - 2; i >= 0; i -= 2 {
+		if kv[i] == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// writeQuoted writes stack.QuoteLabelValue(v), directly when v is ASCII
+// with nothing to escape (as most label values are).
+func writeQuoted(b *strings.Builder, v string) {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '\\' || c == '"' || c == '\n' || c >= utf8.RuneSelf {
+			b.WriteString(stack.QuoteLabelValue(v))
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(v)
+	b.WriteByte('"')
+}
+
+// input is the series metric{l, extra...} with values v.
+func input(metric string, l labelSet, v *values, extra ...string) ruletest.Series {
+	return ruletest.Series{Series: series(metric, l, extra...), Values: v.String()}
 }
 
 // pod is one pod in the test world: the workload it belongs to (a copy of
@@ -82,21 +138,27 @@ func neighbour(w *model.Workload) pod {
 }
 
 // podTargets memoizes pod.target over the scenarios of one workload's
-// tests: they all use the same pods, and relabeling a pod (marshalling and
-// parsing the generated relabel configs) is the costly part. The label sets
-// are shared: callers derive new ones with with/only and never modify them.
-type podTargets map[string]labelSet
+// tests: they all use the same pods. The label sets are shared: callers
+// derive new ones with with/only and never modify them.
+type podTargets struct {
+	m      map[string]labelSet
+	parsed *relabelRules
+}
+
+func newPodTargets(parsed *relabelRules) podTargets {
+	return podTargets{m: map[string]labelSet{}, parsed: parsed}
+}
 
 func (t podTargets) of(p pod) (labelSet, error) {
 	key := fmt.Sprintf("%s\x00%s\x00%s\x00%d", p.w.Namespace, p.w.Name, p.name, p.ip)
-	if l, ok := t[key]; ok {
+	if l, ok := t.m[key]; ok {
 		return l, nil
 	}
-	l, err := p.target()
+	l, err := p.target(t.parsed)
 	if err != nil {
 		return nil, err
 	}
-	t[key] = l
+	t.m[key] = l
 	return l, nil
 }
 
@@ -106,8 +168,8 @@ func (t podTargets) of(p pod) (labelSet, error) {
 // Kubernetes discovery gives the pod. A relabeling that loses a label the
 // alerts filter on therefore breaks the tests. It also fails when the stack
 // attaches labels this package does not know, so the tests never miss one.
-func (p pod) target() (labelSet, error) {
-	l, err := relabelTarget(p)
+func (p pod) target(parsed *relabelRules) (labelSet, error) {
+	l, err := relabelTarget(p, parsed)
 	if err != nil {
 		return nil, err
 	}

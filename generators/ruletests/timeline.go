@@ -3,6 +3,7 @@ package ruletests
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,6 +129,7 @@ func gap(n int) *values {
 	if n > 0 {
 		b.segs = append(b.segs, segment{missing: true, n: n})
 	}
+	b.vals = slices.Grow(b.vals, n)
 	for range n {
 		b.vals = append(b.vals, math.NaN())
 	}
@@ -150,6 +152,7 @@ func (b *values) add(n int, inc float64) *values {
 	} else {
 		b.segs = append(b.segs, segment{first: v, inc: inc, n: n})
 	}
+	b.vals = slices.Grow(b.vals, n)
 	for range n {
 		b.vals = append(b.vals, v)
 		v += inc
@@ -167,6 +170,7 @@ func (b *values) then(v float64, n int) *values {
 		return b
 	}
 	b.segs = append(b.segs, segment{first: v, n: k})
+	b.vals = slices.Grow(b.vals, k)
 	for range k {
 		b.vals = append(b.vals, v)
 	}

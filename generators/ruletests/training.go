@@ -37,9 +37,9 @@ type training struct {
 	targets  podTargets
 }
 
-func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
+func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
 	tr := w.Training
-	x := &training{w: w, tr: tr, tl: tl, targets: podTargets{}}
+	x := &training{w: w, tr: tr, tl: tl, targets: newPodTargets(parsed)}
 	window, _ := dur(tr.Restarts.Window)
 	perWindow := int(window/tl.step) - 1 // sample-to-sample increases inside a window
 	x.restarts = math.Max(1, math.Ceil(float64(tr.Restarts.Max+1)/float64(perWindow)))
@@ -139,7 +139,7 @@ func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
 		faulty := i != 1
 		obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
 		out = append(out,
-			input("kube_pod_container_status_restarts_total", obj.with(stack.LabelContainer, p.w.Name), x.restartCounter(f.crash && faulty, n)),
+			input("kube_pod_container_status_restarts_total", obj, x.restartCounter(f.crash && faulty, n), stack.LabelContainer, p.w.Name),
 			input("kube_pod_labels", p.objectLabels(obj), start(1).until(n, 0)),
 		)
 		if i != 1 && x.tr.JobFailed.Enabled {
@@ -176,7 +176,7 @@ func (x *training) job(p pod, fails bool, n int) []ruletest.Series {
 		cond string
 		v    float64
 	}{{"true", 1}, {"false", 0}, {"unknown", 0}} {
-		out = append(out, input("kube_job_failed", obj.with("condition", c.cond), gap(x.tl.onsetIndex()).then(c.v, n)))
+		out = append(out, input("kube_job_failed", obj, gap(x.tl.onsetIndex()).then(c.v, n), "condition", c.cond))
 	}
 	return out
 }

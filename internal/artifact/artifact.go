@@ -47,6 +47,11 @@ type File struct {
 	// Source is the spec path the file comes from ("workloads.resnet"), so
 	// that a problem found in it is reported where the user can fix it.
 	Source string
+	// Value, when set, is the typed value Data was marshalled from (what
+	// parsing Data gives back), for in-process consumers that would
+	// otherwise parse the bytes just written (e.g. the rule tests). Data
+	// stays what is written and what the checks read.
+	Value any
 }
 
 // Generated describes a ConfigMap or Secret made by a kustomize generator.

@@ -168,7 +168,10 @@ func All() []generators.Generator {
 }
 
 // RunRuleTests runs the generated promtool-format rule tests in-process and
-// reports each failure at the workload whose test failed.
+// reports each failure at the workload whose test failed. They run on the
+// typed values the files were marshalled from (ruletests.Run), not on a
+// parse of the bytes; rulefmt's validation of the rule files is the
+// rules/parse check's, on the same groups in the PrometheusRules.
 func RunRuleTests(spec *model.Spec, files []artifact.File) diag.List {
 	source := map[string]string{}
 	for _, f := range files {

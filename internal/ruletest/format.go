@@ -92,12 +92,20 @@ func Parse(name string, data []byte) (*TestFile, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	tf.Name = name
-	for i, tg := range tf.Tests {
-		if _, err := tg.start(); err != nil {
-			return nil, fmt.Errorf("%s: tests[%d]: %w", name, i, err)
-		}
+	if err := tf.check(); err != nil {
+		return nil, err
 	}
 	return &tf, nil
+}
+
+// check is what Parse checks beyond the YAML shape.
+func (tf *TestFile) check() error {
+	for i, tg := range tf.Tests {
+		if _, err := tg.start(); err != nil {
+			return fmt.Errorf("%s: tests[%d]: %w", tf.Name, i, err)
+		}
+	}
+	return nil
 }
 
 // start is the time of the first sample and first evaluation.

@@ -106,11 +106,50 @@ func ParseRules(name string, data []byte) ([]rulefmt.RuleGroup, error) {
 	return rgs.Groups, nil
 }
 
+// RunParsed runs a test file already parsed exactly as RunFS runs the file
+// it was parsed from: tf is what Parse returns for the file tf.Name of fsys
+// (e.g. the value a generator marshalled it from), its rule_files are
+// resolved in fsys relative to it, and a matched rule file is taken from
+// parsed when it has it — what ParseRules returns for its bytes, which
+// includes rulefmt's validation: the caller vouches for both — and read and
+// parsed otherwise. It saves reading back what was just written.
+func RunParsed(fsys fs.FS, tf *TestFile, parsed func(path string) ([]rulefmt.RuleGroup, bool)) []Failure {
+	if err := tf.check(); err != nil {
+		return []Failure{{File: tf.Name, Message: err.Error()}}
+	}
+	name := tf.Name
+	read := func(p string) ([]rulefmt.RuleGroup, error) {
+		if g, ok := parsed(p); ok {
+			return g, nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		return ParseRules(p, b)
+	}
+	return runParsed(tf, path.Dir(name), read, func(p string) ([]string, error) {
+		return fs.Glob(fsys, path.Join(path.Dir(name), p))
+	})
+}
+
 func runWith(name string, data []byte, dir string, read func(string) ([]byte, error), glob func(string) ([]string, error)) []Failure {
 	tf, err := Parse(name, data)
 	if err != nil {
 		return []Failure{{File: name, Message: err.Error()}}
 	}
+	return runParsed(tf, dir, func(p string) ([]rulefmt.RuleGroup, error) {
+		b, err := read(p)
+		if err != nil {
+			return nil, err
+		}
+		return ParseRules(p, b)
+	}, glob)
+}
+
+// runParsed loads the rule files of tf (load reads and parses one) and runs it.
+func runParsed(tf *TestFile, dir string, load func(string) ([]rulefmt.RuleGroup, error), glob func(string) ([]string, error)) []Failure {
+	name := tf.Name
 	var files []ruleFile
 	for _, pattern := range tf.RuleFiles {
 		matches, err := glob(pattern)
@@ -122,11 +161,7 @@ func runWith(name string, data []byte, dir string, read func(string) ([]byte, er
 			return []Failure{{File: name, Message: fmt.Sprintf("rule_files %q: no file matches (relative to %s)", pattern, dir)}}
 		}
 		for _, m := range matches {
-			b, err := read(m)
-			if err != nil {
-				return []Failure{{File: name, Message: err.Error()}}
-			}
-			groups, err := ParseRules(m, b)
+			groups, err := load(m)
 			if err != nil {
 				return []Failure{{File: name, Message: err.Error()}}
 			}
