@@ -15,8 +15,8 @@
 // Layout in the overlay (Role Aside: shipped, not applied):
 //
 //	tests/<workload>.test.yaml       rule_files: [rules/<workload>.rules.yaml]
-//	tests/rules/<workload>.rules.yaml  the groups of prometheus-rules/workloads/<workload>.yaml,
-//	                                   i.e. `yq .spec prometheus-rules/workloads/<workload>.yaml`
+//	tests/rules/<workload>.rules.yaml  the workload's group of the PrometheusRule of its namespace
+//	                                   (config/prometheus-rules/workloads/<namespace>*.yaml)
 package ruletests
 
 import (
