@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -30,28 +29,7 @@ var errDiffers = errors.New("differences found")
 
 // Main runs the command line with os.Args and returns the exit code.
 func Main() int {
-	tuneGC()
 	return Run(os.Args[1:], os.Stdout, os.Stderr)
-}
-
-// A build allocates many short-lived values (CUE evaluation, YAML, rule
-// evaluation) over a live heap that is mostly the output being assembled:
-// the default GOGC=100 collects several times per doubling of that heap.
-// A larger GOGC trades memory for CPU — bounded by a soft memory limit, so
-// that a big spec makes the collector work harder instead of the heap
-// growing fivefold. Either is left alone when the user sets it.
-const (
-	gcPercent   = 400
-	memoryLimit = 768 << 20
-)
-
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 }
 
 // Run runs the command line with args.
