@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -29,8 +30,18 @@ var errDiffers = errors.New("differences found")
 
 // Main runs the command line with os.Args and returns the exit code.
 func Main() int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	return Run(os.Args[1:], os.Stdout, os.Stderr)
 }
+
+// memoryLimit is a soft limit for the collector: with Go's default alone a
+// spec of 5,000 workloads let the heap grow to 5.9 GB (91.7 s); with it the
+// collector works harder past 4 GiB instead (4.0 GB, 62.9 s). Smaller specs
+// never reach it. GOMEMLIMIT overrides it; GOGC is left alone (GOGC=400 with
+// a 768 MiB limit thrashed at 5,000 workloads, 277 s).
+const memoryLimit = 4 << 30
 
 // Run runs the command line with args.
 func Run(args []string, stdout, stderr io.Writer) int {
