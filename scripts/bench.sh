@@ -63,6 +63,14 @@ field() { sed -n "s/^[[:space:]]*$1: //p" "$2" | tail -1; }
 # seconds H:MM:SS.ss | M:SS.ss -> seconds
 seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }' <<<"$1"; }
 
+# measured FILE: sets wall (s), cpu (user+sys s) and rss (MiB) from a
+# /usr/bin/time -v report.
+measured() {
+	wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$1")")
+	cpu=$(awk -v u="$(field 'User time (seconds)' "$1")" -v s="$(field 'System time (seconds)' "$1")" 'BEGIN { printf "%.2f", u + s }')
+	rss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$1")" 'BEGIN { printf "%.0f", k / 1024 }')
+}
+
 rows=()
 srows=()
 declare -A WALL RSS
@@ -79,21 +87,17 @@ for n in $SIZES; do
 		slog="$WORK/sloth-time-$n.txt"
 		/usr/bin/time -v -o "$slog" bin/sloth generate --no-log -i "$WORK/sloth-$n.yaml" -o "$WORK/sloth-out-$n.yaml" >/dev/null 2>&1 ||
 			die "sloth generate failed on $n SLOs"
-		swall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$slog")")
-		scpu=$(awk -v u="$(field 'User time (seconds)' "$slog")" -v s="$(field 'System time (seconds)' "$slog")" 'BEGIN { printf "%.2f", u + s }')
-		srss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$slog")" 'BEGIN { printf "%.0f", k / 1024 }')
+		measured "$slog"
 		srules=$(grep -cE '^ *- (alert|record):' "$WORK/sloth-out-$n.yaml" || true)
 		smib=$(awk -v b="$(wc -c <"$WORK/sloth-out-$n.yaml")" 'BEGIN { printf "%.1f", b / 1048576 }')
-		srows+=("$n|$swall|$scpu|$srss|$smib|$srules")
+		srows+=("$n|$wall|$cpu|$rss|$smib|$srules")
 	fi
 	echo "build: $n workloads" >&2
 	set +e
 	/usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
 	status=$?
 	set -e
-	wall=$(seconds "$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$tlog")")
-	cpu=$(awk -v u="$(field 'User time (seconds)' "$tlog")" -v s="$(field 'System time (seconds)' "$tlog")" 'BEGIN { printf "%.2f", u + s }')
-	rss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$tlog")" 'BEGIN { printf "%.0f", k / 1024 }')
+	measured "$tlog"
 	WALL[$n]=$wall RSS[$n]=$rss
 	perwl=$(awk -v w="$wall" -v n="$n" 'BEGIN { printf "%.2f", w * 1000 / n }')
 	case $status in

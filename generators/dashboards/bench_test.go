@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 // BenchmarkGenerate is the dashboards generator on synthetic specs
@@ -13,7 +14,7 @@ import (
 func BenchmarkGenerate(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			s := synthSpec(b, n)
+			s := modeltest.Synthetic(b, n)
 			g := dashboards.New()
 			var size int
 			b.ResetTimer()

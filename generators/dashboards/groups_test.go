@@ -8,9 +8,8 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 // groupsSpec has inference workloads that share metrics but not the
@@ -124,18 +123,7 @@ func TestGroups(t *testing.T) {
 // drawn, at its own thresholds; undeclared models by none; every loss
 // metric's workloads by exactly one loss panel.
 func TestGroupsCoverWorkloads(t *testing.T) {
-	var files []load.File
-	for _, f := range synth.Generate(300) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(files)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
+	s := modeltest.Synthetic(t, 300)
 	out, err := New().Generate(s)
 	if err != nil {
 		t.Fatal(err)

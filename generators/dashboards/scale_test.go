@@ -4,29 +4,11 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
-
-func synthSpec(t testing.TB, n int) *model.Spec {
-	t.Helper()
-	var files []load.File
-	for _, f := range synth.Generate(n) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(files)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
-}
 
 func dashboardSize(t testing.TB, s *model.Spec) int {
 	t.Helper()
@@ -45,9 +27,9 @@ func TestScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads synthetic specs of 1,000 and 5,000 workloads")
 	}
-	s1000 := synthSpec(t, 1000)
+	s1000 := modeltest.Synthetic(t, 1000)
 	small := dashboardSize(t, s1000)
-	big := dashboardSize(t, synthSpec(t, 5000))
+	big := dashboardSize(t, modeltest.Synthetic(t, 5000))
 	if big > 256<<10 {
 		t.Errorf("dashboard of 5,000 workloads: %d bytes, want < 256 KiB", big)
 	}

@@ -105,7 +105,7 @@ func overlayLayer(env *model.Spec, dir, baseRef string, base, cur []artifact.Fil
 		switch {
 		case !ok:
 			p := "resources/" + fileName(id)
-			data, err := yaml.Marshal(c.body)
+			data, err := artifact.YAML(c.body)
 			if err != nil {
 				return nil, err
 			}
@@ -175,7 +175,7 @@ func overlayLayer(env *model.Spec, dir, baseRef string, base, cur []artifact.Fil
 }
 
 func addPatch(k *types.Kustomization, out *[]artifact.File, dir, id string, patch map[string]any, env *model.Spec) error {
-	data, err := yaml.Marshal(patch)
+	data, err := artifact.YAML(patch)
 	if err != nil {
 		return err
 	}

@@ -9,33 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
-
-func synthSpec(t *testing.T, n int) *model.Spec {
-	t.Helper()
-	var files []load.File
-	for _, f := range synth.Generate(n) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(files)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
-}
 
 // TestBundleLayout: on a spec big enough to split its namespaces, every
 // workload's group is in exactly one object, of its namespace, in workload
 // order; objects stay under the size bound and follow the documented names.
 func TestBundleLayout(t *testing.T) {
-	s := synthSpec(t, 500)
+	s := modeltest.Synthetic(t, 500)
 	objs := workloadObjects(s)
 	byName := map[string]*model.Workload{}
 	for _, w := range s.Workloads {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 // BenchmarkExample is the cost of running the example's generated tests
@@ -22,7 +23,7 @@ func BenchmarkExample(b *testing.B) {
 // workloads (the generator without marshalling, one relabel cache per run
 // as in generate).
 func BenchmarkTests(b *testing.B) {
-	s := synthetic(b, 200)
+	s := modeltest.Synthetic(b, 200)
 	groups := make([]rules.Group, len(s.Workloads))
 	for i, w := range s.Workloads {
 		groups[i] = rules.WorkloadGroup(s, w)

@@ -13,32 +13,13 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-// synthetic is the benchmarks' synthetic spec of n workloads.
-func synthetic(t testing.TB, n int) *model.Spec {
-	t.Helper()
-	var files []load.File
-	for _, f := range synth.Generate(n) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(files)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
-}
-
 func specs(t *testing.T) map[string]*model.Spec {
-	return map[string]*model.Spec{"example": example(t), "synthetic-200": synthetic(t, 200)}
+	return map[string]*model.Spec{"example": example(t), "synthetic-200": modeltest.Synthetic(t, 200)}
 }
 
 // Run runs the tests on the typed values the files were marshalled from:

@@ -12,10 +12,8 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
-	"github.com/dataopsgen/dataopsgen/internal/load"
-	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 // compareAll makes every value artifact.YAML marshals while run runs be
@@ -59,7 +57,7 @@ func TestGeneratorsYAMLMatchSigsYAML(t *testing.T) {
 		if testing.Short() {
 			size = 20
 		}
-		spec := synthSpec(t, size)
+		spec := modeltest.Synthetic(t, size)
 		n := compareAll(t, func() {
 			if _, err := build.Generate(spec); err != nil {
 				t.Fatal(err)
@@ -71,27 +69,10 @@ func TestGeneratorsYAMLMatchSigsYAML(t *testing.T) {
 	})
 }
 
-func synthSpec(t testing.TB, n int) *model.Spec {
-	t.Helper()
-	var files []load.File
-	for _, f := range synth.Generate(n) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(files)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	s, diags := model.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	return s
-}
-
 // BenchmarkYAML marshals the biggest rule test file of a synthetic spec
 // (rule tests are most of the YAML generated).
 func BenchmarkYAML(b *testing.B) {
-	s := synthSpec(b, 20)
+	s := modeltest.Synthetic(b, 20)
 	var v any
 	size := 0
 	for _, w := range s.Workloads {

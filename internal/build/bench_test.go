@@ -10,11 +10,11 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/output"
 )
 
@@ -75,10 +75,7 @@ func getFixture(b *testing.B, n int, upTo stage) *fixture {
 	defer fixturesMu.Unlock()
 	f := fixtures[n]
 	if f == nil {
-		f = &fixture{}
-		for _, sf := range synth.Generate(n) {
-			f.files = append(f.files, load.File{Name: sf.Name, Data: sf.Data})
-		}
+		f = &fixture{files: modeltest.SynthFiles(n)}
 		fixtures[n] = f
 	}
 	if upTo >= loaded && f.spec == nil {

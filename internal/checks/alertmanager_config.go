@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	amconfig "github.com/prometheus/alertmanager/config"
-	"sigs.k8s.io/yaml"
 
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -154,7 +154,7 @@ var alertmanagerConfigCheck = Check{
 		}
 		out.Append(amSpecFiles(in, receivers, vf)...)
 
-		data, err := yaml.Marshal(cfg)
+		data, err := artifact.YAML(cfg)
 		if err != nil {
 			return append(out, at(in, "alerting", check, vf, "%v", err))
 		}

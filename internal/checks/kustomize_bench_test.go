@@ -15,11 +15,10 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 // BenchmarkKustomize measures the overlay/kustomize check (krusty, in
@@ -60,18 +59,7 @@ func BenchmarkKustomize(b *testing.B) {
 }
 
 func generated(b *testing.B, n int) (*model.Spec, []artifact.File) {
-	var in []load.File
-	for _, f := range synth.Generate(n) {
-		in = append(in, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(in)
-	if diags != nil {
-		b.Fatal(diags.Err())
-	}
-	spec, diags := model.Decode(res)
-	if diags != nil {
-		b.Fatal(diags.Err())
-	}
+	spec := modeltest.Synthetic(b, n)
 	files, err := build.Generate(spec)
 	if err != nil {
 		b.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
-	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
@@ -48,7 +47,7 @@ func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) dia
 		out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule does not decode: %v", rf.strictErr))
 		return out
 	}
-	data, err := yaml.Marshal(rf.pr.Spec)
+	data, err := artifact.YAML(rf.pr.Spec)
 	if err != nil {
 		out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
 		return out
@@ -56,7 +55,7 @@ func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) dia
 	parsed, errs := parseRules(data)
 	if parsed == nil && len(errs) > 0 {
 		for _, g := range rf.pr.Spec.Groups {
-			data, err := yaml.Marshal(map[string]any{"groups": []monitoringv1.RuleGroup{g}})
+			data, err := artifact.YAML(map[string]any{"groups": []monitoringv1.RuleGroup{g}})
 			if err != nil {
 				out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
 				continue

@@ -8,7 +8,6 @@ import (
 	// Register kubernetes_sd_configs with the config loader, as a real
 	// Prometheus has it.
 	_ "github.com/prometheus/prometheus/discovery/kubernetes"
-	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
@@ -49,7 +48,7 @@ func loadedScrape(in *Input) scrapeLoad {
 		// The generated file is a YAML list at column 0, which is valid as
 		// the value of scrape_configs: load it as is rather than decoding and
 		// re-marshalling it (megabytes at scale).
-		global, err := yaml.Marshal(map[string]any{"global": map[string]string{
+		global, err := artifact.YAML(map[string]any{"global": map[string]string{
 			"scrape_interval":     in.Spec.Stack.Prometheus.ScrapeInterval,
 			"evaluation_interval": in.Spec.Stack.Prometheus.EvaluationInterval,
 		}})

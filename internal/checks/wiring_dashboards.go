@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
@@ -251,7 +250,7 @@ func configMapSize(in *Input, e *generatorEntry, ns string) (int, error) {
 		}
 		cm.Data[s.key] = string(f.Data)
 	}
-	data, err := yaml.Marshal(cm)
+	data, err := artifact.YAML(cm)
 	if err != nil {
 		return 0, err
 	}

@@ -74,11 +74,7 @@ func specs(t *testing.T) map[string][]load.File {
 		}
 		out[p] = files
 	}
-	var synthFiles []load.File
-	for _, f := range synth.Generate(200) {
-		synthFiles = append(synthFiles, load.File{Name: f.Name, Data: f.Data})
-	}
-	out["synth-200"] = synthFiles
+	out["synth-200"] = synthFiles(200)
 	out["edge"] = []load.File{{Name: "edge.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"
 stack: prometheus: remoteWrite: [{url: "https://a", username: "u", password: {secret: "s", key: "k"}}, {url: "https://b"}]
 workloads: t: {kind: "training", namespace: "ml", metrics: exported: [], selector: {}}
@@ -163,11 +159,7 @@ func BenchmarkDecode(b *testing.B) {
 		sizes = sizes[:1]
 	}
 	for _, n := range sizes {
-		var files []load.File
-		for _, f := range synth.Generate(n) {
-			files = append(files, load.File{Name: f.Name, Data: f.Data})
-		}
-		res, diags := load.Files(files)
+		res, diags := load.Files(synthFiles(n))
 		if diags != nil {
 			b.Fatal(diags.Err())
 		}
@@ -196,4 +188,14 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// synthFiles: the synthetic spec of n workloads (modeltest.SynthFiles, which
+// this package's own tests cannot import).
+func synthFiles(n int) []load.File {
+	var files []load.File
+	for _, f := range synth.Generate(n) {
+		files = append(files, load.File{Name: f.Name, Data: f.Data})
+	}
+	return files
 }

@@ -11,9 +11,7 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
-	"github.com/dataopsgen/dataopsgen/internal/load"
-	dmodel "github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
@@ -42,18 +40,24 @@ func both(t *testing.T, f func() []ruletest.Failure) (mem, lazy string) {
 // hand-written test file with mutations, and the generated tests of a
 // synthetic spec with their rules or expectations broken in several ways.
 func TestInMemoryMatchesLazyLoader(t *testing.T) {
-	cases := comparisonCases(t, 6)
+	sameFailures(t, comparisonCases(t, 6), "in memory", "LazyLoader", both)
+}
+
+// sameFailures runs every case both ways of pair and wants identical
+// failure texts, with passing and failing cases among them (else the
+// comparison says nothing).
+func sameFailures(t *testing.T, cases []tcase, a, b string, pair func(*testing.T, func() []ruletest.Failure) (string, string)) {
+	t.Helper()
 	failing := 0
 	for _, c := range cases {
-		mem, lazy := both(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
-		if mem != lazy {
-			t.Errorf("%s: in-memory and LazyLoader disagree\n--- in memory:\n%s\n--- LazyLoader:\n%s", c.name, mem, lazy)
+		got, want := pair(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
+		if got != want {
+			t.Errorf("%s: %s and %s disagree\n--- %s:\n%s\n--- %s:\n%s", c.name, a, b, a, got, b, want)
 		}
-		if mem != "" {
+		if got != "" {
 			failing++
 		}
 	}
-	// The comparison means something only if both kinds of case occur.
 	if failing == 0 || failing == len(cases) {
 		t.Fatalf("%d of %d cases fail: the comparison needs passing and failing cases", failing, len(cases))
 	}
@@ -99,18 +103,7 @@ func comparisonCases(t *testing.T, n int) []tcase {
 	}
 
 	// Generated tests of a synthetic spec, intact and broken.
-	var files []load.File
-	for _, f := range synth.Generate(n) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	res, diags := load.Files(files)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
-	spec, diags := dmodel.Decode(res)
-	if diags != nil {
-		t.Fatal(diags.Err())
-	}
+	spec := modeltest.Synthetic(t, n)
 	gen, err := ruletests.New().Generate(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -42,21 +42,7 @@ func TestPrecomputeMatchesLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 workloads")
 	}
-	cases := comparisonCases(t, 200)
-	failing := 0
-	for _, c := range cases {
-		cached, direct := live(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
-		if cached != direct {
-			t.Errorf("%s: cached and live disagree\n--- cached:\n%s\n--- live:\n%s", c.name, cached, direct)
-		}
-		if cached != "" {
-			failing++
-		}
-	}
-	if failing == 0 || failing == len(cases) {
-		t.Fatalf("%d of %d cases fail: the comparison needs passing and failing cases", failing, len(cases))
-	}
-	t.Logf("%d cases, %d failing, identical failures", len(cases), failing)
+	sameFailures(t, comparisonCases(t, 200), "cached", "live", live)
 }
 
 // edgeRules are rules the cache must leave to live evaluation, or must

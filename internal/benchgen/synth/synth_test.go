@@ -8,16 +8,8 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
-	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
-
-func loadFiles(n int) []load.File {
-	var files []load.File
-	for _, f := range synth.Generate(n) {
-		files = append(files, load.File{Name: f.Name, Data: f.Data})
-	}
-	return files
-}
 
 // TestVetAccepts: the generated specs pass everything `dataopsgen vet`
 // runs (schema, spec checks, generation, every check on the output).
@@ -27,7 +19,7 @@ func TestVetAccepts(t *testing.T) {
 			if n > 10 && testing.Short() {
 				t.Skip("-short")
 			}
-			res, diags := build.Files(loadFiles(n), build.Options{})
+			res, diags := build.Files(modeltest.SynthFiles(n), build.Options{})
 			if diags != nil {
 				t.Fatalf("vet refuses the spec of %d workloads:\n%v", n, diags.Err())
 			}

@@ -1,5 +1,6 @@
 // Package modeltest loads specs for tests: the bundled example, a spec
-// directory, or inline CUE (the apiVersion line is added).
+// directory, inline CUE (the apiVersion line is added), or the benchmarks'
+// synthetic spec of n workloads.
 package modeltest
 
 import (
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
@@ -36,6 +38,26 @@ func Inline(t testing.TB, src string) *model.Spec {
 		src = "apiVersion: \"dataopsgen.dev/v1alpha1\"\n" + src
 	}
 	res, diags := load.Files([]load.File{{Name: "spec.cue", Data: []byte(src)}})
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	return decode(t, res)
+}
+
+// SynthFiles are the files of the synthetic spec of n workloads (package
+// synth), ready for load.Files or build.Files.
+func SynthFiles(n int) []load.File {
+	var files []load.File
+	for _, f := range synth.Generate(n) {
+		files = append(files, load.File{Name: f.Name, Data: f.Data})
+	}
+	return files
+}
+
+// Synthetic loads and decodes the synthetic spec of n workloads.
+func Synthetic(t testing.TB, n int) *model.Spec {
+	t.Helper()
+	res, diags := load.Files(SynthFiles(n))
 	if diags != nil {
 		t.Fatal(diags.Err())
 	}
