@@ -22,17 +22,6 @@ func (l labelSet) with(kv ...string) labelSet {
 	return out
 }
 
-// only keeps the named labels (what `sum by (...)` leaves).
-func (l labelSet) only(names ...string) labelSet {
-	out := labelSet{}
-	for _, n := range names {
-		if v, ok := l[n]; ok {
-			out[n] = v
-		}
-	}
-	return out
-}
-
 // series renders metric{a="b", ...} with sorted label names: the labels of
 // l, with the extra name/value pairs added (or replacing l's), as
 // series(metric, l.with(extra...)) without the copy of l. It is the

@@ -96,11 +96,6 @@ func LokiURL(s *model.Spec) string {
 	return fmt.Sprintf("http://%s-gateway.%s.svc.cluster.local", s.Stack.Loki.Release, s.Stack.Namespace)
 }
 
-// GrafanaURL is the in-cluster Grafana Service, for alert links.
-func GrafanaURL(s *model.Spec) string {
-	return fmt.Sprintf("http://%s-grafana.%s.svc", s.Stack.Prometheus.Release, s.Stack.Namespace)
-}
-
 // OverviewDashboardUID is the uid of the generated overview dashboard.
 const OverviewDashboardUID = "dataops-overview"
 
