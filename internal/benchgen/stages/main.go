@@ -36,25 +36,34 @@ func main() {
 	perCheck := flag.Bool("checks", true, "time each check on its own (sequentially) instead of checks.Run")
 	ruleTests := flag.Bool("ruletests", true, "run the generated rule tests")
 	cold := flag.Bool("cold", false, "time each generator (cold, sequentially) before build.Generate")
+	heapAt := flag.String("heapat", "", "after this stage, write the live heap (inuse profile after a GC) to -heapprofile")
+	heapFile := flag.String("heapprofile", "heap.out", "where -heapat writes")
 	cpuHz := flag.Int("cpuhz", 0, "CPU profile sampling rate (default 100 Hz; more for short runs)")
 	flag.Parse()
 	if *cpuHz > 0 {
 		runtime.SetCPUProfileRate(*cpuHz) // StartCPUProfile then warns, and keeps this rate
 	}
 	coldFirst = *cold
+	heapAtStage, heapProfile = *heapAt, *heapFile
 	if err := run(*n, *dir, *cpuprofile, *memprofile, *only, *perCheck, *ruleTests); err != nil {
 		fmt.Fprintln(os.Stderr, "stages:", err)
 		os.Exit(1)
 	}
 }
 
-var coldFirst bool
+var (
+	coldFirst                bool
+	heapAtStage, heapProfile string
+)
 
 type timer struct {
 	only    string
 	cpu     *os.File
 	rows    [][2]string
 	started time.Time
+	// heapAt names the stage after which the live heap is written to heapFile.
+	heapAt, heapFile string
+	heapErr          error
 }
 
 func (t *timer) stage(name string, f func() string) {
@@ -66,6 +75,24 @@ func (t *timer) stage(name string, f func() string) {
 	note := f()
 	d := time.Since(start)
 	t.rows = append(t.rows, [2]string{name, fmt.Sprintf("%9.3f s  %s", d.Seconds(), note)})
+	if t.heapAt == name {
+		t.heapErr = writeHeap(t.heapFile, &t.rows)
+	}
+}
+
+// writeHeap writes the live heap (after a full GC) to path and notes its size:
+// what the pipeline still holds after a stage is what bounds peak memory.
+func writeHeap(path string, rows *[][2]string) error {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	*rows = append(*rows, [2]string{"live heap", fmt.Sprintf("%9d MiB", ms.HeapAlloc>>20)})
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
 func run(n int, dir, cpuprofile, memprofile, only string, perCheck, ruleTests bool) error {
@@ -78,7 +105,7 @@ func run(n int, dir, cpuprofile, memprofile, only string, perCheck, ruleTests bo
 			files = append(files, load.File{Name: f.Name, Data: f.Data})
 		}
 	}
-	t := &timer{only: only, started: time.Now()}
+	t := &timer{only: only, started: time.Now(), heapAt: heapAtStage, heapFile: heapProfile}
 	if cpuprofile != "" {
 		f, err := os.Create(cpuprofile)
 		if err != nil {
@@ -179,6 +206,9 @@ func run(n int, dir, cpuprofile, memprofile, only string, perCheck, ruleTests bo
 		}
 		return ""
 	})
+	if t.heapErr != nil {
+		return t.heapErr
+	}
 	total := time.Since(t.started)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
