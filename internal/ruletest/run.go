@@ -219,8 +219,21 @@ func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt
 
 func (memLoader) Parse(q string) (parser.Expr, error) { return PromQL.ParseExpr(q) }
 
-// runGroup is promtool's testGroup.test.
-func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics, lines *seriesLines) (out []Failure) {
+// runGroup is promtool's testGroup.test: on stripped rules where it can
+// (see stripper), and on the rules as loaded if that turns out not exact.
+func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics, lines *seriesLines) []Failure {
+	out, rerun := runGroupOnce(tf, idx, files, evalInterval, order, metrics, lines, true)
+	if rerun {
+		stripStats.rerun.Add(1)
+		out, _ = runGroupOnce(tf, idx, files, evalInterval, order, metrics, lines, false)
+	}
+	return out
+}
+
+// runGroupOnce runs the test group, with its alerting rules stripped of
+// their templates where possible if stripping; rerun means the stripped
+// run was abandoned (out is then to be dropped).
+func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, metrics *rules.Metrics, lines *seriesLines, stripping bool) (out []Failure, rerun bool) {
 	tg := tf.Tests[idx]
 	fail := func(f Failure) {
 		f.File, f.Test, f.TestName = tf.Name, idx, tg.Name
@@ -233,7 +246,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	mint, err := tg.start()
 	if err != nil {
 		fail(Failure{Message: err.Error()})
-		return out
+		return out, false
 	}
 	opts := promqltest.LazyLoaderOpts{EnableAtModifier: true, EnableNegativeOffset: true, Parser: PromQL}
 	if tg.StartTimestamp != "" {
@@ -242,7 +255,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval, lines)
 	if err != nil {
 		fail(Failure{Message: "input_series: " + err.Error()})
-		return out
+		return out, false
 	}
 	defer func() {
 		if err := suite.Close(); err != nil {
@@ -257,9 +270,14 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	}
 	// The rules are parsed by LoadGroups, the results cached after it.
 	query := rules.EngineQueryFunc(suite.QueryEngine(), suite.Queryable())
-	m := rules.NewManager(&rules.ManagerOptions{
+	var st *stripper
+	mopts := &rules.ManagerOptions{
 		QueryFunc: func(ctx context.Context, qs string, t time.Time) (promql.Vector, error) {
-			return query(ctx, qs, t)
+			res, err := query(ctx, qs, t)
+			if st != nil && err == nil {
+				st.observe(ctx, qs, res)
+			}
+			return res, err
 		},
 		AppendableV2: suite.Appendable(),
 		Context:      context.Background(),
@@ -268,15 +286,19 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 		Parser:       PromQL,
 		GroupLoader:  loader,
 		Metrics:      metrics,
-	})
+	}
+	m := rules.NewManager(mopts)
 	groupsMap, errs := m.LoadGroups(interval, labels.FromMap(tg.ExternalLabels), tg.ExternalURL, nil, false, names...)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			fail(Failure{Message: e.Error()})
 		}
-		return out
+		return out, false
 	}
 	groups := orderedGroups(groupsMap, order)
+	if stripping {
+		st = strip(tg, groups, mopts)
+	}
 	for _, g := range groups {
 		for _, r := range g.Rules() {
 			if ar, ok := r.(*rules.AlertingRule); ok {
@@ -291,7 +313,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 	for _, c := range tg.AlertRuleTests {
 		if c.Alertname == "" {
 			fail(Failure{EvalTime: c.EvalTime, Message: "an item under alert_rule_test misses required attribute alertname"})
-			return out
+			return out, false
 		}
 	}
 	maxt := mint.Add(maxEvalTime(tg))
@@ -308,6 +330,9 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 			if cache.idle(groups, ts, evalInterval) {
 				return
 			}
+			if st != nil {
+				st.now = ts
+			}
 			for _, g := range groups {
 				g.Eval(suite.Context(), ts)
 				for _, r := range g.Rules() {
@@ -317,15 +342,21 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 				}
 			}
 		})
+		if st != nil && st.abandoned {
+			return nil, true
+		}
 		if len(evalErrs) > 0 {
 			fail(Failure{EvalTime: model.Duration(ts.Sub(mint)), Message: strings.Join(evalErrs, "\n")})
-			return out
+			return out, false
 		}
 		// A check at eval_time t uses the evaluation at the last ts <= t.
 		for curr < len(checks) && ts.Sub(mint) <= time.Duration(checks[curr].at) &&
 			time.Duration(checks[curr].at) < ts.Add(evalInterval).Sub(mint) {
 			c := checks[curr]
-			got := firing(groups, c.names)
+			got, ok := firing(suite.Context(), groups, c.names, st, mopts)
+			if !ok {
+				return nil, true
+			}
 			for _, tc := range c.cases {
 				if msg := diffAlerts(expected(tc), got[tc.Alertname]); msg != "" {
 					fail(Failure{Alert: tc.Alertname, EvalTime: tc.EvalTime, Message: msg})
@@ -339,7 +370,7 @@ func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duratio
 			fail(Failure{Expr: tc.Expr, EvalTime: tc.EvalTime, Message: msg})
 		}
 	}
-	return out
+	return out, false
 }
 
 func loadCommand(interval time.Duration, series []Series) string {
@@ -400,8 +431,10 @@ func maxEvalTime(tg TestGroup) time.Duration {
 	return time.Duration(d)
 }
 
-// firing collects the firing alerts of the named rules, from every group.
-func firing(groups []*rules.Group, names map[string]bool) map[string][]alertState {
+// firing collects the firing alerts of the named rules, from every group,
+// as the original rules give them; false if an alert of a stripped rule
+// cannot be completed (st may be nil; opts are the rule manager's).
+func firing(ctx context.Context, groups []*rules.Group, names map[string]bool, st *stripper, opts *rules.ManagerOptions) (map[string][]alertState, bool) {
 	got := map[string][]alertState{}
 	for _, g := range groups {
 		for _, r := range g.Rules() {
@@ -409,14 +442,29 @@ func firing(groups []*rules.Group, names map[string]bool) map[string][]alertStat
 			if !ok || !names[ar.Name()] {
 				continue
 			}
-			for _, a := range ar.ActiveAlerts() {
-				if a.State == rules.StateFiring {
-					got[ar.Name()] = append(got[ar.Name()], alertState{labels: a.Labels.Copy(), annotations: a.Annotations.Copy()})
+			var sr *strippedRule
+			if st != nil {
+				if sr = st.byName[ar.Name()]; sr != nil && sr.rule != ar {
+					sr = nil
 				}
+			}
+			for _, a := range ar.ActiveAlerts() {
+				if a.State != rules.StateFiring {
+					continue
+				}
+				if sr == nil {
+					got[ar.Name()] = append(got[ar.Name()], alertState{labels: a.Labels.Copy(), annotations: a.Annotations.Copy()})
+					continue
+				}
+				l, ann, ok := st.complete(ctx, sr, a, opts.QueryFunc, opts.ExternalURL)
+				if !ok {
+					return nil, false
+				}
+				got[ar.Name()] = append(got[ar.Name()], alertState{labels: l, annotations: ann})
 			}
 		}
 	}
-	return got
+	return got, true
 }
 
 func expected(tc AlertTestCase) []alertState {
