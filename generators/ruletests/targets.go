@@ -5,7 +5,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/promql/promqltest"
 
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
@@ -86,10 +92,127 @@ func writeQuoted(b *strings.Builder, v string) {
 	b.WriteByte('"')
 }
 
-// input is the series metric{l, extra...} with values v.
-func input(metric string, l labelSet, v *values, extra ...string) ruletest.Series {
-	return ruletest.Series{Series: series(metric, l, extra...), Values: v.String()}
+// base is a label set that series are named from, with the names made so
+// far: every scenario of a workload's tests has the same series (other
+// values), and naming one (sorting, quoting, its typed labels) is the
+// generator's most frequent operation. A base is used by one goroutine.
+type base struct {
+	l     labelSet
+	names map[nameKey]seriesName
 }
+
+func newBase(l labelSet) *base { return &base{l: l, names: map[nameKey]seriesName{}} }
+
+// nameKey is a series name of a base: its metric and up to two extra
+// name/value pairs (all callers have fewer).
+type nameKey struct {
+	metric string
+	extra  [4]string
+	n      int
+}
+
+// seriesName is series(metric, l, extra...) and the labels promqltest's
+// parser gives for it (ruletest.SeriesDesc), when they are known (ok).
+type seriesName struct {
+	text string
+	lset labels.Labels
+	ok   bool
+}
+
+// input is the series metric{b, extra...} with values v.
+func (b *base) input(metric string, v *values, extra ...string) ruletest.Series {
+	k := nameKey{metric: metric, n: len(extra)}
+	if len(extra) > len(k.extra) {
+		panic("ruletests: more than two extra labels")
+	}
+	copy(k.extra[:], extra)
+	name, ok := b.names[k]
+	if !ok {
+		name.text = series(metric, b.l, extra...)
+		name.lset, name.ok = seriesLabels(metric, b.l, extra...)
+		b.names[k] = name
+	}
+	s := ruletest.Series{Series: name.text, Values: v.String()}
+	if name.ok {
+		// The runner's input, read only: v is not changed after this.
+		s.Desc = &ruletest.SeriesDesc{Labels: name.lset, Runs: slices.Clip(v.segs)}
+	}
+	return s
+}
+
+// seriesLabels are the labels the parser gives for series(metric, l,
+// extra...): __name__ and the labels, those with an empty value left out
+// (the parser builds them with a labels.Builder, which drops them). ok is
+// false when the text is not one this package knows the parser's reading
+// of (a metric name that is not a plain identifier, a label name that is
+// not, a value with invalid UTF-8 or a control character other than a
+// newline): the runner then parses the line, and gets its error if any.
+// TestSeriesDescIsTheLine checks the labels against the parser's.
+func seriesLabels(metric string, l labelSet, extra ...string) (_ labels.Labels, ok bool) {
+	if !plainMetric(metric) {
+		return labels.EmptyLabels(), false
+	}
+	var sb labels.ScratchBuilder
+	ok = true
+	add := func(name, value string) {
+		if name == labels.MetricName || !prommodel.LabelName(name).IsValidLegacy() || !plainValue(value) {
+			ok = false
+		}
+		if value != "" {
+			sb.Add(name, value)
+		}
+	}
+	for k, v := range l {
+		if pairIndex(extra, k) < 0 {
+			add(k, v)
+		}
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if pairIndex(extra, extra[i]) == i {
+			add(extra[i], extra[i+1])
+		}
+	}
+	if !ok {
+		return labels.EmptyLabels(), false
+	}
+	sb.Add(labels.MetricName, metric)
+	sb.Sort()
+	return sb.Labels(), true
+}
+
+// plainValue is a label value that writeQuoted writes and the parser reads
+// back unchanged (see TestSeriesLabelsAreParsed).
+func plainValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\n' || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.ValidString(v)
+}
+
+// plainMetrics memoizes plainMetric (a few names, the same for every
+// workload).
+var plainMetrics sync.Map // string -> bool
+
+// plainMetric is a metric name the parser reads as the series' __name__ and
+// nothing else (a keyword, a number like Inf, would not be), as the parser
+// itself tells.
+func plainMetric(metric string) bool {
+	if v, ok := plainMetrics.Load(metric); ok {
+		return v.(bool)
+	}
+	ok := prommodel.LabelName(metric).IsValidLegacy()
+	if ok {
+		got, vals, err := seriesParser.ParseSeriesDesc(metric)
+		ok = err == nil && len(vals) == 0 && labels.Equal(got, labels.FromStrings(labels.MetricName, metric))
+	}
+	plainMetrics.Store(metric, ok)
+	return ok
+}
+
+// seriesParser parses input series as promqltest's load command does.
+var seriesParser = parser.NewParser(promqltest.TestParserOpts)
 
 // pod is one pod in the test world: the workload it belongs to (a copy of
 // the spec's, possibly moved to another namespace or renamed) and its name.
@@ -130,25 +253,26 @@ func neighbour(w *model.Workload) pod {
 // tests: they all use the same pods. The label sets are shared: callers
 // derive new ones with with/only and never modify them.
 type podTargets struct {
-	m      map[string]labelSet
+	m      map[string]*base
 	parsed *relabelRules
 }
 
 func newPodTargets(parsed *relabelRules) podTargets {
-	return podTargets{m: map[string]labelSet{}, parsed: parsed}
+	return podTargets{m: map[string]*base{}, parsed: parsed}
 }
 
-func (t podTargets) of(p pod) (labelSet, error) {
+func (t podTargets) of(p pod) (*base, error) {
 	key := fmt.Sprintf("%s\x00%s\x00%s\x00%d", p.w.Namespace, p.w.Name, p.name, p.ip)
-	if l, ok := t.m[key]; ok {
-		return l, nil
+	if b, ok := t.m[key]; ok {
+		return b, nil
 	}
 	l, err := p.target(t.parsed)
 	if err != nil {
 		return nil, err
 	}
-	t.m[key] = l
-	return l, nil
+	b := newBase(l)
+	t.m[key] = b
+	return b, nil
 }
 
 // target is the label set the generated scrape relabeling attaches to every

@@ -5,10 +5,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	prommodel "github.com/prometheus/common/model"
+
+	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
 // timeline is the time grid of a workload's tests. Samples and rule
@@ -91,34 +92,32 @@ func modelDur(d time.Duration) prommodel.Duration { return prommodel.Duration(d)
 // sample values it stands for (computed the way the notation's expansion
 // computes them: by repeated addition) to derive expected results.
 type values struct {
-	segs []segment
+	// segs are the notation's items: `First+IncxN-1` (N samples), `_xN` (N
+	// omitted), or `stale`. They go to the runner as they are
+	// (ruletest.SeriesDesc).
+	segs []ruletest.SeriesRun
 	vals []float64 // NaN for a missing sample or a staleness marker
 }
 
-// segment is `first+incxN` (N+1 samples), `_xN` (N missing), or `stale`.
-type segment struct {
-	first, inc float64
-	n          int
-	missing    bool
-	stale      bool
-}
-
-func (s segment) String() string {
+// appendSegment appends s in notation to b.
+func appendSegment(b []byte, s ruletest.SeriesRun) []byte {
 	switch {
-	case s.stale:
-		return "stale"
-	case s.missing && s.n == 1:
-		return "_"
-	case s.missing:
-		return "_x" + strconv.Itoa(s.n)
-	case s.n == 1:
-		return num(s.first)
-	case s.inc == 0:
-		return num(s.first) + "x" + strconv.Itoa(s.n-1)
-	case s.inc < 0:
-		return num(s.first) + num(s.inc) + "x" + strconv.Itoa(s.n-1)
+	case s.Stale:
+		return append(b, "stale"...)
+	case s.Omitted && s.N == 1:
+		return append(b, '_')
+	case s.Omitted:
+		return strconv.AppendInt(append(b, "_x"...), int64(s.N), 10)
+	case s.N == 1:
+		return appendNum(b, s.First)
+	case s.Inc == 0:
+		b = appendNum(b, s.First)
+	case s.Inc < 0:
+		b = appendNum(appendNum(b, s.First), s.Inc)
+	default:
+		b = appendNum(append(appendNum(b, s.First), '+'), s.Inc)
 	}
-	return num(s.first) + "+" + num(s.inc) + "x" + strconv.Itoa(s.n-1)
+	return strconv.AppendInt(append(b, 'x'), int64(s.N-1), 10)
 }
 
 func start(v float64) *values { return (&values{}).then(v, 1) }
@@ -127,7 +126,7 @@ func start(v float64) *values { return (&values{}).then(v, 1) }
 func gap(n int) *values {
 	b := &values{}
 	if n > 0 {
-		b.segs = append(b.segs, segment{missing: true, n: n})
+		b.segs = append(b.segs, ruletest.SeriesRun{Omitted: true, N: n})
 	}
 	b.vals = slices.Grow(b.vals, n)
 	for range n {
@@ -146,11 +145,11 @@ func (b *values) add(n int, inc float64) *values {
 		return b
 	}
 	v := b.last() + inc
-	if k := len(b.segs) - 1; k >= 0 && !b.segs[k].missing && !b.segs[k].stale && (b.segs[k].n == 1 || b.segs[k].inc == inc) {
-		b.segs[k].inc = inc
-		b.segs[k].n += n
+	if k := len(b.segs) - 1; k >= 0 && !b.segs[k].Omitted && !b.segs[k].Stale && (b.segs[k].N == 1 || b.segs[k].Inc == inc) {
+		b.segs[k].Inc = inc
+		b.segs[k].N += n
 	} else {
-		b.segs = append(b.segs, segment{first: v, inc: inc, n: n})
+		b.segs = append(b.segs, ruletest.SeriesRun{First: v, Inc: inc, N: n})
 	}
 	b.vals = slices.Grow(b.vals, n)
 	for range n {
@@ -169,7 +168,7 @@ func (b *values) then(v float64, n int) *values {
 	if k <= 0 {
 		return b
 	}
-	b.segs = append(b.segs, segment{first: v, n: k})
+	b.segs = append(b.segs, ruletest.SeriesRun{First: v, N: k})
 	b.vals = slices.Grow(b.vals, k)
 	for range k {
 		b.vals = append(b.vals, v)
@@ -180,20 +179,25 @@ func (b *values) then(v float64, n int) *values {
 // stale ends the series with a staleness marker, as Prometheus writes when
 // a target disappears.
 func (b *values) stale() *values {
-	b.segs = append(b.segs, segment{stale: true})
+	b.segs = append(b.segs, ruletest.SeriesRun{Stale: true})
 	b.vals = append(b.vals, math.NaN())
 	return b
 }
 
 func (b *values) String() string {
-	parts := make([]string, len(b.segs))
+	buf := make([]byte, 0, 24*len(b.segs))
 	for i, s := range b.segs {
-		parts[i] = s.String()
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = appendSegment(buf, s)
 	}
-	return strings.Join(parts, " ")
+	return string(buf)
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func appendNum(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'g', -1, 64) }
 
 // increase is PromQL's increase(series[window]) at time t for a counter
 // sampled on the grid without resets: the sampled delta extrapolated to the
