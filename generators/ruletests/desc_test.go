@@ -3,6 +3,7 @@ package ruletests
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
@@ -130,7 +133,8 @@ func TestSeriesLabelsAreParsed(t *testing.T) {
 	refused := 0
 	for _, metric := range []string{"up", "m", "sum", "on", "bool", "Inf", "nan", "offset", "a:b", "_x", "9a", "é"} {
 		for _, extra := range [][]string{nil, {"model", "m"}, {"namespace", ""}, {"e", "bad \xff utf8"}, {"e", "tab\tx"}, {"e", "cr\rx"}, {"le", "+Inf", "workload", `x"y`}, {"bad-name", "x"}, {"__name__", "x"}} {
-			lset, ok := seriesLabels(metric, l, extra...)
+			var buf [24]label
+			lset, ok := seriesLabels(metric, sortedLabels(buf[:0], l, extra...))
 			if !ok {
 				refused++
 				continue
@@ -142,12 +146,12 @@ func TestSeriesLabelsAreParsed(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]string{{"e", "bad \xff utf8"}, {"bad-name", "x"}} {
-		if _, ok := seriesLabels("up", l, bad...); ok {
+		if _, ok := seriesLabels("up", sortedLabels(nil, l, bad...)); ok {
 			t.Errorf("%v: not refused", bad)
 		}
 	}
 	for _, m := range []string{"on", "Inf", "9a", "a:b"} {
-		if _, ok := seriesLabels(m, l); ok {
+		if _, ok := seriesLabels(m, sortedLabels(nil, l)); ok {
 			t.Errorf("metric %s: not refused", m)
 		}
 	}
@@ -238,4 +242,37 @@ func farThresholds(groups []rulefmt.RuleGroup) []rulefmt.RuleGroup {
 		}
 	}
 	return out
+}
+
+// relabelKey keys the parsed relabel rules: it must see every field of
+// scrape.Relabel (a new field needs a place in the key) and tell apart
+// rules whose YAML differs.
+func TestRelabelKey(t *testing.T) {
+	if n := reflect.TypeFor[scrape.Relabel]().NumField(); n != 6 {
+		t.Fatalf("scrape.Relabel has %d fields, relabelKey knows 6", n)
+	}
+	empty, x := "", "x"
+	rules := []scrape.Relabel{
+		{}, {Action: "keep"}, {Regex: "keep"}, {Separator: "keep"}, {TargetLabel: "keep"},
+		{Replacement: &empty}, {Replacement: &x}, {SourceLabels: []string{"keep"}},
+		{SourceLabels: []string{"a", "b"}}, {SourceLabels: []string{"a,b"}}, {SourceLabels: []string{"a", ""}},
+		{Action: "1:a", Regex: ""}, {Action: "1", Regex: "a"}, {Regex: "1:a"},
+	}
+	seen := map[string]int{}
+	for i, r := range rules {
+		data, err := artifact.YAML(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := relabelKey(r)
+		if j, dup := seen[k]; dup {
+			if d, _ := artifact.YAML(rules[j]); string(d) != string(data) {
+				t.Errorf("rules %d and %d: same key %q, different YAML", j, i, k)
+			}
+		}
+		seen[k] = i
+	}
+	if _, ok := seen[relabelKey(scrape.Relabel{SourceLabels: []string{}})]; !ok {
+		t.Error("empty and nil source labels (the same YAML) have different keys")
+	}
 }

@@ -223,9 +223,10 @@ func (x *inference) latencyCrossing(a *alertRule) error {
 	window, _ := dur(x.in.Latency.Window)
 	limit := x.tl.onset + window
 	_, _, b := x.appValues(inferenceFault{slow: true}, true, false, x.tl.samples(limit))
+	hi, inf := b[1].samples(), b[2].samples()
 	return a.crossing(x.tl, limit, func(t time.Duration) (float64, float64) {
-		inc := func(v *values) float64 { r := x.tl.increase(v.vals, t, window); return r + r }
-		return x.in.Latency.Quantile * inc(b[2]), inc(b[1])
+		inc := func(v []float64) float64 { r := x.tl.increase(v, t, window); return r + r }
+		return x.in.Latency.Quantile * inc(inf), inc(hi)
 	})
 }
 
@@ -235,10 +236,11 @@ func (x *inference) latencyCrossing(a *alertRule) error {
 func (x *inference) errorCrossing(a *alertRule) error {
 	window, _ := dur(x.in.ErrorRate.Window)
 	limit := x.tl.onset + window
-	ok, bad, _ := x.appValues(inferenceFault{errors: true}, true, false, x.tl.samples(limit))
+	okV, badV, _ := x.appValues(inferenceFault{errors: true}, true, false, x.tl.samples(limit))
+	ok, bad := okV.samples(), badV.samples()
 	a.settled = limit
 	return a.crossing(x.tl, limit, func(t time.Duration) (float64, float64) {
-		o, e := x.tl.increase(ok.vals, t, window), x.tl.increase(bad.vals, t, window)
+		o, e := x.tl.increase(ok, t, window), x.tl.increase(bad, t, window)
 		return (e + e) / (o + e + o + e), x.in.ErrorRate.Max
 	})
 }

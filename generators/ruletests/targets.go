@@ -4,15 +4,18 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/relabel"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/promql/promqltest"
 
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
@@ -30,12 +33,16 @@ func (l labelSet) with(kv ...string) labelSet {
 
 // series renders metric{a="b", ...} with sorted label names: the labels of
 // l, with the extra name/value pairs added (or replacing l's), as
-// series(metric, l.with(extra...)) without the copy of l. It is the
-// generator's most frequent operation.
+// series(metric, l.with(extra...)) without the copy of l.
 func series(metric string, l labelSet, extra ...string) string {
-	type label struct{ name, value string }
 	var buf [24]label
-	ls := buf[:0]
+	return render(metric, sortedLabels(buf[:0], l, extra...))
+}
+
+type label struct{ name, value string }
+
+// sortedLabels appends to ls the labels of l.with(extra...), sorted by name.
+func sortedLabels(ls []label, l labelSet, extra ...string) []label {
 	for k, v := range l {
 		if pairIndex(extra, k) < 0 {
 			ls = append(ls, label{k, v})
@@ -47,6 +54,11 @@ func series(metric string, l labelSet, extra ...string) string {
 		}
 	}
 	slices.SortFunc(ls, func(a, b label) int { return strings.Compare(a.name, b.name) })
+	return ls
+}
+
+// render writes metric{ls} in series notation.
+func render(metric string, ls []label) string {
 	n := len(metric) + 2
 	for _, lb := range ls {
 		n += len(lb.name) + len(lb.value) + 5
@@ -128,8 +140,10 @@ func (b *base) input(metric string, v *values, extra ...string) ruletest.Series 
 	copy(k.extra[:], extra)
 	name, ok := b.names[k]
 	if !ok {
-		name.text = series(metric, b.l, extra...)
-		name.lset, name.ok = seriesLabels(metric, b.l, extra...)
+		var buf [24]label
+		ls := sortedLabels(buf[:0], b.l, extra...)
+		name.text = render(metric, ls)
+		name.lset, name.ok = seriesLabels(metric, ls)
 		b.names[k] = name
 	}
 	s := ruletest.Series{Series: name.text, Values: v.String()}
@@ -140,42 +154,29 @@ func (b *base) input(metric string, v *values, extra ...string) ruletest.Series 
 	return s
 }
 
-// seriesLabels are the labels the parser gives for series(metric, l,
-// extra...): __name__ and the labels, those with an empty value left out
-// (the parser builds them with a labels.Builder, which drops them). ok is
-// false when the text is not one this package knows the parser's reading
-// of (a metric name that is not a plain identifier, a label name that is
-// not, a value with invalid UTF-8 or a control character other than a
-// newline): the runner then parses the line, and gets its error if any.
-// TestSeriesDescIsTheLine checks the labels against the parser's.
-func seriesLabels(metric string, l labelSet, extra ...string) (_ labels.Labels, ok bool) {
+// seriesLabels are the labels the parser gives for render(metric, ls):
+// __name__ and the labels, those with an empty value left out (the parser
+// builds them with a labels.Builder, which drops them). ok is false when
+// the text is not one this package knows the parser's reading of (a metric
+// name that is not a plain identifier, a label name that is not, a value
+// with invalid UTF-8 or a control character other than a newline): the
+// runner then parses the line, and gets its error if any.
+// TestSeriesDescIsTheLine and TestSeriesLabelsAreParsed check the labels
+// against the parser's.
+func seriesLabels(metric string, ls []label) (_ labels.Labels, ok bool) {
 	if !plainMetric(metric) {
 		return labels.EmptyLabels(), false
 	}
-	var sb labels.ScratchBuilder
-	ok = true
-	add := func(name, value string) {
-		if name == labels.MetricName || !prommodel.LabelName(name).IsValidLegacy() || !plainValue(value) {
-			ok = false
-		}
-		if value != "" {
-			sb.Add(name, value)
-		}
-	}
-	for k, v := range l {
-		if pairIndex(extra, k) < 0 {
-			add(k, v)
-		}
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		if pairIndex(extra, extra[i]) == i {
-			add(extra[i], extra[i+1])
-		}
-	}
-	if !ok {
-		return labels.EmptyLabels(), false
-	}
+	sb := labels.NewScratchBuilder(len(ls) + 1)
 	sb.Add(labels.MetricName, metric)
+	for _, lb := range ls {
+		if lb.name == labels.MetricName || !prommodel.LabelName(lb.name).IsValidLegacy() || !plainValue(lb.value) {
+			return labels.EmptyLabels(), false
+		}
+		if lb.value != "" {
+			sb.Add(lb.name, lb.value)
+		}
+	}
 	sb.Sort()
 	return sb.Labels(), true
 }
@@ -255,18 +256,35 @@ func neighbour(w *model.Workload) pod {
 type podTargets struct {
 	m      map[string]*base
 	parsed *relabelRules
+	// relabel are the scrape config and parsed relabel rules of each
+	// workload (the pods of one share them).
+	relabel map[*model.Workload]relabeling
+}
+
+type relabeling struct {
+	cfg scrape.Config
+	rcs []*relabel.Config
 }
 
 func newPodTargets(parsed *relabelRules) podTargets {
-	return podTargets{m: map[string]*base{}, parsed: parsed}
+	return podTargets{m: map[string]*base{}, parsed: parsed, relabel: map[*model.Workload]relabeling{}}
 }
 
 func (t podTargets) of(p pod) (*base, error) {
-	key := fmt.Sprintf("%s\x00%s\x00%s\x00%d", p.w.Namespace, p.w.Name, p.name, p.ip)
+	key := p.w.Namespace + "\x00" + p.w.Name + "\x00" + p.name + "\x00" + strconv.Itoa(p.ip)
 	if b, ok := t.m[key]; ok {
 		return b, nil
 	}
-	l, err := p.target(t.parsed)
+	r, ok := t.relabel[p.w]
+	if !ok {
+		r.cfg = scrape.ForWorkload(p.w)
+		var err error
+		if r.rcs, err = t.parsed.parse(r.cfg.RelabelConfigs); err != nil {
+			return nil, err
+		}
+		t.relabel[p.w] = r
+	}
+	l, err := p.target(r)
 	if err != nil {
 		return nil, err
 	}
@@ -281,8 +299,8 @@ func (t podTargets) of(p pod) (*base, error) {
 // Kubernetes discovery gives the pod. A relabeling that loses a label the
 // alerts filter on therefore breaks the tests. It also fails when the stack
 // attaches labels this package does not know, so the tests never miss one.
-func (p pod) target(parsed *relabelRules) (labelSet, error) {
-	l, err := relabelTarget(p, parsed)
+func (p pod) target(r relabeling) (labelSet, error) {
+	l, err := relabelTarget(p, r)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package ruletests
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"time"
 
@@ -88,15 +87,16 @@ func dur(s string) (time.Duration, error) {
 
 func modelDur(d time.Duration) prommodel.Duration { return prommodel.Duration(d) }
 
-// values builds a series' values in promqltest notation, and keeps the
+// values builds a series' values in promqltest notation; samples gives the
 // sample values it stands for (computed the way the notation's expansion
 // computes them: by repeated addition) to derive expected results.
 type values struct {
 	// segs are the notation's items: `First+IncxN-1` (N samples), `_xN` (N
 	// omitted), or `stale`. They go to the runner as they are
 	// (ruletest.SeriesDesc).
-	segs []ruletest.SeriesRun
-	vals []float64 // NaN for a missing sample or a staleness marker
+	segs  []ruletest.SeriesRun
+	n     int     // samples so far
+	lastV float64 // the last sample, NaN for a missing one or a staleness marker
 }
 
 // appendSegment appends s in notation to b.
@@ -127,15 +127,34 @@ func gap(n int) *values {
 	b := &values{}
 	if n > 0 {
 		b.segs = append(b.segs, ruletest.SeriesRun{Omitted: true, N: n})
-	}
-	b.vals = slices.Grow(b.vals, n)
-	for range n {
-		b.vals = append(b.vals, math.NaN())
+		b.n, b.lastV = n, math.NaN()
 	}
 	return b
 }
 
-func (b *values) last() float64 { return b.vals[len(b.vals)-1] }
+// samples are the sample values, NaN for a missing sample or a staleness
+// marker: each run from its first value by repeated addition of its
+// increment (the values add and then computed when they made the run).
+func (b *values) samples() []float64 {
+	out := make([]float64, 0, b.n)
+	for _, s := range b.segs {
+		switch {
+		case s.Stale:
+			out = append(out, math.NaN())
+		case s.Omitted:
+			for range s.N {
+				out = append(out, math.NaN())
+			}
+		default:
+			v := s.First
+			for range s.N {
+				out = append(out, v)
+				v += s.Inc
+			}
+		}
+	}
+	return out
+}
 
 // add appends n samples, each inc above the previous one (inc 0 holds). It
 // extends the last segment when that continues the same progression, so
@@ -144,35 +163,31 @@ func (b *values) add(n int, inc float64) *values {
 	if n <= 0 {
 		return b
 	}
-	v := b.last() + inc
+	v := b.lastV + inc
 	if k := len(b.segs) - 1; k >= 0 && !b.segs[k].Omitted && !b.segs[k].Stale && (b.segs[k].N == 1 || b.segs[k].Inc == inc) {
 		b.segs[k].Inc = inc
 		b.segs[k].N += n
 	} else {
 		b.segs = append(b.segs, ruletest.SeriesRun{First: v, Inc: inc, N: n})
 	}
-	b.vals = slices.Grow(b.vals, n)
-	for range n {
-		b.vals = append(b.vals, v)
+	for range n - 1 {
 		v += inc
 	}
+	b.n, b.lastV = b.n+n, v
 	return b
 }
 
 // until extends the series with inc per sample up to n samples in total.
-func (b *values) until(n int, inc float64) *values { return b.add(n-len(b.vals), inc) }
+func (b *values) until(n int, inc float64) *values { return b.add(n-b.n, inc) }
 
 // then appends samples of value v up to n samples in total.
 func (b *values) then(v float64, n int) *values {
-	k := n - len(b.vals)
+	k := n - b.n
 	if k <= 0 {
 		return b
 	}
 	b.segs = append(b.segs, ruletest.SeriesRun{First: v, N: k})
-	b.vals = slices.Grow(b.vals, k)
-	for range k {
-		b.vals = append(b.vals, v)
-	}
+	b.n, b.lastV = n, v
 	return b
 }
 
@@ -180,7 +195,7 @@ func (b *values) then(v float64, n int) *values {
 // a target disappears.
 func (b *values) stale() *values {
 	b.segs = append(b.segs, ruletest.SeriesRun{Stale: true})
-	b.vals = append(b.vals, math.NaN())
+	b.n, b.lastV = b.n+1, math.NaN()
 	return b
 }
 

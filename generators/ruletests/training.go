@@ -49,9 +49,9 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 	crash, err := lookup(tl, byName, rules.TrainingPodCrashLooping, tr.Restarts.For)
 	if err == nil && crash != nil {
 		limit := tl.onset + window
-		restarts := x.restartCounter(true, tl.samples(limit))
+		restarts := x.restartCounter(true, tl.samples(limit)).samples()
 		err = crash.crossing(tl, limit, func(t time.Duration) (float64, float64) {
-			return tl.increase(restarts.vals, t, window), float64(tr.Restarts.Max)
+			return tl.increase(restarts, t, window), float64(tr.Restarts.Max)
 		})
 	}
 	if err != nil {
@@ -87,7 +87,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 			trainingFault{crash: true})
 		// The value is the increase PromQL computes over the restart counter.
 		restarts := x.restartCounter(true, tl.samples(crash.fires(tl)))
-		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.vals, crash.fires(tl), window))
+		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.samples(), crash.fires(tl), window))
 		if err != nil {
 			return nil, err
 		}
