@@ -38,3 +38,16 @@ func BenchmarkTests(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGenerate1000 is the whole generator (tests, rule files,
+// marshalling) on 1,000 synthetic workloads, as build runs it.
+func BenchmarkGenerate1000(b *testing.B) {
+	s := modeltest.Synthetic(b, 1000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := New().Generate(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

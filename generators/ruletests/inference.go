@@ -37,6 +37,9 @@ type inference struct {
 	ratio              float64 // error ratio when failing, above errorRate.max
 	okStatus, unlisted string
 	targets            podTargets
+	// bucketMetric and bounds (le) name the latency histogram's series.
+	bucketMetric string
+	bounds       [3]string
 }
 
 func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
@@ -52,6 +55,7 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 	// A slow request lands above the highest finite bucket, so P<q> is that
 	// bucket's bound (histogram_quantile's rule): exactly 2×threshold.
 	x.lo, x.hi = t/2, 2*t
+	x.bucketMetric, x.bounds = in.LatencyMetric+"_bucket", [3]string{num(x.lo), num(x.hi), "+Inf"}
 	x.ratio = 0.5
 	if in.ErrorRate.Max >= 0.5 {
 		x.ratio = 1
@@ -148,7 +152,7 @@ func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
 		default:
 			up.until(n, 0)
 		}
-		out = append(out, input("up", target, up))
+		out = append(out, target.input("up", up))
 
 		models := slices.Clone(x.in.Models)
 		if decoy {
@@ -159,26 +163,25 @@ func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
 		for _, m := range models {
 			// The first model, the unlisted one and the decoys' carry the fault.
 			faulty := m == x.in.Models[0] || m == x.unlisted || decoy
-			out = append(out, x.app(target.with(x.in.ModelLabel, m), f, faulty, gone, n)...)
+			out = append(out, x.app(target, m, f, faulty, gone, n)...)
 		}
 	}
 	return out, nil
 }
 
 // app is the request counter (ok and error) and the latency histogram of
-// one model on one pod. A target that is gone or failing leaves stale series.
-func (x *inference) app(l labelSet, f inferenceFault, faulty, gone bool, n int) []ruletest.Series {
+// model m on one pod (its target t). A target that is gone or failing
+// leaves stale series.
+func (x *inference) app(t *base, m string, f inferenceFault, faulty, gone bool, n int) []ruletest.Series {
 	ok, bad, buckets := x.appValues(f, faulty, gone, n)
-	out := []ruletest.Series{
-		input(x.in.RequestsMetric, l, ok, x.in.StatusLabel, x.okStatus),
-		input(x.in.RequestsMetric, l, bad, x.in.StatusLabel, x.in.ErrorStatus),
-	}
+	ml := x.in.ModelLabel
+	out := make([]ruletest.Series, 0, 2+len(buckets))
+	out = append(out,
+		t.input(x.in.RequestsMetric, ok, ml, m, x.in.StatusLabel, x.okStatus),
+		t.input(x.in.RequestsMetric, bad, ml, m, x.in.StatusLabel, x.in.ErrorStatus),
+	)
 	for i, b := range buckets {
-		bound := "+Inf"
-		if i < 2 {
-			bound = num([]float64{x.lo, x.hi}[i])
-		}
-		out = append(out, input(x.in.LatencyMetric+"_bucket", l, b, "le", bound))
+		out = append(out, t.input(x.bucketMetric, b, ml, m, "le", x.bounds[i]))
 	}
 	return out
 }
@@ -220,9 +223,10 @@ func (x *inference) latencyCrossing(a *alertRule) error {
 	window, _ := dur(x.in.Latency.Window)
 	limit := x.tl.onset + window
 	_, _, b := x.appValues(inferenceFault{slow: true}, true, false, x.tl.samples(limit))
+	hi, inf := b[1].samples(), b[2].samples()
 	return a.crossing(x.tl, limit, func(t time.Duration) (float64, float64) {
-		inc := func(v *values) float64 { r := x.tl.increase(v.vals, t, window); return r + r }
-		return x.in.Latency.Quantile * inc(b[2]), inc(b[1])
+		inc := func(v []float64) float64 { r := x.tl.increase(v, t, window); return r + r }
+		return x.in.Latency.Quantile * inc(inf), inc(hi)
 	})
 }
 
@@ -232,10 +236,11 @@ func (x *inference) latencyCrossing(a *alertRule) error {
 func (x *inference) errorCrossing(a *alertRule) error {
 	window, _ := dur(x.in.ErrorRate.Window)
 	limit := x.tl.onset + window
-	ok, bad, _ := x.appValues(inferenceFault{errors: true}, true, false, x.tl.samples(limit))
+	okV, badV, _ := x.appValues(inferenceFault{errors: true}, true, false, x.tl.samples(limit))
+	ok, bad := okV.samples(), badV.samples()
 	a.settled = limit
 	return a.crossing(x.tl, limit, func(t time.Duration) (float64, float64) {
-		o, e := x.tl.increase(ok.vals, t, window), x.tl.increase(bad.vals, t, window)
+		o, e := x.tl.increase(ok, t, window), x.tl.increase(bad, t, window)
 		return (e + e) / (o + e + o + e), x.in.ErrorRate.Max
 	})
 }

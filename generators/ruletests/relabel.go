@@ -1,8 +1,8 @@
 package ruletests
 
 import (
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -16,15 +16,12 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
-// relabelTarget runs the workload's generated scrape relabeling over the
-// discovery labels of pod p, as Prometheus does, and returns the target's
-// labels (job and instance included, meta labels dropped).
-func relabelTarget(p pod, parsed *relabelRules) (labelSet, error) {
-	cfg := scrape.ForWorkload(p.w)
-	rcs, err := parsed.parse(cfg.RelabelConfigs)
-	if err != nil {
-		return nil, err
-	}
+// relabelTarget runs the workload's generated scrape relabeling (r: its
+// scrape config and parsed rules) over the discovery labels of pod p, as
+// Prometheus does, and returns the target's labels (job and instance
+// included, meta labels dropped).
+func relabelTarget(p pod, r relabeling) (labelSet, error) {
+	cfg, rcs := r.cfg, r.rcs
 	meta := map[string]string{
 		"__address__":                               fmt.Sprintf("10.0.0.%d:8080", p.ip),
 		"__meta_kubernetes_namespace":               p.w.Namespace,
@@ -65,8 +62,9 @@ func relabelTarget(p pod, parsed *relabelRules) (labelSet, error) {
 // the same ones, most rules copy the same labels for every workload, the
 // neighbour decoys all have the same name), and parsing is the costly part
 // of relabeling. Parsing a list parses its rules one by one, so rules
-// parsed alone are the list's. A rule's key is its JSON, from which its
-// YAML is made (artifact.YAML): the same key is the same YAML. The parsed
+// parsed alone are the list's. A rule's key is its fields (relabelKey),
+// from which its YAML is made (artifact.YAML): the same key is the same
+// YAML. The parsed
 // rules are validated before they are shared, and only read after.
 type relabelRules struct {
 	m sync.Map // JSON of a scrape.Relabel -> *relabel.Config
@@ -75,11 +73,8 @@ type relabelRules struct {
 func (c *relabelRules) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
 	out := make([]*relabel.Config, len(rs))
 	for i, r := range rs {
-		key, err := json.Marshal(r)
-		if err != nil {
-			return nil, err
-		}
-		if v, ok := c.m.Load(string(key)); ok {
+		key := relabelKey(r)
+		if v, ok := c.m.Load(key); ok {
 			out[i] = v.(*relabel.Config)
 			continue
 		}
@@ -91,10 +86,36 @@ func (c *relabelRules) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
 			}
 			return nil, err
 		}
-		c.m.Store(string(key), one[0])
+		c.m.Store(key, one[0])
 		out[i] = one[0]
 	}
 	return out, nil
+}
+
+// relabelKey identifies r's YAML: its fields, each length-prefixed (so
+// distinct rules have distinct keys), empty ones as absent (omitempty: the
+// same YAML), Replacement absent apart from empty.
+func relabelKey(r scrape.Relabel) string {
+	b := make([]byte, 0, 128)
+	field := func(s string) {
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	field(r.Action)
+	field(r.Regex)
+	field(r.Separator)
+	field(r.TargetLabel)
+	if r.Replacement == nil {
+		b = append(b, '-')
+	} else {
+		field(*r.Replacement)
+	}
+	b = strconv.AppendInt(b, int64(len(r.SourceLabels)), 10)
+	for _, l := range r.SourceLabels {
+		field(l)
+	}
+	return string(b)
 }
 
 // parseRelabel is what Prometheus does with generated relabel configs.

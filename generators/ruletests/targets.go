@@ -4,9 +4,18 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/relabel"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/promql/promqltest"
+
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
@@ -24,12 +33,16 @@ func (l labelSet) with(kv ...string) labelSet {
 
 // series renders metric{a="b", ...} with sorted label names: the labels of
 // l, with the extra name/value pairs added (or replacing l's), as
-// series(metric, l.with(extra...)) without the copy of l. It is the
-// generator's most frequent operation.
+// series(metric, l.with(extra...)) without the copy of l.
 func series(metric string, l labelSet, extra ...string) string {
-	type label struct{ name, value string }
 	var buf [24]label
-	ls := buf[:0]
+	return render(metric, sortedLabels(buf[:0], l, extra...))
+}
+
+type label struct{ name, value string }
+
+// sortedLabels appends to ls the labels of l.with(extra...), sorted by name.
+func sortedLabels(ls []label, l labelSet, extra ...string) []label {
 	for k, v := range l {
 		if pairIndex(extra, k) < 0 {
 			ls = append(ls, label{k, v})
@@ -41,6 +54,11 @@ func series(metric string, l labelSet, extra ...string) string {
 		}
 	}
 	slices.SortFunc(ls, func(a, b label) int { return strings.Compare(a.name, b.name) })
+	return ls
+}
+
+// render writes metric{ls} in series notation.
+func render(metric string, ls []label) string {
 	n := len(metric) + 2
 	for _, lb := range ls {
 		n += len(lb.name) + len(lb.value) + 5
@@ -86,10 +104,116 @@ func writeQuoted(b *strings.Builder, v string) {
 	b.WriteByte('"')
 }
 
-// input is the series metric{l, extra...} with values v.
-func input(metric string, l labelSet, v *values, extra ...string) ruletest.Series {
-	return ruletest.Series{Series: series(metric, l, extra...), Values: v.String()}
+// base is a label set that series are named from, with the names made so
+// far: every scenario of a workload's tests has the same series (other
+// values), and naming one (sorting, quoting, its typed labels) is the
+// generator's most frequent operation. A base is used by one goroutine.
+type base struct {
+	l     labelSet
+	names map[nameKey]seriesName
 }
+
+func newBase(l labelSet) *base { return &base{l: l, names: map[nameKey]seriesName{}} }
+
+// nameKey is a series name of a base: its metric and up to two extra
+// name/value pairs (all callers have fewer).
+type nameKey struct {
+	metric string
+	extra  [4]string
+	n      int
+}
+
+// seriesName is series(metric, l, extra...) and the labels promqltest's
+// parser gives for it (ruletest.SeriesDesc), when they are known (ok).
+type seriesName struct {
+	text string
+	lset labels.Labels
+	ok   bool
+}
+
+// input is the series metric{b, extra...} with values v.
+func (b *base) input(metric string, v *values, extra ...string) ruletest.Series {
+	k := nameKey{metric: metric, n: len(extra)}
+	if len(extra) > len(k.extra) {
+		panic("ruletests: more than two extra labels")
+	}
+	copy(k.extra[:], extra)
+	name, ok := b.names[k]
+	if !ok {
+		var buf [24]label
+		ls := sortedLabels(buf[:0], b.l, extra...)
+		name.text = render(metric, ls)
+		name.lset, name.ok = seriesLabels(metric, ls)
+		b.names[k] = name
+	}
+	s := ruletest.Series{Series: name.text, Values: v.String()}
+	if name.ok {
+		// The runner's input, read only: v is not changed after this.
+		s.Desc = &ruletest.SeriesDesc{Labels: name.lset, Runs: slices.Clip(v.segs)}
+	}
+	return s
+}
+
+// seriesLabels are the labels the parser gives for render(metric, ls):
+// __name__ and the labels, those with an empty value left out (the parser
+// builds them with a labels.Builder, which drops them). ok is false when
+// the text is not one this package knows the parser's reading of (a metric
+// name that is not a plain identifier, a label name that is not, a value
+// with invalid UTF-8 or a control character other than a newline): the
+// runner then parses the line, and gets its error if any.
+// TestSeriesDescIsTheLine and TestSeriesLabelsAreParsed check the labels
+// against the parser's.
+func seriesLabels(metric string, ls []label) (_ labels.Labels, ok bool) {
+	if !plainMetric(metric) {
+		return labels.EmptyLabels(), false
+	}
+	sb := labels.NewScratchBuilder(len(ls) + 1)
+	sb.Add(labels.MetricName, metric)
+	for _, lb := range ls {
+		if lb.name == labels.MetricName || !prommodel.LabelName(lb.name).IsValidLegacy() || !plainValue(lb.value) {
+			return labels.EmptyLabels(), false
+		}
+		if lb.value != "" {
+			sb.Add(lb.name, lb.value)
+		}
+	}
+	sb.Sort()
+	return sb.Labels(), true
+}
+
+// plainValue is a label value that writeQuoted writes and the parser reads
+// back unchanged (see TestSeriesLabelsAreParsed).
+func plainValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\n' || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.ValidString(v)
+}
+
+// plainMetrics memoizes plainMetric (a few names, the same for every
+// workload).
+var plainMetrics sync.Map // string -> bool
+
+// plainMetric is a metric name the parser reads as the series' __name__ and
+// nothing else (a keyword, a number like Inf, would not be), as the parser
+// itself tells.
+func plainMetric(metric string) bool {
+	if v, ok := plainMetrics.Load(metric); ok {
+		return v.(bool)
+	}
+	ok := prommodel.LabelName(metric).IsValidLegacy()
+	if ok {
+		got, vals, err := seriesParser.ParseSeriesDesc(metric)
+		ok = err == nil && len(vals) == 0 && labels.Equal(got, labels.FromStrings(labels.MetricName, metric))
+	}
+	plainMetrics.Store(metric, ok)
+	return ok
+}
+
+// seriesParser parses input series as promqltest's load command does.
+var seriesParser = parser.NewParser(promqltest.TestParserOpts)
 
 // pod is one pod in the test world: the workload it belongs to (a copy of
 // the spec's, possibly moved to another namespace or renamed) and its name.
@@ -130,25 +254,43 @@ func neighbour(w *model.Workload) pod {
 // tests: they all use the same pods. The label sets are shared: callers
 // derive new ones with with/only and never modify them.
 type podTargets struct {
-	m      map[string]labelSet
+	m      map[string]*base
 	parsed *relabelRules
+	// relabel are the scrape config and parsed relabel rules of each
+	// workload (the pods of one share them).
+	relabel map[*model.Workload]relabeling
+}
+
+type relabeling struct {
+	cfg scrape.Config
+	rcs []*relabel.Config
 }
 
 func newPodTargets(parsed *relabelRules) podTargets {
-	return podTargets{m: map[string]labelSet{}, parsed: parsed}
+	return podTargets{m: map[string]*base{}, parsed: parsed, relabel: map[*model.Workload]relabeling{}}
 }
 
-func (t podTargets) of(p pod) (labelSet, error) {
-	key := fmt.Sprintf("%s\x00%s\x00%s\x00%d", p.w.Namespace, p.w.Name, p.name, p.ip)
-	if l, ok := t.m[key]; ok {
-		return l, nil
+func (t podTargets) of(p pod) (*base, error) {
+	key := p.w.Namespace + "\x00" + p.w.Name + "\x00" + p.name + "\x00" + strconv.Itoa(p.ip)
+	if b, ok := t.m[key]; ok {
+		return b, nil
 	}
-	l, err := p.target(t.parsed)
+	r, ok := t.relabel[p.w]
+	if !ok {
+		r.cfg = scrape.ForWorkload(p.w)
+		var err error
+		if r.rcs, err = t.parsed.parse(r.cfg.RelabelConfigs); err != nil {
+			return nil, err
+		}
+		t.relabel[p.w] = r
+	}
+	l, err := p.target(r)
 	if err != nil {
 		return nil, err
 	}
-	t.m[key] = l
-	return l, nil
+	b := newBase(l)
+	t.m[key] = b
+	return b, nil
 }
 
 // target is the label set the generated scrape relabeling attaches to every
@@ -157,8 +299,8 @@ func (t podTargets) of(p pod) (labelSet, error) {
 // Kubernetes discovery gives the pod. A relabeling that loses a label the
 // alerts filter on therefore breaks the tests. It also fails when the stack
 // attaches labels this package does not know, so the tests never miss one.
-func (p pod) target(parsed *relabelRules) (labelSet, error) {
-	l, err := relabelTarget(p, parsed)
+func (p pod) target(r relabeling) (labelSet, error) {
+	l, err := relabelTarget(p, r)
 	if err != nil {
 		return nil, err
 	}

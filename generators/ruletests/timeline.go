@@ -3,12 +3,12 @@ package ruletests
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	prommodel "github.com/prometheus/common/model"
+
+	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
 // timeline is the time grid of a workload's tests. Samples and rule
@@ -87,38 +87,37 @@ func dur(s string) (time.Duration, error) {
 
 func modelDur(d time.Duration) prommodel.Duration { return prommodel.Duration(d) }
 
-// values builds a series' values in promqltest notation, and keeps the
+// values builds a series' values in promqltest notation; samples gives the
 // sample values it stands for (computed the way the notation's expansion
 // computes them: by repeated addition) to derive expected results.
 type values struct {
-	segs []segment
-	vals []float64 // NaN for a missing sample or a staleness marker
+	// segs are the notation's items: `First+IncxN-1` (N samples), `_xN` (N
+	// omitted), or `stale`. They go to the runner as they are
+	// (ruletest.SeriesDesc).
+	segs  []ruletest.SeriesRun
+	n     int     // samples so far
+	lastV float64 // the last sample, NaN for a missing one or a staleness marker
 }
 
-// segment is `first+incxN` (N+1 samples), `_xN` (N missing), or `stale`.
-type segment struct {
-	first, inc float64
-	n          int
-	missing    bool
-	stale      bool
-}
-
-func (s segment) String() string {
+// appendSegment appends s in notation to b.
+func appendSegment(b []byte, s ruletest.SeriesRun) []byte {
 	switch {
-	case s.stale:
-		return "stale"
-	case s.missing && s.n == 1:
-		return "_"
-	case s.missing:
-		return "_x" + strconv.Itoa(s.n)
-	case s.n == 1:
-		return num(s.first)
-	case s.inc == 0:
-		return num(s.first) + "x" + strconv.Itoa(s.n-1)
-	case s.inc < 0:
-		return num(s.first) + num(s.inc) + "x" + strconv.Itoa(s.n-1)
+	case s.Stale:
+		return append(b, "stale"...)
+	case s.Omitted && s.N == 1:
+		return append(b, '_')
+	case s.Omitted:
+		return strconv.AppendInt(append(b, "_x"...), int64(s.N), 10)
+	case s.N == 1:
+		return appendNum(b, s.First)
+	case s.Inc == 0:
+		b = appendNum(b, s.First)
+	case s.Inc < 0:
+		b = appendNum(appendNum(b, s.First), s.Inc)
+	default:
+		b = appendNum(append(appendNum(b, s.First), '+'), s.Inc)
 	}
-	return num(s.first) + "+" + num(s.inc) + "x" + strconv.Itoa(s.n-1)
+	return strconv.AppendInt(append(b, 'x'), int64(s.N-1), 10)
 }
 
 func start(v float64) *values { return (&values{}).then(v, 1) }
@@ -127,16 +126,35 @@ func start(v float64) *values { return (&values{}).then(v, 1) }
 func gap(n int) *values {
 	b := &values{}
 	if n > 0 {
-		b.segs = append(b.segs, segment{missing: true, n: n})
-	}
-	b.vals = slices.Grow(b.vals, n)
-	for range n {
-		b.vals = append(b.vals, math.NaN())
+		b.segs = append(b.segs, ruletest.SeriesRun{Omitted: true, N: n})
+		b.n, b.lastV = n, math.NaN()
 	}
 	return b
 }
 
-func (b *values) last() float64 { return b.vals[len(b.vals)-1] }
+// samples are the sample values, NaN for a missing sample or a staleness
+// marker: each run from its first value by repeated addition of its
+// increment (the values add and then computed when they made the run).
+func (b *values) samples() []float64 {
+	out := make([]float64, 0, b.n)
+	for _, s := range b.segs {
+		switch {
+		case s.Stale:
+			out = append(out, math.NaN())
+		case s.Omitted:
+			for range s.N {
+				out = append(out, math.NaN())
+			}
+		default:
+			v := s.First
+			for range s.N {
+				out = append(out, v)
+				v += s.Inc
+			}
+		}
+	}
+	return out
+}
 
 // add appends n samples, each inc above the previous one (inc 0 holds). It
 // extends the last segment when that continues the same progression, so
@@ -145,55 +163,56 @@ func (b *values) add(n int, inc float64) *values {
 	if n <= 0 {
 		return b
 	}
-	v := b.last() + inc
-	if k := len(b.segs) - 1; k >= 0 && !b.segs[k].missing && !b.segs[k].stale && (b.segs[k].n == 1 || b.segs[k].inc == inc) {
-		b.segs[k].inc = inc
-		b.segs[k].n += n
+	v := b.lastV + inc
+	if k := len(b.segs) - 1; k >= 0 && !b.segs[k].Omitted && !b.segs[k].Stale && (b.segs[k].N == 1 || b.segs[k].Inc == inc) {
+		b.segs[k].Inc = inc
+		b.segs[k].N += n
 	} else {
-		b.segs = append(b.segs, segment{first: v, inc: inc, n: n})
+		b.segs = append(b.segs, ruletest.SeriesRun{First: v, Inc: inc, N: n})
 	}
-	b.vals = slices.Grow(b.vals, n)
-	for range n {
-		b.vals = append(b.vals, v)
+	for range n - 1 {
 		v += inc
 	}
+	b.n, b.lastV = b.n+n, v
 	return b
 }
 
 // until extends the series with inc per sample up to n samples in total.
-func (b *values) until(n int, inc float64) *values { return b.add(n-len(b.vals), inc) }
+func (b *values) until(n int, inc float64) *values { return b.add(n-b.n, inc) }
 
 // then appends samples of value v up to n samples in total.
 func (b *values) then(v float64, n int) *values {
-	k := n - len(b.vals)
+	k := n - b.n
 	if k <= 0 {
 		return b
 	}
-	b.segs = append(b.segs, segment{first: v, n: k})
-	b.vals = slices.Grow(b.vals, k)
-	for range k {
-		b.vals = append(b.vals, v)
-	}
+	b.segs = append(b.segs, ruletest.SeriesRun{First: v, N: k})
+	b.n, b.lastV = n, v
 	return b
 }
 
 // stale ends the series with a staleness marker, as Prometheus writes when
 // a target disappears.
 func (b *values) stale() *values {
-	b.segs = append(b.segs, segment{stale: true})
-	b.vals = append(b.vals, math.NaN())
+	b.segs = append(b.segs, ruletest.SeriesRun{Stale: true})
+	b.n, b.lastV = b.n+1, math.NaN()
 	return b
 }
 
 func (b *values) String() string {
-	parts := make([]string, len(b.segs))
+	buf := make([]byte, 0, 24*len(b.segs))
 	for i, s := range b.segs {
-		parts[i] = s.String()
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = appendSegment(buf, s)
 	}
-	return strings.Join(parts, " ")
+	return string(buf)
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func appendNum(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'g', -1, 64) }
 
 // increase is PromQL's increase(series[window]) at time t for a counter
 // sampled on the grid without resets: the sampled delta extrapolated to the

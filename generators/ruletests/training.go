@@ -35,6 +35,7 @@ type training struct {
 	// sampled increase alone to exceed restarts.max.
 	restarts float64
 	targets  podTargets
+	objects  [4]*objects // of the pods of series(), in order
 }
 
 func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
@@ -48,9 +49,9 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 	crash, err := lookup(tl, byName, rules.TrainingPodCrashLooping, tr.Restarts.For)
 	if err == nil && crash != nil {
 		limit := tl.onset + window
-		restarts := x.restartCounter(true, tl.samples(limit))
+		restarts := x.restartCounter(true, tl.samples(limit)).samples()
 		err = crash.crossing(tl, limit, func(t time.Duration) (float64, float64) {
-			return tl.increase(restarts.vals, t, window), float64(tr.Restarts.Max)
+			return tl.increase(restarts, t, window), float64(tr.Restarts.Max)
 		})
 	}
 	if err != nil {
@@ -86,7 +87,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 			trainingFault{crash: true})
 		// The value is the increase PromQL computes over the restart counter.
 		restarts := x.restartCounter(true, tl.samples(crash.fires(tl)))
-		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.vals, crash.fires(tl), window))
+		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.samples(), crash.fires(tl), window))
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +105,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 		if err != nil {
 			return nil, err
 		}
-		exp, err := fire(stalled, target, 0)
+		exp, err := fire(stalled, target.l, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -137,13 +138,13 @@ func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
 	for i, p := range pods {
 		// Pod 1 stays healthy; pod 0 and the decoys carry the fault.
 		faulty := i != 1
-		obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
+		o := x.objectsOf(i, p)
 		out = append(out,
-			input("kube_pod_container_status_restarts_total", obj, x.restartCounter(f.crash && faulty, n), stack.LabelContainer, p.w.Name),
-			input("kube_pod_labels", p.objectLabels(obj), start(1).until(n, 0)),
+			o.pod.input("kube_pod_container_status_restarts_total", x.restartCounter(f.crash && faulty, n), stack.LabelContainer, p.w.Name),
+			o.podLabels.input("kube_pod_labels", start(1).until(n, 0)),
 		)
 		if i != 1 && x.tr.JobFailed.Enabled {
-			out = append(out, x.job(p, f.jobFailed, n)...)
+			out = append(out, x.job(o, f.jobFailed, n)...)
 		}
 		if x.tr.LossMetric != "" {
 			target, err := x.targets.of(p)
@@ -158,17 +159,33 @@ func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
 			} else {
 				loss.until(n, -0.125)
 			}
-			out = append(out, input(x.tr.LossMetric, target, loss))
+			out = append(out, target.input(x.tr.LossMetric, loss))
 		}
 	}
 	return out, nil
 }
 
+// objects are the label sets of a pod's kube-state-metrics series: the
+// pod's, its object labels', its Job's and its Job's object labels'.
+type objects struct{ pod, podLabels, job, jobLabels *base }
+
+// objectsOf are the objects of pods[i] (the pods of every scenario are the
+// same), made once.
+func (x *training) objectsOf(i int, p pod) *objects {
+	if o := x.objects[i]; o != nil {
+		return o
+	}
+	obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
+	job := ksm.with(stack.LabelNamespace, p.w.Namespace, "job_name", jobName(p))
+	o := &objects{pod: newBase(obj), podLabels: newBase(p.objectLabels(obj)), job: newBase(job), jobLabels: newBase(p.objectLabels(job))}
+	x.objects[i] = o
+	return o
+}
+
 // job is the Job of a pod: its labels, and kube_job_failed once it fails
 // (kube-state-metrics exports the Failed condition only once it exists).
-func (x *training) job(p pod, fails bool, n int) []ruletest.Series {
-	obj := ksm.with(stack.LabelNamespace, p.w.Namespace, "job_name", jobName(p))
-	out := []ruletest.Series{input("kube_job_labels", p.objectLabels(obj), start(1).until(n, 0))}
+func (x *training) job(o *objects, fails bool, n int) []ruletest.Series {
+	out := []ruletest.Series{o.jobLabels.input("kube_job_labels", start(1).until(n, 0))}
 	if !fails {
 		return out
 	}
@@ -176,7 +193,7 @@ func (x *training) job(p pod, fails bool, n int) []ruletest.Series {
 		cond string
 		v    float64
 	}{{"true", 1}, {"false", 0}, {"unknown", 0}} {
-		out = append(out, input("kube_job_failed", obj, gap(x.tl.onsetIndex()).then(c.v, n), "condition", c.cond))
+		out = append(out, o.job.input("kube_job_failed", gap(x.tl.onsetIndex()).then(c.v, n), "condition", c.cond))
 	}
 	return out
 }

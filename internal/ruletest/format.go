@@ -19,6 +19,9 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	promvalue "github.com/prometheus/prometheus/model/value"
+	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v2"
 )
 
@@ -54,6 +57,75 @@ type TestGroup struct {
 type Series struct {
 	Series string `yaml:"series" json:"series"`
 	Values string `yaml:"values" json:"values"`
+	// Desc, when set, is the line `Series Values` already parsed, given by
+	// the generator that wrote the line from it: the runner uses it
+	// instead of parsing the line (not written, not read: a file read back
+	// has none, and is parsed).
+	Desc *SeriesDesc `yaml:"-" json:"-"`
+}
+
+// SeriesDesc is what promqltest's parser (parser.ParseSeriesDesc) gives for
+// an input line of float values: its labels (__name__ included) and its
+// values, as the runs of the notation they are written in rather than
+// expanded (a sample is 24 bytes expanded; a file's series hold thousands).
+// Sequence expands them as the parser does.
+type SeriesDesc struct {
+	Labels labels.Labels
+	Runs   []SeriesRun
+}
+
+// SeriesRun is one item of the values notation: N samples from First, each Inc
+// above the previous one (`First+IncxN-1`, `FirstxN-1` when Inc is 0, `First`
+// when N is 1), or N omitted samples (`_`, `_xN`), or one staleness marker
+// (`stale`).
+type SeriesRun struct {
+	First, Inc float64
+	N          int
+	Omitted    bool
+	Stale      bool
+}
+
+// Sequence is the expanded values, exactly as the parser expands the
+// notation: `axN` repeats a (no addition: -0 stays -0), `a+bxN` adds b to
+// the previous value, `stale` is the staleness NaN.
+func (d *SeriesDesc) Sequence() []parser.SequenceValue {
+	n := 0
+	for _, r := range d.Runs {
+		n += r.len()
+	}
+	out := make([]parser.SequenceValue, 0, n)
+	d.each(func(v float64, omitted bool) { out = append(out, parser.SequenceValue{Value: v, Omitted: omitted}) })
+	return out
+}
+
+func (r SeriesRun) len() int {
+	if r.Stale {
+		return 1
+	}
+	return r.N
+}
+
+// each calls fn for each value of the sequence in order (what Sequence
+// holds, without building it).
+func (d *SeriesDesc) each(fn func(v float64, omitted bool)) {
+	for _, r := range d.Runs {
+		switch {
+		case r.Stale:
+			fn(math.Float64frombits(promvalue.StaleNaN), false)
+		case r.Omitted:
+			for range r.N {
+				fn(0, true)
+			}
+		default:
+			v := r.First
+			for range r.N {
+				fn(v, false)
+				if r.Inc != 0 {
+					v += r.Inc
+				}
+			}
+		}
+	}
 }
 
 // AlertTestCase lists the alerts expected to be firing at EvalTime. An empty

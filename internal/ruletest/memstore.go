@@ -118,27 +118,38 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 	defs := make(map[uint64]int, len(series))
 	s := &memSuite{store: newMemStorage(), engine: engineFor(evalInterval)}
 	for _, in := range series {
-		// loadCommand writes "  <series> <values>" lines that
-		// promqltest trims, skips when they are comments, and reads up
-		// to the first empty one.
-		line := strings.TrimSpace(in.Series + " " + in.Values)
-		if line == "" || strings.ContainsAny(line, "\n\r") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "@") {
-			return nil
-		}
-		m, vals, err := lines.parse(line)
-		if err != nil {
-			return nil
-		}
-		samples := make([]promql.FPoint, 0, len(vals))
-		ts := start
-		for _, v := range vals {
-			if v.Histogram != nil {
+		var (
+			m       labels.Labels
+			samples []promql.FPoint
+		)
+		if in.Desc != nil {
+			// The line parsed by its generator (the same values:
+			// TestSeriesDescIsTheLine in generators/ruletests).
+			m, samples = in.Desc.Labels, in.Desc.samples(start, interval)
+		} else {
+			// loadCommand writes "  <series> <values>" lines that
+			// promqltest trims, skips when they are comments, and
+			// reads up to the first empty one.
+			line := strings.TrimSpace(in.Series + " " + in.Values)
+			if line == "" || strings.ContainsAny(line, "\n\r") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "@") {
 				return nil
 			}
-			if !v.Omitted {
-				samples = append(samples, promql.FPoint{T: ts.UnixNano() / int64(time.Millisecond), F: v.Value})
+			var vals []parser.SequenceValue
+			var err error
+			if m, vals, err = lines.parse(line); err != nil {
+				return nil
 			}
-			ts = ts.Add(interval)
+			samples = make([]promql.FPoint, 0, len(vals))
+			ts := start
+			for _, v := range vals {
+				if v.Histogram != nil {
+					return nil
+				}
+				if !v.Omitted {
+					samples = append(samples, promql.FPoint{T: ts.UnixNano() / int64(time.Millisecond), F: v.Value})
+				}
+				ts = ts.Add(interval)
+			}
 		}
 		// A series defined twice keeps its last definition, as in
 		// promqltest (keyed by the label hash there too).
@@ -157,6 +168,26 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 	}
 	slices.SortFunc(s.all.all, func(a, b *memSeries) int { return labels.Compare(a.lset, b.lset) })
 	return s
+}
+
+// samples are the float samples of d from start, one every interval (as
+// newMemSuite makes them from the parsed line).
+func (d *SeriesDesc) samples(start time.Time, interval time.Duration) []promql.FPoint {
+	n := 0
+	for _, r := range d.Runs {
+		if !r.Omitted {
+			n += r.len()
+		}
+	}
+	out := make([]promql.FPoint, 0, n)
+	ts := start
+	d.each(func(v float64, omitted bool) {
+		if !omitted {
+			out = append(out, promql.FPoint{T: ts.UnixNano() / int64(time.Millisecond), F: v})
+		}
+		ts = ts.Add(interval)
+	})
+	return out
 }
 
 func (s *memSuite) input() storage.Queryable { return s.all }
