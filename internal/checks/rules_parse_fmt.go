@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
@@ -25,7 +27,11 @@ import (
 // (not also a recording rule) no other check reads them. So each distinct
 // (alert, kind, key, value) is validated once, by rulefmt itself (Rule.Validate
 // on an alert holding that one entry), and its errors are given to every rule
-// holding the entry. Everything else stays rulefmt's: the strict decode of
+// holding the entry. A value without "{{" is validated as "" (below):
+// text/template's lexer only leaves text at a left delimiter, so such a
+// value parses whatever it holds, and being valid UTF-8 it is a valid label
+// value, as "" is; most generated values (workload label, runbook and
+// dashboard URLs) are of this kind and differ per workload. Everything else stays rulefmt's: the strict decode of
 // the bytes, the node decode for positions, the group checks and every other
 // check of every rule (RuleGroups.Validate on the groups with the alerts'
 // labels and annotations set aside). The diagnostics are the same, errors of
@@ -123,6 +129,9 @@ func (p *ruleParser) ruleEntries(r *rulefmt.Rule) []rulefmt.WrappedError {
 // entry validates e once: rulefmt's Rule.Validate on an alert holding only
 // e (and an expression that parses), whose errors are then e's alone.
 func (p *ruleParser) entry(e ruleEntry) []rulefmt.WrappedError {
+	if plainValue(e.value) {
+		e.value = ""
+	}
 	p.mu.Lock()
 	errs, ok := p.entries[e]
 	p.mu.Unlock()
@@ -140,4 +149,10 @@ func (p *ruleParser) entry(e ruleEntry) []rulefmt.WrappedError {
 	p.entries[e] = errs
 	p.mu.Unlock()
 	return errs
+}
+
+// plainValue reports a value whose validation as a label value or template
+// is that of "": valid UTF-8 without a template action.
+func plainValue(v string) bool {
+	return !strings.Contains(v, "{{") && utf8.ValidString(v)
 }

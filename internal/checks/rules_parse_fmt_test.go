@@ -2,10 +2,12 @@ package checks
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 )
 
@@ -101,6 +103,10 @@ groups:
     expr: up == 0
     labels: {"": x, __name__: '{{ y', ok: z}
     annotations: {"": '{{ .Bad', good: fine}
+  - alert: A
+    expr: up == 0
+    labels: {"": '}}', plain: 'a { b }', __name__: x}
+    annotations: {"": 'no template }}', good: fine}
   - record: r:up
     expr: sum(up)
     labels: {"": x, __name__: y, t: '{{ not parsed'}
@@ -186,5 +192,75 @@ func TestRuleParserMatchesRulefmt(t *testing.T) {
 		if name != "empty" && name != "second document" && len(want) == 1 {
 			t.Errorf("%s: rulefmt finds no error: the case proves nothing", name)
 		}
+	}
+}
+
+// TestPlainValues: rulefmt validates a label or annotation value without
+// "{{" (valid UTF-8) as it validates "", whatever else it holds (random
+// texts of template-ish characters).
+func TestPlainValues(t *testing.T) {
+	validate := func(annotation bool, v string) string {
+		r := rulefmt.Rule{Alert: "A", Expr: "1"}
+		if annotation {
+			r.Annotations = map[string]string{"k": v}
+		} else {
+			r.Labels = map[string]string{"k": v}
+		}
+		return fmt.Sprint(r.Validate(rulefmt.RuleNode{}, model.UTF8Validation, PromQL))
+	}
+	if validate(true, "{{ x") == validate(true, "") {
+		t.Fatal("a broken template validates as the empty text: the comparison proves nothing")
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"{", "}", "}}", " ", "-", "$", ".", "a", "\n", `"`, "/*", "*/", "|", "é", "define", "end", "(", ")"}
+	texts := []string{"{", "}", "}}", "{ {", "{}{", "}}{", "a {", "{\n{", "x {-"}
+	for range 2000 {
+		var b strings.Builder
+		for range rnd.IntN(12) {
+			b.WriteString(alphabet[rnd.IntN(len(alphabet))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
+		if !plainValue(text) {
+			continue
+		}
+		for _, annotation := range []bool{false, true} {
+			if got, want := validate(annotation, text), validate(annotation, ""); got != want {
+				t.Errorf("%q (annotation %v): %s, not %s", text, annotation, got, want)
+			}
+		}
+	}
+	for _, text := range []string{"{{", "a {{ b", "\xff"} {
+		if plainValue(text) {
+			t.Errorf("%q is plain", text)
+		}
+	}
+}
+
+// TestPlainValuesExpand: Prometheus expands a value without "{{" (valid
+// UTF-8) to itself, whatever else it holds (spec/escaping relies on it).
+func TestPlainValuesExpand(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"{", "}", "}}", " ", "-", "$", ".", "a", "\n", `"`, "%", "/*", "|", "é", "https://x/?a=b&c", "<", ">", "'"}
+	texts := []string{"", "{", "}}", "{ {", "}}{", "https://grafana/d/x?var-a={a}"}
+	for range 1000 {
+		var b strings.Builder
+		for range rnd.IntN(12) {
+			b.WriteString(alphabet[rnd.IntN(len(alphabet))])
+		}
+		texts = append(texts, b.String())
+	}
+	lbls := map[string]string{"job": "x"}
+	for _, text := range texts {
+		if !plainValue(text) {
+			continue
+		}
+		if got, err := expandAlertText("A", lbls, text); err != nil || got != text {
+			t.Errorf("%q expands to %q (%v)", text, got, err)
+		}
+	}
+	if got, _ := expandAlertText("A", lbls, "a {{ $labels.job }}"); got != "a x" {
+		t.Fatalf("a template expands to %q: the comparison proves nothing", got)
 	}
 }
