@@ -14,7 +14,7 @@ import (
 )
 
 // synthInput is the generated overlay of the synthetic spec of n workloads.
-func synthInput(t *testing.T, n int) *checks.Input {
+func synthInput(t testing.TB, n int) *checks.Input {
 	t.Helper()
 	s := modeltest.Synthetic(t, n)
 	out, err := build.Generate(s)

@@ -129,3 +129,18 @@ func EscScrapeReference(in *Input) diag.List {
 	fresh.memo.Store("checks/scrape-config", e)
 	return escScrape(fresh)
 }
+
+// RulesParseRulefmt is rules/parse with rulefmt.Parse itself as the
+// parser (as it was before the shared validation of alerts' entries).
+func RulesParseRulefmt(in *Input) diag.List {
+	sources := ruleSources(in)
+	var out diag.List
+	for _, rf := range ruleFiles(in).list {
+		out.Append(parseRuleFile(in, rf, sources, rulefmtParse)...)
+	}
+	return out
+}
+
+func rulefmtParse(data []byte) (*rulefmt.RuleGroups, []error) {
+	return rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
+}

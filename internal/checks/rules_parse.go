@@ -3,10 +3,8 @@ package checks
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
-	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -23,8 +21,9 @@ var rulesParse = Check{
 	Run: func(in *Input) diag.List {
 		sources := ruleSources(in)
 		files := ruleFiles(in).list
+		rp := newRuleParser()
 		results := make([]diag.List, len(files))
-		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources) })
+		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources, rp.parse) })
 		var out diag.List
 		for _, r := range results {
 			out.Append(r...)
@@ -40,7 +39,10 @@ var rulesParse = Check{
 // even decode (a bad duration), rulefmt stops at the first error: the groups
 // are then parsed one by one, so that each broken group is reported and the
 // others still validated.
-func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) diag.List {
+//
+// parse is rulefmt.Parse (ruleParser.parse; the tests pass rulefmt.Parse
+// itself).
+func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources, parse ruleParse) diag.List {
 	var out diag.List
 	f := rf.file
 	if rf.strictErr != nil {
@@ -52,7 +54,7 @@ func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) dia
 		out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
 		return out
 	}
-	parsed, errs := parseRules(data)
+	parsed, errs := parse(data)
 	if parsed == nil && len(errs) > 0 {
 		for _, g := range rf.pr.Spec.Groups {
 			data, err := artifact.YAML(map[string]any{"groups": []monitoringv1.RuleGroup{g}})
@@ -60,7 +62,7 @@ func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) dia
 				out.Append(at(in, f.Source, "rules/parse", f.Path, "%v", err))
 				continue
 			}
-			_, errs := parseRules(data)
+			_, errs := parse(data)
 			for _, err := range errs {
 				out.Append(ruleErr(in, f, sources, g.Name, err))
 			}
@@ -77,9 +79,8 @@ func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources) dia
 	return out
 }
 
-func parseRules(data []byte) (*rulefmt.RuleGroups, []error) {
-	return rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
-}
+// ruleParse parses and validates the bytes of a rule file.
+type ruleParse func(data []byte) (*rulefmt.RuleGroups, []error)
 
 // ruleErr reports a rulefmt error of group at the spec path of the rule (or
 // group) it is about.

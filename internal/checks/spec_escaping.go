@@ -382,10 +382,14 @@ func escRules(in *Input) diag.List {
 func escAnnotations(in *Input, w *model.Workload, alert string, lbls, anns map[string]string, file string) diag.List {
 	var out diag.List
 	expand := func(text string) (string, error) {
-		defs := "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
-		data := template.AlertTemplateData(lbls, nil, "", promql.Sample{F: 1})
-		e := template.NewTemplateExpander(context.Background(), defs+text, "__alert_"+alert, data, 0, nil, nil, nil)
-		return e.Expand()
+		if plainValue(text) {
+			// No action: Prometheus expands it to itself (see
+			// plainValue; TestPlainValuesExpand). Most runbook and
+			// dashboard URLs are so, and each expansion costs a
+			// template with Prometheus's whole function map.
+			return text, nil
+		}
+		return expandAlertText(alert, lbls, text)
 	}
 	if u, ok := anns["runbook_url"]; ok && w.RunbookURL != "" {
 		if got, err := expand(u); err != nil || got != w.RunbookURL {
@@ -425,6 +429,14 @@ func escAnnotations(in *Input, w *model.Workload, alert string, lbls, anns map[s
 		}
 	}
 	return out
+}
+
+// expandAlertText expands text as Prometheus expands an annotation of
+// alert with labels lbls (and value 1).
+func expandAlertText(alert string, lbls map[string]string, text string) (string, error) {
+	data := template.AlertTemplateData(lbls, nil, "", promql.Sample{F: 1})
+	e := template.NewTemplateExpander(context.Background(), templateDefs+text, "__alert_"+alert, data, 0, nil, nil, nil)
+	return e.Expand()
 }
 
 // templateFragment returns the first "{{...}}" of v (to the end of v when
