@@ -264,3 +264,11 @@ func TestPlainValuesExpand(t *testing.T) {
 		t.Fatalf("a template expands to %q: the comparison proves nothing", got)
 	}
 }
+
+// The fast rules/parse needs rulefmt's group validation; without it every
+// file goes through rulefmt.Parse whole (correct, slow).
+func TestGroupsValidateFound(t *testing.T) {
+	if !groupsValidate.IsValid() || groupsNodeType == nil {
+		t.Fatal("rulefmt.(*RuleGroups).Validate changed: rules/parse falls back to rulefmt.Parse; adapt ruleParser.parse")
+	}
+}
