@@ -103,7 +103,18 @@ func AlloyLabel(workload string) string {
 
 // alloyConfig renders the Alloy config: one shared pod discovery and Loki
 // writer, and per workload a relabel → file match → tail → process chain.
+// alloyText writes it directly; the builder (the reference) renders what
+// alloyText does not handle.
 func alloyConfig(p *plan) ([]byte, error) {
+	if out, ok, err := alloyText(p); ok || err != nil {
+		return out, err
+	}
+	return alloyConfigBuilder(p)
+}
+
+// alloyConfigBuilder renders the config with Alloy's token builder and
+// printer.
+func alloyConfigBuilder(p *plan) ([]byte, error) {
 	f := builder.NewFile()
 	add := func(name, label string, args any) {
 		b := builder.NewBlock(strings.Split(name, "."), label)

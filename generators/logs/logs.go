@@ -86,11 +86,12 @@ func Collected(s *model.Spec) []*model.Workload {
 
 func newPlan(s *model.Spec) (*plan, error) {
 	p := &plan{pushURL: PushURL(s)}
+	valid := validRegexes{}
 	for _, w := range Collected(s) {
 		if !slices.Contains(p.namespaces, w.Namespace) {
 			p.namespaces = append(p.namespaces, w.Namespace)
 		}
-		st, err := stages(w)
+		st, err := stages(w, valid)
 		if err != nil {
 			return nil, err
 		}

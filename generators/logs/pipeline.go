@@ -76,13 +76,27 @@ const filenameLabel = "filename"
 
 // stages is one workload's pipeline: CRI parsing, then its filters. Drop and
 // keep regexes match anywhere in the line (unanchored, as in LogQL).
-func stages(w *model.Workload) ([]stage, error) {
+// valid tells whether a filter regex compiles; it remembers the answer, as
+// the same filters recur across many workloads.
+type validRegexes map[string]bool
+
+func (v validRegexes) ok(re string) bool {
+	ok, seen := v[re]
+	if !seen {
+		_, err := regexp.Compile(re)
+		ok = err == nil
+		v[re] = ok
+	}
+	return ok
+}
+
+func stages(w *model.Workload, valid validRegexes) ([]stage, error) {
 	out := []stage{
 		{CRI: &criStage{}},
 		{LabelDrop: &labelDropStage{Values: []string{filenameLabel}}},
 	}
 	for _, re := range w.Logs.Drop {
-		if _, err := regexp.Compile(re); err != nil {
+		if !valid.ok(re) {
 			continue // refused by the logs/filter-regex check, at its position
 		}
 		re, err := helmSafeRegex(re)
@@ -94,7 +108,7 @@ func stages(w *model.Workload) ([]stage, error) {
 	if len(w.Logs.Keep) > 0 {
 		var alts []string
 		for _, re := range w.Logs.Keep {
-			if _, err := regexp.Compile(re); err != nil {
+			if !valid.ok(re) {
 				continue // refused by the logs/filter-regex check, at its position
 			}
 			re, err := helmSafeRegex(re)

@@ -67,7 +67,7 @@ func New() generators.Generator {
 
 func generate(s *model.Spec) ([]artifact.File, error) {
 	configs := Configs(s)
-	data, err := artifact.YAML(configs)
+	data, err := artifact.YAMLList(configs)
 	if err != nil {
 		return nil, err
 	}

@@ -89,6 +89,26 @@ func YAMLDocs[T any](objs []T) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// YAMLList marshals a list: YAML(items)'s bytes, item by item. The items of
+// a block sequence are written independently of each other (each "- "
+// item alone is what YAML([]T{item}) writes), and marshalling them one by
+// one keeps the encoder's buffers the size of one item: for a list of
+// thousands they grew, copying, to the size of the whole list (at 1,000
+// workloads half the scrape generator's time).
+func YAMLList[T any](items []T) ([]byte, error) {
+	if len(items) == 0 {
+		return observed(items) // "[]" or "null"
+	}
+	var out []byte
+	for i := range items {
+		var err error
+		if out, err = appendObserved(out, items[i:i+1]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // JSON marshals with two-space indentation and a final newline, without
 // HTML escaping (PromQL has '<' and '&').
 func JSON(v any) ([]byte, error) {

@@ -14,9 +14,18 @@ import (
 var observe func(v any, out []byte, err error)
 
 func observed(v any) ([]byte, error) {
-	out, err := marshalYAML(v)
+	return appendObserved(nil, v)
+}
+
+// appendObserved appends v's YAML to dst.
+func appendObserved(dst []byte, v any) ([]byte, error) {
+	out, err := marshalYAML(dst, v)
 	if observe != nil {
-		observe(v, out, err)
+		if err != nil {
+			observe(v, nil, err)
+		} else {
+			observe(v, out[len(dst):], err)
+		}
 	}
 	return out, err
 }
@@ -31,7 +40,9 @@ func observed(v any) ([]byte, error) {
 // (yaml_json.go) and written by a port of yaml.v2's emitter specialised to
 // such trees (yaml_emit.go, yaml_resolve.go). TestYAMLMatchesSigsYAML and
 // FuzzYAMLMatchesSigsYAML compare both.
-func marshalYAML(v any) ([]byte, error) {
+//
+// The YAML is appended to dst (nil: a new slice of the YAML's size).
+func marshalYAML(dst []byte, v any) ([]byte, error) {
 	e := encoders.Get().(*encoder)
 	defer e.release()
 	// json.Marshal's bytes, in a reused buffer (Encode adds a newline).
@@ -40,8 +51,11 @@ func marshalYAML(v any) ([]byte, error) {
 	}
 	j := e.json.Bytes()
 	j = j[:len(j)-1]
-	if out, ok := e.encode(j); ok {
-		return out, nil
+	if ok := e.encode(j); ok {
+		if dst == nil {
+			dst = make([]byte, 0, len(e.out))
+		}
+		return append(dst, e.out...), nil
 	}
 	// Characters yaml.v2's reader refuses or reads specially, keys it
 	// cannot read, or (not reached with json.Marshal's output) JSON this
@@ -51,7 +65,11 @@ func marshalYAML(v any) ([]byte, error) {
 	if err := yamlv2.Unmarshal(j, &obj); err != nil {
 		return nil, err
 	}
-	return yamlv2.Marshal(obj)
+	out, err := yamlv2.Marshal(obj)
+	if err != nil || dst == nil {
+		return out, err
+	}
+	return append(dst, out...), nil
 }
 
 // encoder holds the flat tree and the emitter's state; it is reused.
@@ -75,17 +93,17 @@ type encoder struct {
 
 var encoders = sync.Pool{New: func() any { return new(encoder) }}
 
-// encode returns the YAML of JSON j, or false where yaml.v2 would not read
-// j as this reader does (see str, tooLongKey, object, parse) or j is not
-// what json.Marshal writes.
-func (e *encoder) encode(j []byte) ([]byte, bool) {
+// encode writes the YAML of JSON j into e.out, or returns false where
+// yaml.v2 would not read j as this reader does (see str, tooLongKey,
+// object, parse) or j is not what json.Marshal writes.
+func (e *encoder) encode(j []byte) bool {
 	e.data = j
 	root, ok := e.parse()
 	if !ok || e.skipSpace() != len(j) {
-		return nil, false
+		return false
 	}
 	e.emit(root)
-	return append([]byte(nil), e.out...), true
+	return true
 }
 
 // release returns e to the pool, unless it grew big enough to be better

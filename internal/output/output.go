@@ -91,7 +91,7 @@ func writeFiles(dir string, files []artifact.File) error {
 				if i >= len(files) {
 					return
 				}
-				errs[i] = os.WriteFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
+				errs[i] = writeFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data)
 			}
 		})
 	}
