@@ -38,12 +38,20 @@ func main() {
 	cold := flag.Bool("cold", false, "time each generator (cold, sequentially) before build.Generate")
 	heapAt := flag.String("heapat", "", "after this stage, write the live heap (inuse profile after a GC) to -heapprofile")
 	heapFile := flag.String("heapprofile", "heap.out", "where -heapat writes")
+	whole := flag.String("build", "", "instead of the stages, run the whole build of -dir into this directory (as the CLI does)")
 	cpuHz := flag.Int("cpuhz", 0, "CPU profile sampling rate (default 100 Hz; more for short runs)")
 	flag.Parse()
 	if *cpuHz > 0 {
 		runtime.SetCPUProfileRate(*cpuHz) // StartCPUProfile then warns, and keeps this rate
 	}
 	coldFirst = *cold
+	if *whole != "" {
+		if err := wholeBuild(*dir, *whole, *cpuprofile); err != nil {
+			fmt.Fprintln(os.Stderr, "stages:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	heapAtStage, heapProfile = *heapAt, *heapFile
 	if err := run(*n, *dir, *cpuprofile, *memprofile, *only, *perCheck, *ruleTests); err != nil {
 		fmt.Fprintln(os.Stderr, "stages:", err)
