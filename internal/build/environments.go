@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/kustomization"
+	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -24,18 +25,24 @@ func verifyOverlay(env *model.Spec, base, overlay, standalone []artifact.File) d
 			Message: fmt.Sprintf("environment %s: ", env.Environment) + fmt.Sprintf(format, args...)}}
 	}
 	fs := filesys.MakeFsInMemory()
-	for _, f := range base {
-		if err := fs.WriteFile("/out/"+kustomization.BaseDir+"/"+f.Path, f.Data); err != nil {
-			return fail("%v", err)
+	// The rule tests are not kustomize's to read.
+	write := func(dir string, files []artifact.File) error {
+		for _, f := range files {
+			if ruletests.IsTestFile(f) {
+				continue
+			}
+			if err := fs.WriteFile(dir+f.Path, f.Data); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	for _, f := range overlay {
-		if err := fs.WriteFile("/out/"+f.Path, f.Data); err != nil {
-			return fail("%v", err)
-		}
-	}
-	for _, f := range standalone {
-		if err := fs.WriteFile("/env/"+f.Path, f.Data); err != nil {
+	for _, err := range []error{
+		write("/out/"+kustomization.BaseDir+"/", base),
+		write("/out/", overlay),
+		write("/env/", standalone),
+	} {
+		if err != nil {
 			return fail("%v", err)
 		}
 	}
