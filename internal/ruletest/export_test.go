@@ -7,3 +7,7 @@ var InMemory = &inMemory
 // Precompute switches the range-query cache (and the skipping of idle
 // evaluations) on and off, for the tests that compare both.
 var Precompute = &precompute
+
+// InputLayer switches between the input layer of the in-memory storage
+// and appending every input sample, for the tests that compare them.
+var InputLayer = &inputLayer

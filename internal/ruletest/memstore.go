@@ -97,10 +97,9 @@ func (c *seriesLines) parse(line string) (labels.Labels, []parser.SequenceValue,
 
 // memSuite is one test group's lazily loaded input and storage.
 type memSuite struct {
-	pending []pendingSeries // input not appended yet, in no particular order
-	all     *memStorage     // every input sample, for the stepCache
-	store   *memStorage
-	engine  *promql.Engine
+	all    *memStorage // every input sample, for the stepCache
+	store  *memStorage
+	engine *promql.Engine
 }
 
 type pendingSeries struct {
@@ -116,7 +115,8 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		start = time.Unix(0, 0).UTC()
 	}
 	defs := make(map[uint64]int, len(series))
-	s := &memSuite{store: newMemStorage(), engine: engineFor(evalInterval)}
+	var pending []pendingSeries // in definition order
+	var hashes []uint64
 	for _, in := range series {
 		var (
 			m       labels.Labels
@@ -155,18 +155,28 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		// promqltest (keyed by the label hash there too).
 		h := m.Hash()
 		if i, ok := defs[h]; ok {
-			s.pending[i].samples = samples
+			pending[i].samples = samples
 			continue
 		}
-		defs[h] = len(s.pending)
-		s.pending = append(s.pending, pendingSeries{lset: m, samples: samples})
+		defs[h] = len(pending)
+		pending = append(pending, pendingSeries{lset: m, samples: samples})
+		hashes = append(hashes, h)
 	}
-	s.all = newMemStorage()
-	for _, p := range s.pending {
-		// Read only: shares the samples, which pending only reslices.
-		s.all.all = append(s.all.all, &memSeries{lset: p.lset, samples: p.samples})
+	s := &memSuite{all: newMemStorage(0), store: newMemStorage(len(pending)), engine: engineFor(evalInterval)}
+	// Read only: shares the samples, which the live storage only reslices.
+	// Both storages list the series sorted by labels: sorted once.
+	order := make([]int, len(pending))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortFunc(s.all.all, func(a, b *memSeries) int { return labels.Compare(a.lset, b.lset) })
+	slices.SortFunc(order, func(a, b int) int { return labels.Compare(pending[a].lset, pending[b].lset) })
+	in := make([]memSeries, len(pending))
+	s.all.all = make([]*memSeries, len(pending))
+	for k, i := range order {
+		in[i] = memSeries{lset: pending[i].lset, samples: pending[i].samples}
+		s.all.all[k] = &in[i]
+	}
+	s.store.load(pending, hashes, order)
 	return s
 }
 
@@ -192,13 +202,20 @@ func (d *SeriesDesc) samples(start time.Time, interval time.Duration) []promql.F
 
 func (s *memSuite) input() storage.Queryable { return s.all }
 
-// WithSamplesTill appends the input samples up to ts, then runs fn.
+// WithSamplesTill makes the input samples up to ts visible, then runs fn:
+// by moving the cut-off of the input layer, or (after a fall back to the
+// per-sample path, see memStorage.base) by appending them one at a time.
 func (s *memSuite) WithSamplesTill(ts time.Time, fn func(error)) {
 	till := int64(ts.Sub(time.Unix(0, 0).UTC()) / time.Millisecond)
+	if s.store.show(till) {
+		fn(nil)
+		return
+	}
 	app := s.store.AppenderV2(context.Background())
 	var err error
-	for i := range s.pending {
-		p := &s.pending[i]
+	pending := s.store.pending
+	for i := range pending {
+		p := &pending[i]
 		n := 0
 		for n < len(p.samples) && p.samples[n].T <= till {
 			if _, err = app.Append(0, p.lset, 0, p.samples[n].T, p.samples[n].F, nil, nil, storage.AppendV2Options{}); err != nil {
@@ -249,6 +266,10 @@ func engineFor(evalInterval time.Duration) *promql.Engine {
 type memSeries struct {
 	lset    labels.Labels
 	samples []promql.FPoint // in time order; only appended to
+	// full is an input series' every sample while it is in the input
+	// layer (samples is then full[:k], those up to the cut-off); nil for
+	// series the appender writes.
+	full []promql.FPoint
 }
 
 // memStorage holds float series in memory and accepts appends as a TSDB
@@ -263,13 +284,100 @@ type memStorage struct {
 	all    []*memSeries // sorted by labels
 	maxt   int64
 	empty  bool
+
+	// base are the input series, in definition order, as an input layer:
+	// show(till) makes their samples up to till visible by reslicing full,
+	// with the state that appending them one at a time would leave (the
+	// same series, samples, maxt and emptiness; appending strictly
+	// increasing samples at or after every committed one cannot fail).
+	// Whatever could make that untrue — a rule writing an input series'
+	// labels, a sample committed after the cut-off, an input series not
+	// strictly increasing — falls back (fallBack) to appending the rest
+	// of the input sample by sample, from pending, as the TSDB head would.
+	// nil once fallen back.
+	base    []*memSeries
+	till    int64           // the cut-off; input layer only
+	pending []pendingSeries // input not appended yet; after a fall back
 }
 
 // halfBlock is half of the test storage's 24h block range.
 const halfBlock = int64(12 * time.Hour / time.Millisecond)
 
-func newMemStorage() *memStorage {
-	return &memStorage{byHash: map[uint64][]*memSeries{}, maxt: math.MinInt64, empty: true}
+// newMemStorage returns an empty storage with room for n series.
+func newMemStorage(n int) *memStorage {
+	return &memStorage{byHash: make(map[uint64][]*memSeries, n), maxt: math.MinInt64, empty: true, till: math.MinInt64}
+}
+
+// inputLayer selects the input layer (tests compare it with appending
+// every sample).
+var inputLayer = true
+
+// load takes the input series (distinct labels, their hashes in hashes,
+// their indexes sorted by labels in order) into an empty storage: as the
+// input layer, or as pending samples.
+func (m *memStorage) load(pending []pendingSeries, hashes []uint64, order []int) {
+	layer := inputLayer
+	for _, p := range pending {
+		for i := 1; i < len(p.samples) && layer; i++ {
+			layer = p.samples[i].T > p.samples[i-1].T
+		}
+	}
+	if !layer {
+		m.pending = pending
+		return
+	}
+	series := make([]memSeries, len(pending))
+	m.base = make([]*memSeries, len(pending))
+	// Room for the rules' output series too.
+	m.all = make([]*memSeries, len(pending), len(pending)+len(pending)/2+8)
+	for i, p := range pending {
+		series[i] = memSeries{lset: p.lset, samples: p.samples[:0], full: p.samples}
+		m.base[i] = &series[i]
+		m.byHash[hashes[i]] = append(m.byHash[hashes[i]], &series[i])
+	}
+	for k, i := range order {
+		m.all[k] = &series[i]
+	}
+}
+
+// show makes the input samples up to till visible; false after a fall
+// back (the caller appends them then).
+func (m *memStorage) show(till int64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.base == nil {
+		return false
+	}
+	m.till = max(m.till, till)
+	for _, s := range m.base {
+		n := len(s.samples)
+		for n < len(s.full) && s.full[n].T <= till {
+			n++
+		}
+		if n > len(s.samples) {
+			s.samples = s.full[:n]
+			m.maxt = max(m.maxt, s.full[n-1].T)
+			m.empty = false
+		}
+	}
+	return true
+}
+
+// fallBack leaves the input layer: the visible samples become the series'
+// own (capped, so that appends copy them), the rest pending, in definition
+// order as newMemSuite had them. Callers hold mu for writing.
+func (m *memStorage) fallBack() {
+	if m.base == nil {
+		return
+	}
+	m.pending = make([]pendingSeries, len(m.base))
+	for i, s := range m.base {
+		n := len(s.samples)
+		s.samples = s.samples[:n:n]
+		m.pending[i] = pendingSeries{lset: s.lset, samples: s.full[n:]}
+		s.full = nil
+	}
+	m.base = nil
 }
 
 // get returns the series of lset, nil if there is none. Callers hold mu.
@@ -304,6 +412,15 @@ func (a *memAppender) Append(_ storage.SeriesRef, ls labels.Labels, _, t int64, 
 	hash := ls.Hash()
 	a.m.mu.RLock()
 	s := a.m.get(hash, ls)
+	if s != nil && s.full != nil {
+		// A rule writes an input series: append its input sample by
+		// sample from now on, as the TSDB head would.
+		a.m.mu.RUnlock()
+		a.m.mu.Lock()
+		a.m.fallBack()
+		a.m.mu.Unlock()
+		a.m.mu.RLock()
+	}
 	empty := a.m.empty
 	minValid := int64(math.MinInt64)
 	if !empty {
@@ -336,6 +453,11 @@ func (a *memAppender) Commit() error {
 	defer m.mu.Unlock()
 	for _, p := range a.pending {
 		s := m.get(p.hash, p.lset)
+		if s != nil && s.full != nil || p.s.T > m.till && m.base != nil {
+			// Appends after the input layer's cut-off would not
+			// leave its samples appendable.
+			m.fallBack()
+		}
 		if s == nil {
 			s = &memSeries{lset: p.lset.Copy()}
 			m.byHash[p.hash] = append(m.byHash[p.hash], s)
@@ -350,12 +472,12 @@ func (a *memAppender) Commit() error {
 		m.maxt = max(m.maxt, p.s.T)
 		m.empty = false
 	}
-	a.pending = nil
+	a.pending = a.pending[:0]
 	return nil
 }
 
 func (a *memAppender) Rollback() error {
-	a.pending = nil
+	a.pending = a.pending[:0]
 	return nil
 }
 
