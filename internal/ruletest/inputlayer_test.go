@@ -9,21 +9,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
-	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
-
-// layered runs f with the in-memory storage's input layer and with every
-// input sample appended one at a time, and returns the failures of each.
-func layered(t *testing.T, f func() []ruletest.Failure) (layer, appended string) {
-	t.Helper()
-	defer func(v bool) { *ruletest.InputLayer = v }(*ruletest.InputLayer)
-	*ruletest.InputLayer = true
-	layer = render(f())
-	*ruletest.InputLayer = false
-	appended = render(f())
-	return layer, appended
-}
 
 // TestInputLayerMatchesAppending: the input layer gives exactly the
 // failures of appending every input sample, on the comparison cases of
@@ -35,15 +22,7 @@ func TestInputLayerMatchesAppending(t *testing.T) {
 		t.Skip("200 workloads")
 	}
 	cases := comparisonCases(t, 200)
-	spec := modeltest.Synthetic(t, 200)
-	gen, err := ruletests.New().Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byPath := map[string][]byte{}
-	for _, f := range gen {
-		byPath[f.Path] = f.Data
-	}
+	spec, byPath := generated(t, 200)
 	for i, w := range spec.Workloads {
 		testData, ok := byPath[ruletests.TestPath(w)]
 		if !ok {
@@ -69,7 +48,7 @@ func TestInputLayerMatchesAppending(t *testing.T) {
 		cases = append(cases, tcase{w.Name + "/collide", tf, g})
 	}
 	cases = append(cases, inputLayerEdges(t)...)
-	sameFailures(t, cases, "input layer", "appended", layered)
+	sameFailures(t, cases, "input layer", "appended", toggled(ruletest.InputLayer))
 }
 
 // inputLayerEdges are the edge base rules with each of a few rules that

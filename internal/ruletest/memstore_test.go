@@ -11,28 +11,28 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
+	dmodel "github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-// both runs f with the in-memory storage and with promtool's LazyLoader and
-// returns the failures of each, rendered.
-func both(t *testing.T, f func() []ruletest.Failure) (mem, lazy string) {
-	t.Helper()
-	defer func(v bool) { *ruletest.InMemory = v }(*ruletest.InMemory)
-	render := func(fs []ruletest.Failure) string {
-		var b strings.Builder
-		for _, x := range fs {
-			b.WriteString(x.String())
-			b.WriteString("\n")
-		}
-		return b.String()
+// pair runs f once with the switch on and once with it off, and returns
+// the failures of each, rendered: the equivalence tests of the runner's
+// fast paths (in-memory storage, range-query cache, stripped templates,
+// input layer) against the way promtool does it.
+type pair func(t *testing.T, f func() []ruletest.Failure) (on, off string)
+
+// toggled is the pair of a switch (export_test.go).
+func toggled(flag *bool) pair {
+	return func(t *testing.T, f func() []ruletest.Failure) (on, off string) {
+		t.Helper()
+		defer func(v bool) { *flag = v }(*flag)
+		*flag = true
+		on = render(f())
+		*flag = false
+		off = render(f())
+		return on, off
 	}
-	*ruletest.InMemory = true
-	mem = render(f())
-	*ruletest.InMemory = false
-	lazy = render(f())
-	return mem, lazy
 }
 
 // TestInMemoryMatchesLazyLoader: the in-memory storage gives exactly the
@@ -40,17 +40,17 @@ func both(t *testing.T, f func() []ruletest.Failure) (mem, lazy string) {
 // hand-written test file with mutations, and the generated tests of a
 // synthetic spec with their rules or expectations broken in several ways.
 func TestInMemoryMatchesLazyLoader(t *testing.T) {
-	sameFailures(t, comparisonCases(t, 6), "in memory", "LazyLoader", both)
+	sameFailures(t, comparisonCases(t, 6), "in memory", "LazyLoader", toggled(ruletest.InMemory))
 }
 
 // sameFailures runs every case both ways of pair and wants identical
 // failure texts, with passing and failing cases among them (else the
 // comparison says nothing).
-func sameFailures(t *testing.T, cases []tcase, a, b string, pair func(*testing.T, func() []ruletest.Failure) (string, string)) {
+func sameFailures(t *testing.T, cases []tcase, a, b string, run pair) {
 	t.Helper()
 	failing := 0
 	for _, c := range cases {
-		got, want := pair(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
+		got, want := run(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
 		if got != want {
 			t.Errorf("%s: %s and %s disagree\n--- %s:\n%s\n--- %s:\n%s", c.name, a, b, a, got, b, want)
 		}
@@ -75,26 +75,8 @@ type tcase struct {
 // expectations broken in several ways.
 func comparisonCases(t *testing.T, n int) []tcase {
 	t.Helper()
-	data, err := os.ReadFile("testdata/app.test.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rulesData, err := os.ReadFile("testdata/rules.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	groups, err := ruletest.ParseRules("rules.yaml", rulesData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, groups := appFile(t)
 	var cases []tcase
-	base := func() *ruletest.TestFile {
-		tf, err := ruletest.Parse("app.test.yaml", data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tf
-	}
 	cases = append(cases, tcase{"app", base(), groups})
 	for i, mutate := range testFileMutations {
 		tf := base()
@@ -103,15 +85,7 @@ func comparisonCases(t *testing.T, n int) []tcase {
 	}
 
 	// Generated tests of a synthetic spec, intact and broken.
-	spec := modeltest.Synthetic(t, n)
-	gen, err := ruletests.New().Generate(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byPath := map[string][]byte{}
-	for _, f := range gen {
-		byPath[f.Path] = f.Data
-	}
+	spec, byPath := generated(t, n)
 	for i, w := range spec.Workloads {
 		testData, ok := byPath[ruletests.TestPath(w)]
 		if !ok {
@@ -188,4 +162,45 @@ var testFileMutations = []func(tf *ruletest.TestFile){
 	func(tf *ruletest.TestFile) { tf.Tests[0].Interval = model.Duration(13 * time.Hour) },
 	func(tf *ruletest.TestFile) { tf.Tests[0].InputSeries[0].Values = "1 2 {{schema:0 sum:1 count:1}}" },
 	func(tf *ruletest.TestFile) { tf.Tests[0].InputSeries[0].Series = "not a series{" },
+}
+
+// generated returns a synthetic spec of n workloads and its generated
+// files by path.
+func generated(t *testing.T, n int) (*dmodel.Spec, map[string][]byte) {
+	t.Helper()
+	spec := modeltest.Synthetic(t, n)
+	gen, err := ruletests.New().Generate(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string][]byte{}
+	for _, f := range gen {
+		byPath[f.Path] = f.Data
+	}
+	return spec, byPath
+}
+
+// appFile returns a parser of the hand-written test file (a fresh copy per
+// call, to mutate) and its rules.
+func appFile(t *testing.T) (func() *ruletest.TestFile, []rulefmt.RuleGroup) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/app.test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesData, err := os.ReadFile("testdata/rules.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := ruletest.ParseRules("rules.yaml", rulesData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() *ruletest.TestFile {
+		tf, err := ruletest.Parse("app.test.yaml", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tf
+	}, groups
 }

@@ -11,19 +11,6 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-// live runs f with the range-query cache and with every rule query run
-// live at each evaluation (promtool's way), in memory, and returns the
-// failures of each, rendered.
-func live(t *testing.T, f func() []ruletest.Failure) (cached, direct string) {
-	t.Helper()
-	defer func(v bool) { *ruletest.Precompute = v }(*ruletest.Precompute)
-	*ruletest.Precompute = true
-	cached = render(f())
-	*ruletest.Precompute = false
-	direct = render(f())
-	return cached, direct
-}
-
 func render(fs []ruletest.Failure) string {
 	var b strings.Builder
 	for _, x := range fs {
@@ -42,7 +29,7 @@ func TestPrecomputeMatchesLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 workloads")
 	}
-	sameFailures(t, comparisonCases(t, 200), "cached", "live", live)
+	sameFailures(t, comparisonCases(t, 200), "cached", "live", toggled(ruletest.Precompute))
 }
 
 // edgeRules are rules the cache must leave to live evaluation, or must
@@ -152,7 +139,7 @@ func TestPrecomputeEdges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cached, direct := live(t, func() []ruletest.Failure { return ruletest.Run(tf, groups) })
+			cached, direct := toggled(ruletest.Precompute)(t, func() []ruletest.Failure { return ruletest.Run(tf, groups) })
 			if cached != direct {
 				t.Errorf("cached and live disagree\n--- cached:\n%s\n--- live:\n%s", cached, direct)
 			}

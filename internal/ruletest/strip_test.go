@@ -15,19 +15,6 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-// stripped runs f with the alerting rules stripped of their templates
-// where the runner can, and on the rules as loaded (promtool's way), and
-// returns the failures of each, rendered.
-func stripped(t *testing.T, f func() []ruletest.Failure) (strip, orig string) {
-	t.Helper()
-	defer func(v bool) { *ruletest.StripTemplates = v }(*ruletest.StripTemplates)
-	*ruletest.StripTemplates = true
-	strip = render(f())
-	*ruletest.StripTemplates = false
-	orig = render(f())
-	return strip, orig
-}
-
 // TestStripMatchesOriginal: running the alerting rules without their
 // templates and expanding the annotations of the checked alerts gives
 // exactly the failures (messages included) of the rules as loaded, on the
@@ -45,7 +32,7 @@ func TestStripMatchesOriginal(t *testing.T) {
 	}
 	cases = append(cases, appWithoutExprTests(t)...)
 	ruletest.StripCounts()
-	sameFailures(t, cases, "stripped", "original", stripped)
+	sameFailures(t, cases, "stripped", "original", toggled(ruletest.StripTemplates))
 	s, r := ruletest.StripCounts()
 	t.Logf("test groups run stripped: %d, of which rerun on the original rules: %d", s, r)
 	if s == 0 || r == 0 {
@@ -79,18 +66,7 @@ func reannotate(groups []rulefmt.RuleGroup) []rulefmt.RuleGroup {
 // promql_expr_test, and with wrong expected annotations.
 func appWithoutExprTests(t *testing.T) []tcase {
 	t.Helper()
-	data, err := os.ReadFile("testdata/app.test.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rulesData, err := os.ReadFile("testdata/rules.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	groups, err := ruletest.ParseRules("rules.yaml", rulesData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, groups := appFile(t)
 	mutations := append([]func(*ruletest.TestFile){
 		func(*ruletest.TestFile) {},
 		func(tf *ruletest.TestFile) {
@@ -99,10 +75,7 @@ func appWithoutExprTests(t *testing.T) []tcase {
 	}, testFileMutations...)
 	var out []tcase
 	for i, mutate := range mutations {
-		tf, err := ruletest.Parse("app.test.yaml", data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tf := base()
 		mutate(tf)
 		for j := range tf.Tests {
 			tf.Tests[j].PromqlExprTests = nil
@@ -283,7 +256,7 @@ func TestStripEdges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			strip, orig := stripped(t, func() []ruletest.Failure { return ruletest.Run(tf, groups) })
+			strip, orig := toggled(ruletest.StripTemplates)(t, func() []ruletest.Failure { return ruletest.Run(tf, groups) })
 			if strip != orig {
 				t.Errorf("stripped and original disagree\n--- stripped:\n%s\n--- original:\n%s", strip, orig)
 			}
