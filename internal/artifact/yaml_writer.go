@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"unicode/utf8"
@@ -56,7 +57,7 @@ func (w *YAMLWriter) Key(k string) {
 	// Long keys: YAML may write them as complex keys or give up on them
 	// (tooLongKey); the label names and field names written here are
 	// short.
-	if len(k) > 128 || !carried(k) {
+	if ok, _ := carried(k); !ok || len(k) > 128 {
 		w.bad = true
 		return
 	}
@@ -91,12 +92,58 @@ func (w *YAMLWriter) EndSeq(saved int) { w.e.indent = saved }
 
 // String writes a string value.
 func (w *YAMLWriter) String(s string) {
-	if !carried(s) {
+	ok, ascii := carried(s)
+	if !ok {
 		w.bad = true
 		return
 	}
 	b := bytesOf(s)
-	w.e.scalar(b, analyze(b), false)
+	a := analyze(b)
+	// scalar's choice of the plain style (not a key), for ASCII: the
+	// common case (series, values) written by writePlainASCII.
+	if ascii && !a.hasNewline && a.blockPlainAllowed && canUsePlain(b) {
+		saved := w.e.indent
+		w.e.increaseIndent(true, false)
+		w.e.writePlainASCII(b)
+		w.e.indent = saved
+		return
+	}
+	w.e.scalar(b, a, false)
+}
+
+// writePlainASCII is writePlain (breaks allowed) for an ASCII string the
+// plain style was chosen for: no line breaks (they rule the plain style
+// out), one byte a column, so runs between spaces are copied whole.
+func (e *encoder) writePlainASCII(v []byte) {
+	if !e.whitespace {
+		e.out = append(e.out, ' ')
+		e.column++
+	}
+	spaces := false
+	for i := 0; i < len(v); {
+		if v[i] == ' ' {
+			if !spaces && e.column > bestWidth && !isSpace(v, i+1) {
+				e.writeIndent()
+			} else {
+				e.out = append(e.out, ' ')
+				e.column++
+			}
+			i++
+			spaces = true
+			continue
+		}
+		j := bytes.IndexByte(v[i:], ' ')
+		if j < 0 {
+			j = len(v) - i
+		}
+		e.out = append(e.out, v[i:i+j]...)
+		e.column += j
+		i += j
+		e.indention = false
+		spaces = false
+	}
+	e.whitespace = false
+	e.indention = false
 }
 
 // Null writes null (a nil slice or map without omitempty).
@@ -133,9 +180,12 @@ func SortYAMLKeys(keys []string) {
 // bytes that are not UTF-8, and the tree reader gives up on what yaml.v2
 // refuses (checkRune). Everything else json.Marshal escapes (controls,
 // <>&, U+2028/9) is read back to the same bytes.
-func carried(s string) bool {
+//
+// ascii: s is all ASCII.
+func carried(s string) (ok, ascii bool) {
 	// Eight bytes at a time while all are below DEL: adding 1 to each
 	// then sets no high bit (and carries nothing into the next byte).
+	ascii = true
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := binary.LittleEndian.Uint64(bytesOf(s[i : i+8]))
@@ -147,18 +197,19 @@ func carried(s string) bool {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c == 0x7F {
-				return false
+				return false, false
 			}
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 || 0x80 <= r && r <= 0x9F || r == 0xFFFE || r == 0xFFFF {
-			return false
+			return false, false
 		}
+		ascii = false
 		i += n
 	}
-	return true
+	return true, ascii
 }
 
 // bytesOf is s's bytes without a copy: the emitter only reads them.
