@@ -2,6 +2,7 @@ package ruletests
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -167,4 +168,21 @@ func FuzzDirectYAMLMatchesYAML(f *testing.F) {
 		a.ExpAnnotations[value] = key
 		sameAsYAML(t, tf)
 	})
+}
+
+// TestDirectYAMLKnowsEveryField: a field added to the test file types
+// must be written by directTestFile or make modelled send the file to
+// artifact.YAML; this fails until the writer has been looked at.
+func TestDirectYAMLKnowsEveryField(t *testing.T) {
+	for v, n := range map[reflect.Type]int{
+		reflect.TypeFor[ruletest.TestFile]():      6,
+		reflect.TypeFor[ruletest.TestGroup]():     8,
+		reflect.TypeFor[ruletest.Series]():        3,
+		reflect.TypeFor[ruletest.AlertTestCase](): 3,
+		reflect.TypeFor[ruletest.Alert]():         2,
+	} {
+		if got := v.NumField(); got != n {
+			t.Errorf("%v has %d fields, the direct YAML writer knows %d", v, got, n)
+		}
+	}
 }
