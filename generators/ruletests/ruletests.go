@@ -69,12 +69,13 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	var wg sync.WaitGroup
 	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
+			var scratch []byte // this worker's test file buffer, reused
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(s.Workloads) {
 					return
 				}
-				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed)
+				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed, &scratch)
 			}
 		})
 	}
@@ -90,8 +91,10 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 }
 
 // workloadFiles are the test file and the rule file of one workload (none
-// when it has no alert to test).
-func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules) ([]artifact.File, error) {
+// when it has no alert to test). The test file is written in *scratch,
+// then copied once into a slice of its size (its tens of kB would
+// otherwise grow by doubling, a copy and garbage each time).
+func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, scratch *[]byte) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
 	tf, err := tests(s, w, g, parsed)
 	if err != nil {
@@ -100,21 +103,23 @@ func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules) ([]ar
 	if len(tf.Tests) == 0 {
 		return nil, nil
 	}
-	data, err := artifact.YAML(tf)
+	buf, err := appendTestFile(append((*scratch)[:0], testHeader...), tf)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := artifact.YAML(map[string][]monitoringv1.RuleGroup{"groups": {g.RuleGroup}})
+	*scratch = buf
+	data := append(make([]byte, 0, len(buf)), buf...)
+	groups, err := artifact.AppendYAML([]byte(rulesHeader), map[string][]monitoringv1.RuleGroup{"groups": {g.RuleGroup}})
 	if err != nil {
 		return nil, err
 	}
 	// The typed values go along for Run (build runs the tests in-process).
-	rulesFile := artifact.File{Path: Dir + "/" + RulesPath(w), Data: append([]byte(rulesHeader), groups...), Role: artifact.Aside, Source: w.Path()}
+	rulesFile := artifact.File{Path: Dir + "/" + RulesPath(w), Data: groups, Role: artifact.Aside, Source: w.Path()}
 	if v, ok := parsedGroups(g.RuleGroup); ok {
 		rulesFile.Value = v
 	}
 	return []artifact.File{
-		{Path: TestPath(w), Data: append([]byte(testHeader), data...), Role: artifact.Aside, Source: w.Path(), Value: tf},
+		{Path: TestPath(w), Data: data, Role: artifact.Aside, Source: w.Path(), Value: tf},
 		rulesFile,
 	}, nil
 }

@@ -72,6 +72,11 @@ func YAML(v any) ([]byte, error) {
 	return observed(v)
 }
 
+// AppendYAML appends YAML(v) to dst (a header, say), saving the copy.
+func AppendYAML(dst []byte, v any) ([]byte, error) {
+	return appendObserved(dst, v)
+}
+
 // YAMLDocs marshals several objects into one multi-document YAML stream,
 // document by document (one big document is much slower).
 func YAMLDocs[T any](objs []T) ([]byte, error) {

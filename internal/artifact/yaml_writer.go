@@ -1,0 +1,218 @@
+package artifact
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// YAMLWriter writes one YAML document event by event (maps, sequences,
+// strings) with the emitter YAML uses, so that a generator can write a
+// typed value directly, without YAML's JSON round trip: the bytes are
+// YAML's for the value the events describe, provided the caller writes
+// what json.Marshal would (fields in YAML's key order, see SortYAMLKeys;
+// omitted fields left out; nil slices as Null) and checks OK at the end.
+// A string YAML would not carry through its JSON round trip as it is
+// (not UTF-8, characters yaml.v2 refuses) or a key YAML writes specially
+// (long keys) makes OK false: the caller must then use YAML.
+type YAMLWriter struct {
+	e   encoder
+	bad bool
+}
+
+// NewYAMLWriter returns a writer appending to dst, which must be empty
+// or end with a newline (a header).
+func NewYAMLWriter(dst []byte) *YAMLWriter {
+	w := &YAMLWriter{}
+	w.e.out = dst
+	w.e.indent = -1
+	w.e.whitespace = true
+	w.e.indention = true
+	return w
+}
+
+// OK reports whether every string was one the writer writes as YAML does.
+func (w *YAMLWriter) OK() bool { return !w.bad }
+
+// Bytes ends the document and returns dst with it appended.
+func (w *YAMLWriter) Bytes() []byte {
+	w.e.writeIndent() // DOCUMENT-END
+	return w.e.out
+}
+
+// BeginMap starts a non-empty block mapping; pass its result to EndMap.
+func (w *YAMLWriter) BeginMap() int {
+	saved := w.e.indent
+	w.e.increaseIndent(false, false)
+	return saved
+}
+
+// EndMap ends the mapping BeginMap started.
+func (w *YAMLWriter) EndMap(saved int) { w.e.indent = saved }
+
+// Key writes a key of the current mapping; its value follows.
+func (w *YAMLWriter) Key(k string) {
+	// Long keys: YAML may write them as complex keys or give up on them
+	// (tooLongKey); the label names and field names written here are
+	// short.
+	if ok, _ := carried(k); !ok || len(k) > 128 {
+		w.bad = true
+		return
+	}
+	e := &w.e
+	e.writeIndent()
+	b := bytesOf(k)
+	a := analyze(b)
+	if a.multiline {
+		w.bad = true
+		return
+	}
+	e.scalar(b, a, true)
+	e.writeIndicator(":", false, false, false)
+}
+
+// BeginSeq starts a non-empty block sequence; mapValue: it is the value
+// of a mapping key. Pass its result to EndSeq.
+func (w *YAMLWriter) BeginSeq(mapValue bool) int {
+	saved := w.e.indent
+	w.e.increaseIndent(false, mapValue && !w.e.indention)
+	return saved
+}
+
+// Item starts an item of the current sequence; its value follows.
+func (w *YAMLWriter) Item() {
+	w.e.writeIndent()
+	w.e.writeIndicator("-", true, false, true)
+}
+
+// EndSeq ends the sequence BeginSeq started.
+func (w *YAMLWriter) EndSeq(saved int) { w.e.indent = saved }
+
+// String writes a string value.
+func (w *YAMLWriter) String(s string) {
+	ok, ascii := carried(s)
+	if !ok {
+		w.bad = true
+		return
+	}
+	b := bytesOf(s)
+	a := analyze(b)
+	// scalar's choice of the plain style (not a key), for ASCII: the
+	// common case (series, values) written by writePlainASCII.
+	if ascii && !a.hasNewline && a.blockPlainAllowed && canUsePlain(b) {
+		saved := w.e.indent
+		w.e.increaseIndent(true, false)
+		w.e.writePlainASCII(b)
+		w.e.indent = saved
+		return
+	}
+	w.e.scalar(b, a, false)
+}
+
+// writePlainASCII is writePlain (breaks allowed) for an ASCII string the
+// plain style was chosen for: no line breaks (they rule the plain style
+// out), one byte a column, so runs between spaces are copied whole.
+func (e *encoder) writePlainASCII(v []byte) {
+	if !e.whitespace {
+		e.out = append(e.out, ' ')
+		e.column++
+	}
+	spaces := false
+	for i := 0; i < len(v); {
+		if v[i] == ' ' {
+			if !spaces && e.column > bestWidth && !isSpace(v, i+1) {
+				e.writeIndent()
+			} else {
+				e.out = append(e.out, ' ')
+				e.column++
+			}
+			i++
+			spaces = true
+			continue
+		}
+		j := bytes.IndexByte(v[i:], ' ')
+		if j < 0 {
+			j = len(v) - i
+		}
+		e.out = append(e.out, v[i:i+j]...)
+		e.column += j
+		i += j
+		e.indention = false
+		spaces = false
+	}
+	e.whitespace = false
+	e.indention = false
+}
+
+// Null writes null (a nil slice or map without omitempty).
+func (w *YAMLWriter) Null() { w.e.plainWord("null") }
+
+// EmptyMap writes {}.
+func (w *YAMLWriter) EmptyMap() {
+	w.e.writeIndicator("{", true, true, false)
+	w.e.writeIndicator("}", false, false, false)
+}
+
+// EmptySeq writes [].
+func (w *YAMLWriter) EmptySeq() {
+	w.e.writeIndicator("[", true, true, false)
+	w.e.writeIndicator("]", false, false, false)
+}
+
+// SortYAMLKeys sorts map keys in the order YAML writes them (yaml.v2's
+// key order, not byte order).
+func SortYAMLKeys(keys []string) {
+	slices.SortFunc(keys, func(a, b string) int {
+		if keyLess(bytesOf(a), bytesOf(b)) {
+			return -1
+		}
+		if keyLess(bytesOf(b), bytesOf(a)) {
+			return 1
+		}
+		return 0
+	})
+}
+
+// carried reports whether s comes out of YAML's JSON round trip as it is
+// and without sending YAML to its reference path: json.Marshal replaces
+// bytes that are not UTF-8, and the tree reader gives up on what yaml.v2
+// refuses (checkRune). Everything else json.Marshal escapes (controls,
+// <>&, U+2028/9) is read back to the same bytes.
+//
+// ascii: s is all ASCII.
+func carried(s string) (ok, ascii bool) {
+	// Eight bytes at a time while all are below DEL: adding 1 to each
+	// then sets no high bit (and carries nothing into the next byte).
+	ascii = true
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64(bytesOf(s[i : i+8]))
+		if (x|(x+0x0101010101010101))&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == 0x7F {
+				return false, false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || 0x80 <= r && r <= 0x9F || r == 0xFFFE || r == 0xFFFF {
+			return false, false
+		}
+		ascii = false
+		i += n
+	}
+	return true, ascii
+}
+
+// bytesOf is s's bytes without a copy: the emitter only reads them.
+func bytesOf(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
