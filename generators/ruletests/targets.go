@@ -134,17 +134,17 @@ type seriesName struct {
 // input is the series metric{b, extra...} with values v.
 func (b *base) input(metric string, v *values, extra ...string) ruletest.Series {
 	k := nameKey{metric: metric, n: len(extra)}
-	if len(extra) > len(k.extra) {
-		panic("ruletests: more than two extra labels")
-	}
+	cacheable := len(extra) <= len(k.extra) // every caller today; else not cached
 	copy(k.extra[:], extra)
 	name, ok := b.names[k]
-	if !ok {
+	if !ok || !cacheable {
 		var buf [24]label
 		ls := sortedLabels(buf[:0], b.l, extra...)
 		name.text = render(metric, ls)
 		name.lset, name.ok = seriesLabels(metric, ls)
-		b.names[k] = name
+		if cacheable {
+			b.names[k] = name
+		}
 	}
 	s := ruletest.Series{Series: name.text, Values: v.String()}
 	if name.ok {
