@@ -48,7 +48,7 @@ func Overlay(env *model.Spec, base, cur []artifact.File) ([]artifact.File, error
 	}
 	// The environment's own rule tests, runnable with promtool from the overlay.
 	for _, f := range cur {
-		if f.Role == artifact.Aside && strings.HasPrefix(f.Path, "tests/") {
+		if isRuleTest(f) {
 			f.Path = dir + f.Path
 			out = append(out, f)
 		}

@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/kustomization"
-	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -25,22 +24,10 @@ func verifyOverlay(env *model.Spec, base, overlay, standalone []artifact.File) d
 			Message: fmt.Sprintf("environment %s: ", env.Environment) + fmt.Sprintf(format, args...)}}
 	}
 	fs := filesys.MakeFsInMemory()
-	// The rule tests are not kustomize's to read.
-	write := func(dir string, files []artifact.File) error {
-		for _, f := range files {
-			if ruletests.IsTestFile(f) {
-				continue
-			}
-			if err := fs.WriteFile(dir+f.Path, f.Data); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for _, err := range []error{
-		write("/out/"+kustomization.BaseDir+"/", base),
-		write("/out/", overlay),
-		write("/env/", standalone),
+		kustomization.WriteFS(fs, "/out/"+kustomization.BaseDir+"/", base),
+		kustomization.WriteFS(fs, "/out/", overlay),
+		kustomization.WriteFS(fs, "/env/", standalone),
 	} {
 		if err != nil {
 			return fail("%v", err)

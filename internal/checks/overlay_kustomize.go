@@ -5,7 +5,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
-	"github.com/dataopsgen/dataopsgen/generators/ruletests"
+	"github.com/dataopsgen/dataopsgen/generators/kustomization"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
@@ -33,16 +33,8 @@ func Kustomize(in *Input) ([]byte, error) {
 // the result as YAML costs more than the build itself).
 func run(in *Input) (resmap.ResMap, error) {
 	fs := filesys.MakeFsInMemory()
-	for _, f := range in.Files {
-		// The rule tests (68 of 73 MB at 1,000 workloads) are not
-		// kustomize's to read; a kustomization listing one fails here, as
-		// it should (a test file is not an object to apply).
-		if ruletests.IsTestFile(f) {
-			continue
-		}
-		if err := fs.WriteFile("/out/"+f.Path, f.Data); err != nil {
-			return nil, err
-		}
+	if err := kustomization.WriteFS(fs, "/out/", in.Files); err != nil {
+		return nil, err
 	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	return k.Run(fs, "/out")

@@ -46,7 +46,7 @@ func (lazySuite) input() storage.Queryable           { return nil }
 // inMemory selects memSuite where it applies (tests compare both).
 var inMemory = true
 
-func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration, lines *seriesLines) (suite, error) {
+func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration, lines *memo[parsedLine]) (suite, error) {
 	if inMemory {
 		if s := newMemSuite(interval, series, opts.StartTime, evalInterval, lines); s != nil {
 			return s, nil
@@ -63,38 +63,6 @@ func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoade
 // seriesParser parses input series as promqltest's load command does.
 var seriesParser = parser.NewParser(promqltest.TestParserOpts)
 
-// seriesLines caches parsed input lines: the test groups of a file repeat
-// many of them (a healthy series, a decoy) and the parse is a pure function
-// of the line. Safe for concurrent use; nil parses every time.
-type seriesLines struct {
-	mu sync.Mutex
-	m  map[string]parsedLine
-}
-
-type parsedLine struct {
-	lset labels.Labels
-	vals []parser.SequenceValue // read only
-	err  error
-}
-
-func newSeriesLines() *seriesLines { return &seriesLines{m: map[string]parsedLine{}} }
-
-func (c *seriesLines) parse(line string) (labels.Labels, []parser.SequenceValue, error) {
-	if c == nil {
-		return seriesParser.ParseSeriesDesc(line)
-	}
-	c.mu.Lock()
-	p, ok := c.m[line]
-	c.mu.Unlock()
-	if !ok {
-		p.lset, p.vals, p.err = seriesParser.ParseSeriesDesc(line)
-		c.mu.Lock()
-		c.m[line] = p
-		c.mu.Unlock()
-	}
-	return p.lset, p.vals, p.err
-}
-
 // memSuite is one test group's lazily loaded input and storage.
 type memSuite struct {
 	all    *memStorage // every input sample, for the stepCache
@@ -110,7 +78,7 @@ type pendingSeries struct {
 // newMemSuite parses the input series; nil means the LazyLoader must run
 // them (native histograms, @st lines, anything that does not parse — the
 // LazyLoader then reports the error exactly as promtool does).
-func newMemSuite(interval time.Duration, series []Series, start time.Time, evalInterval time.Duration, lines *seriesLines) *memSuite {
+func newMemSuite(interval time.Duration, series []Series, start time.Time, evalInterval time.Duration, lines *memo[parsedLine]) *memSuite {
 	if start.IsZero() {
 		start = time.Unix(0, 0).UTC()
 	}
@@ -134,22 +102,20 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 			if line == "" || strings.ContainsAny(line, "\n\r") || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "@") {
 				return nil
 			}
-			var vals []parser.SequenceValue
-			var err error
-			if m, vals, err = lines.parse(line); err != nil {
+			p := lines.get(line)
+			if p.err != nil {
 				return nil
 			}
-			samples = make([]promql.FPoint, 0, len(vals))
-			ts := start
+			m = p.lset
+			vals := p.vals
+			sm := sampler{ts: start, interval: interval, out: make([]promql.FPoint, 0, len(vals))}
 			for _, v := range vals {
 				if v.Histogram != nil {
 					return nil
 				}
-				if !v.Omitted {
-					samples = append(samples, promql.FPoint{T: ts.UnixNano() / int64(time.Millisecond), F: v.Value})
-				}
-				ts = ts.Add(interval)
+				sm.add(v.Value, v.Omitted)
 			}
+			samples = sm.out
 		}
 		// A series defined twice keeps its last definition, as in
 		// promqltest (keyed by the label hash there too).
@@ -189,15 +155,25 @@ func (d *SeriesDesc) samples(start time.Time, interval time.Duration) []promql.F
 			n += r.len()
 		}
 	}
-	out := make([]promql.FPoint, 0, n)
-	ts := start
-	d.each(func(v float64, omitted bool) {
-		if !omitted {
-			out = append(out, promql.FPoint{T: ts.UnixNano() / int64(time.Millisecond), F: v})
-		}
-		ts = ts.Add(interval)
-	})
-	return out
+	sm := sampler{ts: start, interval: interval, out: make([]promql.FPoint, 0, n)}
+	d.each(sm.add)
+	return sm.out
+}
+
+// sampler turns a sequence of values into float samples, one every
+// interval from ts, omitted values leaving their step empty (promqltest's
+// load).
+type sampler struct {
+	ts       time.Time
+	interval time.Duration
+	out      []promql.FPoint
+}
+
+func (s *sampler) add(v float64, omitted bool) {
+	if !omitted {
+		s.out = append(s.out, promql.FPoint{T: s.ts.UnixNano() / int64(time.Millisecond), F: v})
+	}
+	s.ts = s.ts.Add(s.interval)
 }
 
 func (s *memSuite) input() storage.Queryable { return s.all }

@@ -188,7 +188,7 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	results := make([][]Failure, len(tf.Tests))
 	// The rule managers' metrics (never exported) are shared by the test
 	// groups of the file: a set per group costs more than evaluating it.
-	sh := &fileShared{metrics: rules.NewGroupMetrics(nil), lines: newSeriesLines(), exprs: &exprCache{m: map[string]parsedExpr{}}}
+	sh := &fileShared{metrics: rules.NewGroupMetrics(nil), lines: newSeriesLines(), exprs: newExprs()}
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
 		wg.Go(func() {
@@ -208,44 +208,15 @@ var sem = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 // fileShared is what the test groups of a file share.
 type fileShared struct {
 	metrics *rules.Metrics
-	lines   *seriesLines
-	exprs   *exprCache
-}
-
-// exprCache holds the rule expressions parsed for the file: every test
-// group's rule manager loads the same rules (~0.4 CPU-s of parsing at 1,000
-// workloads). Sharing a parsed expression is safe: the rules package only
-// reads it (String, Inspect), as does the step cache; the engine parses
-// the query string again for itself. The parse is a pure function of the
-// text, its error included.
-type exprCache struct {
-	mu sync.Mutex
-	m  map[string]parsedExpr
-}
-
-type parsedExpr struct {
-	expr parser.Expr
-	err  error
-}
-
-func (c *exprCache) parse(q string) (parser.Expr, error) {
-	c.mu.Lock()
-	p, ok := c.m[q]
-	c.mu.Unlock()
-	if !ok {
-		p.expr, p.err = PromQL.ParseExpr(q)
-		c.mu.Lock()
-		c.m[q] = p
-		c.mu.Unlock()
-	}
-	return p.expr, p.err
+	lines   *memo[parsedLine]
+	exprs   *memo[parsedExpr]
 }
 
 // memLoader hands the rule manager groups already parsed (from memory or
 // from files read through an fs.FS) instead of reading files itself.
 type memLoader struct {
 	groups map[string]*rulefmt.RuleGroups
-	exprs  *exprCache
+	exprs  *memo[parsedExpr]
 }
 
 func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt.RuleGroups, []error) {
@@ -255,7 +226,10 @@ func (l memLoader) Load(name string, _ bool, _ model.ValidationScheme) (*rulefmt
 	return nil, []error{fmt.Errorf("%s: no such rule file", name)}
 }
 
-func (l memLoader) Parse(q string) (parser.Expr, error) { return l.exprs.parse(q) }
+func (l memLoader) Parse(q string) (parser.Expr, error) {
+	p := l.exprs.get(q)
+	return p.expr, p.err
+}
 
 // runGroup is promtool's testGroup.test: on stripped rules where it can
 // (see stripper), and on the rules as loaded if that turns out not exact.

@@ -69,9 +69,7 @@ type timer struct {
 	cpu     *os.File
 	rows    [][2]string
 	started time.Time
-	// heapAt names the stage after which the live heap is written to heapFile.
-	heapAt, heapFile string
-	heapErr          error
+	heapErr error // of writing the live heap after heapAtStage
 }
 
 func (t *timer) stage(name string, f func() string) {
@@ -83,8 +81,8 @@ func (t *timer) stage(name string, f func() string) {
 	note := f()
 	d := time.Since(start)
 	t.rows = append(t.rows, [2]string{name, fmt.Sprintf("%9.3f s  %s", d.Seconds(), note)})
-	if t.heapAt == name {
-		t.heapErr = writeHeap(t.heapFile, &t.rows)
+	if heapAtStage == name {
+		t.heapErr = writeHeap(heapProfile, &t.rows)
 	}
 }
 
@@ -113,7 +111,7 @@ func run(n int, dir, cpuprofile, memprofile, only string, perCheck, ruleTests bo
 			files = append(files, load.File{Name: f.Name, Data: f.Data})
 		}
 	}
-	t := &timer{only: only, started: time.Now(), heapAt: heapAtStage, heapFile: heapProfile}
+	t := &timer{only: only, started: time.Now()}
 	if cpuprofile != "" {
 		f, err := os.Create(cpuprofile)
 		if err != nil {
