@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 // wholeBuild runs what `dataopsgen build DIR -o OUT` runs (build.Dir with
 // the rule tests, then output.Write), under the CPU profile if one is
 // asked for: the stages above run one after another, the build overlaps
-// them.
-func wholeBuild(dir, out, cpuprofile string) error {
+// them. peakprofile receives the heap profile at the peak of live memory.
+func wholeBuild(dir, out, cpuprofile, peakprofile string) error {
 	if cpuprofile != "" {
 		f, err := os.Create(cpuprofile)
 		if err != nil {
@@ -23,6 +24,19 @@ func wholeBuild(dir, out, cpuprofile string) error {
 		defer f.Close()
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(4 << 30) // cli.Main's soft limit
+	}
+	if peakprofile != "" {
+		p := watchPeakHeap()
+		defer func() {
+			live, at, err := p.write(peakprofile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "stages:", err)
+			}
+			fmt.Printf("peak live heap %d MiB at %.1f s: %s\n", live>>20, at.Seconds(), peakprofile)
+		}()
 	}
 	start := time.Now()
 	res, diags := build.Dir(dir, build.Options{RuleTests: true})

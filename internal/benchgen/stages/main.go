@@ -39,6 +39,7 @@ func main() {
 	heapAt := flag.String("heapat", "", "after this stage, write the live heap (inuse profile after a GC) to -heapprofile")
 	heapFile := flag.String("heapprofile", "heap.out", "where -heapat writes")
 	whole := flag.String("build", "", "instead of the stages, run the whole build of -dir into this directory (as the CLI does)")
+	peak := flag.String("peakheap", "", "with -build: write the heap profile of the GC cycle with the most live bytes here")
 	cpuHz := flag.Int("cpuhz", 0, "CPU profile sampling rate (default 100 Hz; more for short runs)")
 	flag.Parse()
 	if *cpuHz > 0 {
@@ -46,7 +47,7 @@ func main() {
 	}
 	coldFirst = *cold
 	if *whole != "" {
-		if err := wholeBuild(*dir, *whole, *cpuprofile); err != nil {
+		if err := wholeBuild(*dir, *whole, *cpuprofile, *peak); err != nil {
 			fmt.Fprintln(os.Stderr, "stages:", err)
 			os.Exit(1)
 		}
