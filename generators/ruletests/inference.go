@@ -91,6 +91,7 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 	workload := labelSet{stack.LabelNamespace: w.Namespace, stack.LabelWorkload: w.Name}
 
 	var out []*scenario
+	var ex expander // the expected alerts' templates, expanded before the series are made
 	add := func(name string, f inferenceFault) *scenario {
 		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
 		out = append(out, s)
@@ -107,28 +108,22 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 			{"every pod gone (no up series left)", "gone", 1},
 			{"every pod fails its scrape (up == 0)", "failing", 0},
 		} {
-			exp, err := fire(down, workload, c.value)
-			if err != nil {
-				return nil, err
-			}
+			exp := fire(&ex, down, workload, c.value)
 			add(fmt.Sprintf("%s: %s, after %s", down.rule.Alert, c.name, in.Down.For), inferenceFault{down: c.down}).breaks(tl, down, exp, slow, errs)
 		}
 	}
 	if slow != nil {
-		exp, err := fire(slow, workload.with(in.ModelLabel, m0), x.hi)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, slow, workload.with(in.ModelLabel, m0), x.hi)
 		add(fmt.Sprintf("%s: model %s answers in over %s, for %s", slow.rule.Alert, m0, in.Latency.Threshold, in.Latency.For),
 			inferenceFault{slow: true}).breaks(tl, slow, exp, down, errs)
 	}
 	if errs != nil {
-		exp, err := fire(errs, workload.with(in.ModelLabel, m0), x.ratio)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, errs, workload.with(in.ModelLabel, m0), x.ratio)
 		add(fmt.Sprintf("%s: %s of model %s requests fail, for %s", errs.rule.Alert, num(x.ratio*100)+"%", m0, in.ErrorRate.For),
 			inferenceFault{errors: true}).breaks(tl, errs, exp, down, slow)
+	}
+	if err := ex.run(); err != nil {
+		return nil, err
 	}
 	return groups(tl, out)
 }

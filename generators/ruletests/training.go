@@ -79,6 +79,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 	all := []*alertRule{crash, failed, stalled}
 	p0 := podOf(w, 0)
 	var out []*scenario
+	var ex expander // the expected alerts' templates, expanded before the series are made
 	add := func(name string, f trainingFault) *scenario {
 		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
 		out = append(out, s)
@@ -91,30 +92,28 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 			trainingFault{crash: true})
 		// The value is the increase PromQL computes over the restart counter.
 		restarts := x.restartCounter(true, tl.samples(crash.fires(tl)))
-		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.samples(), crash.fires(tl), window))
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.samples(), crash.fires(tl), window))
 		s.breaks(tl, crash, exp, failed, stalled)
 	}
 	if failed != nil {
-		exp, err := fire(failed, labelSet{stack.LabelNamespace: w.Namespace, "job_name": jobName(p0)}, 1)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, failed, labelSet{stack.LabelNamespace: w.Namespace, "job_name": jobName(p0)}, 1)
 		add(fmt.Sprintf("%s: job %s fails", failed.rule.Alert, jobName(p0)), trainingFault{jobFailed: true}).breaks(tl, failed, exp, crash, stalled)
 	}
 	if stalled != nil {
 		target, err := x.targets.of(p0)
 		if err != nil {
+			// The alerts queued before failed first.
+			if ferr := ex.run(); ferr != nil {
+				return nil, ferr
+			}
 			return nil, err
 		}
-		exp, err := fire(stalled, target.l, 0)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, stalled, target.l, 0)
 		add(fmt.Sprintf("%s: %s of pod %s stops changing for %s", stalled.rule.Alert, tr.LossMetric, p0.name, tr.Stalled.After),
 			trainingFault{stalled: true}).breaks(tl, stalled, exp, crash, failed)
+	}
+	if err := ex.run(); err != nil {
+		return nil, err
 	}
 	return groups(tl, out)
 }
