@@ -90,13 +90,9 @@ func groups(tl timeline, scenarios []*scenario) ([]ruletest.TestGroup, error) {
 	return out, nil
 }
 
-// fire is firing() with the alert name in the error.
-func fire(a *alertRule, l labelSet, v float64) ([]ruletest.Alert, error) {
-	exp, err := firing(a.rule, l, v)
-	if err != nil {
-		return nil, fmt.Errorf("alert %s: %w", a.rule.Alert, err)
-	}
-	return []ruletest.Alert{exp}, nil
+// fire is ex.firing() of a's rule: the expected alerts, filled by ex.run().
+func fire(ex *expander, a *alertRule, l labelSet, v float64) []ruletest.Alert {
+	return []ruletest.Alert{ex.firing(a.rule, l, v)}
 }
 
 // lookup returns the generated rule named name, true from onset on by

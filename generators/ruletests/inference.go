@@ -40,11 +40,17 @@ type inference struct {
 	// bucketMetric and bounds (le) name the latency histogram's series.
 	bucketMetric string
 	bounds       [3]string
+	// pods are the pods of every scenario (series()), made once, and
+	// bases their targets, made on first use (so that a relabeling error
+	// comes where it did when each scenario made them).
+	pods  [4]pod
+	bases [4]*base
 }
 
 func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
 	in := w.Inference
-	x := &inference{w: w, in: in, tl: tl, okStatus: "ok", unlisted: "unlisted", targets: newPodTargets(parsed)}
+	x := &inference{w: w, in: in, tl: tl, okStatus: "ok", unlisted: "unlisted", targets: newPodTargets(parsed),
+		pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}}
 	if in.ErrorStatus == x.okStatus {
 		x.okStatus = "success"
 	}
@@ -85,6 +91,7 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 	workload := labelSet{stack.LabelNamespace: w.Namespace, stack.LabelWorkload: w.Name}
 
 	var out []*scenario
+	var ex expander // the expected alerts' templates, expanded before the series are made
 	add := func(name string, f inferenceFault) *scenario {
 		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
 		out = append(out, s)
@@ -101,28 +108,22 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 			{"every pod gone (no up series left)", "gone", 1},
 			{"every pod fails its scrape (up == 0)", "failing", 0},
 		} {
-			exp, err := fire(down, workload, c.value)
-			if err != nil {
-				return nil, err
-			}
+			exp := fire(&ex, down, workload, c.value)
 			add(fmt.Sprintf("%s: %s, after %s", down.rule.Alert, c.name, in.Down.For), inferenceFault{down: c.down}).breaks(tl, down, exp, slow, errs)
 		}
 	}
 	if slow != nil {
-		exp, err := fire(slow, workload.with(in.ModelLabel, m0), x.hi)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, slow, workload.with(in.ModelLabel, m0), x.hi)
 		add(fmt.Sprintf("%s: model %s answers in over %s, for %s", slow.rule.Alert, m0, in.Latency.Threshold, in.Latency.For),
 			inferenceFault{slow: true}).breaks(tl, slow, exp, down, errs)
 	}
 	if errs != nil {
-		exp, err := fire(errs, workload.with(in.ModelLabel, m0), x.ratio)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, errs, workload.with(in.ModelLabel, m0), x.ratio)
 		add(fmt.Sprintf("%s: %s of model %s requests fail, for %s", errs.rule.Alert, num(x.ratio*100)+"%", m0, in.ErrorRate.For),
 			inferenceFault{errors: true}).breaks(tl, errs, exp, down, slow)
+	}
+	if err := ex.run(); err != nil {
+		return nil, err
 	}
 	return groups(tl, out)
 }
@@ -132,11 +133,17 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 // and for decoys that carry the same fault but must not alert: the same
 // workload in another namespace, a neighbour workload, a model that is not
 // in the spec.
+//
+// The values of an app's series depend only on whether it is faulty and
+// gone (appValues): they are made once per scenario for each of the four
+// cases and shared by the series (the runner only reads them).
 func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
-	var out []ruletest.Series
-	pods := []pod{podOf(x.w, 0), podOf(x.w, 1), elsewhere(x.w), neighbour(x.w)}
-	for i, p := range pods {
-		target, err := x.targets.of(p)
+	// up, then the five series of each model: the listed ones and the
+	// unlisted one on pod 0, the listed ones on pod 1, the first on each decoy.
+	out := make([]ruletest.Series, 0, len(x.pods)+5*(2*len(x.in.Models)+3))
+	var apps [2][2]*[5]valuesText // by faulty, gone
+	for i := range x.pods {
+		target, err := x.target(i)
 		if err != nil {
 			return nil, err
 		}
@@ -152,38 +159,70 @@ func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
 		default:
 			up.until(n, 0)
 		}
-		out = append(out, target.input("up", up))
+		out = append(out, target.input("up", up.text()))
 
-		models := slices.Clone(x.in.Models)
-		if decoy {
-			models = x.in.Models[:1]
-		} else if i == 0 {
-			models = append(models, x.unlisted)
-		}
-		for _, m := range models {
+		model := func(m string) {
 			// The first model, the unlisted one and the decoys' carry the fault.
 			faulty := m == x.in.Models[0] || m == x.unlisted || decoy
-			out = append(out, x.app(target, m, f, faulty, gone, n)...)
+			v := &apps[b2i(faulty)][b2i(gone)]
+			if *v == nil {
+				*v = x.appTexts(f, faulty, gone, n)
+			}
+			out = x.app(out, target, m, *v)
+		}
+		models := x.in.Models
+		if decoy {
+			models = models[:1]
+		}
+		for _, m := range models {
+			model(m)
+		}
+		if i == 0 {
+			model(x.unlisted)
 		}
 	}
 	return out, nil
 }
 
-// app is the request counter (ok and error) and the latency histogram of
-// model m on one pod (its target t). A target that is gone or failing
-// leaves stale series.
-func (x *inference) app(t *base, m string, f inferenceFault, faulty, gone bool, n int) []ruletest.Series {
-	ok, bad, buckets := x.appValues(f, faulty, gone, n)
+// target is the target of x.pods[i].
+func (x *inference) target(i int) (*base, error) {
+	if x.bases[i] == nil {
+		b, err := x.targets.of(x.pods[i])
+		if err != nil {
+			return nil, err
+		}
+		x.bases[i] = b
+	}
+	return x.bases[i], nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// app appends the request counter (ok and error) and the latency histogram
+// of model m on one pod (its target t), with values v (appTexts).
+func (x *inference) app(out []ruletest.Series, t *base, m string, v *[5]valuesText) []ruletest.Series {
 	ml := x.in.ModelLabel
-	out := make([]ruletest.Series, 0, 2+len(buckets))
 	out = append(out,
-		t.input(x.in.RequestsMetric, ok, ml, m, x.in.StatusLabel, x.okStatus),
-		t.input(x.in.RequestsMetric, bad, ml, m, x.in.StatusLabel, x.in.ErrorStatus),
+		t.input(x.in.RequestsMetric, v[0], ml, m, x.in.StatusLabel, x.okStatus),
+		t.input(x.in.RequestsMetric, v[1], ml, m, x.in.StatusLabel, x.in.ErrorStatus),
 	)
-	for i, b := range buckets {
-		out = append(out, t.input(x.bucketMetric, b, ml, m, "le", x.bounds[i]))
+	for i, b := range x.bounds {
+		out = append(out, t.input(x.bucketMetric, v[2+i], ml, m, "le", b))
 	}
 	return out
+}
+
+// appTexts are appValues' values in notation: requests ok and failed, the
+// buckets ≤lo, ≤hi and +Inf. A target that is gone or failing leaves stale
+// series.
+func (x *inference) appTexts(f inferenceFault, faulty, gone bool, n int) *[5]valuesText {
+	ok, bad, buckets := x.appValues(f, faulty, gone, n)
+	return &[5]valuesText{ok.text(), bad.text(), buckets[0].text(), buckets[1].text(), buckets[2].text()}
 }
 
 // appValues are the values of app(): requests ok and failed, and the

@@ -132,7 +132,7 @@ type seriesName struct {
 }
 
 // input is the series metric{b, extra...} with values v.
-func (b *base) input(metric string, v *values, extra ...string) ruletest.Series {
+func (b *base) input(metric string, v valuesText, extra ...string) ruletest.Series {
 	k := nameKey{metric: metric, n: len(extra)}
 	cacheable := len(extra) <= len(k.extra) // every caller today; else not cached
 	copy(k.extra[:], extra)
@@ -146,10 +146,10 @@ func (b *base) input(metric string, v *values, extra ...string) ruletest.Series 
 			b.names[k] = name
 		}
 	}
-	s := ruletest.Series{Series: name.text, Values: v.String()}
+	s := ruletest.Series{Series: name.text, Values: v.text}
 	if name.ok {
-		// The runner's input, read only: v is not changed after this.
-		s.Desc = &ruletest.SeriesDesc{Labels: name.lset, Runs: slices.Clip(v.segs)}
+		// The runner's input, read only (as v is).
+		s.Desc = &ruletest.SeriesDesc{Labels: name.lset, Runs: v.runs}
 	}
 	return s
 }

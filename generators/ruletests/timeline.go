@@ -3,6 +3,7 @@ package ruletests
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -209,6 +210,16 @@ func (b *values) String() string {
 	}
 	return string(buf)
 }
+
+// valuesText is a series' values as written (String) and as runs: read
+// only, they may be shared by series with the same values.
+type valuesText struct {
+	text string
+	runs []ruletest.SeriesRun
+}
+
+// text is b's notation and runs; b is not changed after this.
+func (b *values) text() valuesText { return valuesText{b.String(), slices.Clip(b.segs)} }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 

@@ -35,12 +35,16 @@ type training struct {
 	// sampled increase alone to exceed restarts.max.
 	restarts float64
 	targets  podTargets
-	objects  [4]*objects // of the pods of series(), in order
+	// pods are the pods of every scenario (series()), made once; objects
+	// their kube-state-metrics label sets, made on first use.
+	pods    [4]pod
+	objects [4]*objects
 }
 
 func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
 	tr := w.Training
-	x := &training{w: w, tr: tr, tl: tl, targets: newPodTargets(parsed)}
+	x := &training{w: w, tr: tr, tl: tl, targets: newPodTargets(parsed),
+		pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}}
 	window, _ := dur(tr.Restarts.Window)
 	perWindow := int(window/tl.step) - 1 // sample-to-sample increases inside a window
 	x.restarts = math.Max(1, math.Ceil(float64(tr.Restarts.Max+1)/float64(perWindow)))
@@ -75,6 +79,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 	all := []*alertRule{crash, failed, stalled}
 	p0 := podOf(w, 0)
 	var out []*scenario
+	var ex expander // the expected alerts' templates, expanded before the series are made
 	add := func(name string, f trainingFault) *scenario {
 		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
 		out = append(out, s)
@@ -87,30 +92,28 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 			trainingFault{crash: true})
 		// The value is the increase PromQL computes over the restart counter.
 		restarts := x.restartCounter(true, tl.samples(crash.fires(tl)))
-		exp, err := fire(crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.samples(), crash.fires(tl), window))
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, crash, labelSet{stack.LabelNamespace: w.Namespace, stack.LabelPod: p0.name}, tl.increase(restarts.samples(), crash.fires(tl), window))
 		s.breaks(tl, crash, exp, failed, stalled)
 	}
 	if failed != nil {
-		exp, err := fire(failed, labelSet{stack.LabelNamespace: w.Namespace, "job_name": jobName(p0)}, 1)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, failed, labelSet{stack.LabelNamespace: w.Namespace, "job_name": jobName(p0)}, 1)
 		add(fmt.Sprintf("%s: job %s fails", failed.rule.Alert, jobName(p0)), trainingFault{jobFailed: true}).breaks(tl, failed, exp, crash, stalled)
 	}
 	if stalled != nil {
 		target, err := x.targets.of(p0)
 		if err != nil {
+			// The alerts queued before failed first.
+			if ferr := ex.run(); ferr != nil {
+				return nil, ferr
+			}
 			return nil, err
 		}
-		exp, err := fire(stalled, target.l, 0)
-		if err != nil {
-			return nil, err
-		}
+		exp := fire(&ex, stalled, target.l, 0)
 		add(fmt.Sprintf("%s: %s of pod %s stops changing for %s", stalled.rule.Alert, tr.LossMetric, p0.name, tr.Stalled.After),
 			trainingFault{stalled: true}).breaks(tl, stalled, exp, crash, failed)
+	}
+	if err := ex.run(); err != nil {
+		return nil, err
 	}
 	return groups(tl, out)
 }
@@ -132,34 +135,51 @@ func (x *training) restartCounter(crashing bool, n int) *values {
 // for the workload's two pods and for decoys carrying the same fault that
 // must not alert: the same workload in another namespace, and a neighbour
 // workload in the same namespace with other selector labels.
+//
+// The values depend on whether the pod is faulty only: they are made once
+// per scenario and shared by the series (the runner only reads them).
 func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
 	var out []ruletest.Series
-	pods := []pod{podOf(x.w, 0), podOf(x.w, 1), elsewhere(x.w), neighbour(x.w)}
-	for i, p := range pods {
+	var restarts, losses [2]valuesText // by faulty
+	for faulty := range 2 {
+		restarts[faulty] = x.restartCounter(f.crash && faulty == 1, n).text()
+		if x.tr.LossMetric != "" {
+			// Loss goes down by 1/8 a step (exact in binary, so every
+			// sample differs from the last); stalled, it holds from onset.
+			loss := start(1 + float64(n)/8)
+			if f.stalled && faulty == 1 {
+				loss.until(x.tl.onsetIndex()+1, -0.125).until(n, 0)
+			} else {
+				loss.until(n, -0.125)
+			}
+			losses[faulty] = loss.text()
+		}
+	}
+	ones := start(1).until(n, 0).text() // the object label series
+	var failed []valuesText
+	if f.jobFailed {
+		failed = x.jobFailed(n)
+	}
+	for i, p := range x.pods {
 		// Pod 1 stays healthy; pod 0 and the decoys carry the fault.
-		faulty := i != 1
+		faulty := b2i(i != 1)
 		o := x.objectsOf(i, p)
 		out = append(out,
-			o.pod.input("kube_pod_container_status_restarts_total", x.restartCounter(f.crash && faulty, n), stack.LabelContainer, p.w.Name),
-			o.podLabels.input("kube_pod_labels", start(1).until(n, 0)),
+			o.pod.input("kube_pod_container_status_restarts_total", restarts[faulty], stack.LabelContainer, p.w.Name),
+			o.podLabels.input("kube_pod_labels", ones),
 		)
 		if i != 1 && x.tr.JobFailed.Enabled {
-			out = append(out, x.job(o, f.jobFailed, n)...)
+			out = append(out, o.jobLabels.input("kube_job_labels", ones))
+			for j, v := range failed {
+				out = append(out, o.job.input("kube_job_failed", v, "condition", jobConditions[j].cond))
+			}
 		}
 		if x.tr.LossMetric != "" {
 			target, err := x.targets.of(p)
 			if err != nil {
 				return nil, err
 			}
-			// Loss goes down by 1/8 a step (exact in binary, so every sample
-			// differs from the last); stalled, it holds from onset.
-			loss := start(1 + float64(n)/8)
-			if f.stalled && faulty {
-				loss.until(x.tl.onsetIndex()+1, -0.125).until(n, 0)
-			} else {
-				loss.until(n, -0.125)
-			}
-			out = append(out, target.input(x.tr.LossMetric, loss))
+			out = append(out, target.input(x.tr.LossMetric, losses[faulty]))
 		}
 	}
 	return out, nil
@@ -182,18 +202,20 @@ func (x *training) objectsOf(i int, p pod) *objects {
 	return o
 }
 
-// job is the Job of a pod: its labels, and kube_job_failed once it fails
-// (kube-state-metrics exports the Failed condition only once it exists).
-func (x *training) job(o *objects, fails bool, n int) []ruletest.Series {
-	out := []ruletest.Series{o.jobLabels.input("kube_job_labels", start(1).until(n, 0))}
-	if !fails {
-		return out
-	}
-	for _, c := range []struct {
-		cond string
-		v    float64
-	}{{"true", 1}, {"false", 0}, {"unknown", 0}} {
-		out = append(out, o.job.input("kube_job_failed", gap(x.tl.onsetIndex()).then(c.v, n), "condition", c.cond))
+// jobConditions are the series of kube_job_failed once a Job fails
+// (kube-state-metrics exports the Failed condition only once it exists),
+// with their values.
+var jobConditions = []struct {
+	cond string
+	v    float64
+}{{"true", 1}, {"false", 0}, {"unknown", 0}}
+
+// jobFailed are the values of the jobConditions of a Job that fails at
+// onset.
+func (x *training) jobFailed(n int) []valuesText {
+	out := make([]valuesText, len(jobConditions))
+	for i, c := range jobConditions {
+		out[i] = gap(x.tl.onsetIndex()).then(c.v, n).text()
 	}
 	return out
 }
