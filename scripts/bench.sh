@@ -7,11 +7,18 @@
 # N, and `dataopsgen vet examples/dataops` (median of several runs), then
 # prints one table and the targets of issue 5.
 #
+# The table is COLD: every build gets a fresh, empty rule-test cache
+# (DATAOPSGEN_CACHE), so its figures compare with earlier runs and with
+# Sloth. A second, separately labelled table times a warm rebuild: the
+# same spec built again with the cache the cold build filled.
+#
 # Environment:
 #   BENCH_SIZES    sizes to build (default "10 100 1000 5000")
 #   BENCH_TIMEOUT  seconds one build may take (default 120); a build that
 #                  times out is reported as such and larger sizes are skipped
 #   BENCH_VET_RUNS runs of vet to take the median of (default 9)
+#   BENCH_WARM_SIZES sizes of the warm rebuild (default "1000 5000"; only
+#                  those also in BENCH_SIZES whose cold build succeeded)
 #   BENCH_KEEP=1   keep the work directory (specs and overlays)
 #   BENCH_SLOTH=0  do not time Sloth side by side (default: it is built with
 #                  `go install github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION`
@@ -26,6 +33,7 @@ TIMEOUT=${BENCH_TIMEOUT:-120}
 VET_RUNS=${BENCH_VET_RUNS:-9}
 SLOTH=${BENCH_SLOTH:-1}
 SLOTH_VERSION=${SLOTH_VERSION:-v0.16.0}
+WARM_SIZES=${BENCH_WARM_SIZES:-"1000 5000"}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -73,6 +81,7 @@ measured() {
 
 rows=()
 srows=()
+wrows=()
 declare -A WALL RSS
 skip=""
 for n in $SIZES; do
@@ -93,8 +102,9 @@ for n in $SIZES; do
 		srows+=("$n|$wall|$cpu|$rss|$smib|$srules")
 	fi
 	echo "build: $n workloads" >&2
+	cache="$WORK/cache-$n" # fresh and empty: the cold build
 	set +e
-	/usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
+	DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
 	status=$?
 	set -e
 	measured "$tlog"
@@ -108,6 +118,21 @@ for n in $SIZES; do
 		dash=$(sed -n 's/^ *dashboards: *\([0-9]*\)$/\1/p' "$log")
 		mib=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
 		rows+=("$n|ok|$wall|$cpu|$rss|$perwl|$mib|$rules|$dash|$files")
+		if [[ " $WARM_SIZES " == *" $n "* ]]; then
+			echo "build: $n workloads, warm rebuild" >&2
+			wlog="$WORK/build-warm-$n.txt" wtlog="$WORK/time-warm-$n.txt"
+			set +e
+			DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$wtlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$wlog" 2>&1
+			wstatus=$?
+			set -e
+			measured "$wtlog"
+			if [ "$wstatus" = 0 ]; then
+				tests=$(sed -n 's/^ *rule tests: *\([0-9]*\) files passed (\([0-9]*\) run, \([0-9]*\) from the cache)$/\2|\3/p' "$wlog")
+				wrows+=("$n|ok|$wall|$cpu|$rss|${tests:-?|?}")
+			else
+				wrows+=("$n|FAILED (exit $wstatus)|$wall|$cpu|$rss|-|-")
+			fi
+		fi
 		;;
 	124)
 		rows+=("$n|timeout (> ${TIMEOUT}s)|>$wall|$cpu|$rss|-|-|-|-|-")
@@ -134,7 +159,7 @@ done
 vet_ms=$(printf '%s\n' "${vets[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 
 echo
-echo "dataopsgen build (every check and generated rule test) on synthetic specs"
+echo "dataopsgen build (every check and generated rule test) on synthetic specs, cold (empty rule-test cache)"
 echo "$(nproc) CPUs, load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after, $($GO version | cut -d' ' -f3), $(git describe --always --dirty 2>/dev/null || echo '?')"
 if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
 	echo "WARNING: the machine was busy (load average above the number of CPUs): wall times are inflated; cpu s is the steadier figure"
@@ -143,6 +168,14 @@ fi
 	echo "workloads|status|wall s|cpu s|peak RSS MiB|ms/workload|output MiB|rules|dashboards|files"
 	printf '%s\n' "${rows[@]}"
 } | column -t -s '|'
+if [ "${#wrows[@]}" -gt 0 ]; then
+	echo
+	echo "warm rebuild (same spec, cache filled): the same build again, rule tests taken from the cache the cold build filled"
+	{
+		echo "workloads|status|wall s|cpu s|peak RSS MiB|test files run|from the cache"
+		printf '%s\n' "${wrows[@]}"
+	} | column -t -s '|'
+fi
 if [ "$SLOTH" = 1 ]; then
 	echo
 	echo "Sloth $SLOTH_VERSION generate, same run, one SLO per workload (rules only: no checks, tests, dashboards or configs)"

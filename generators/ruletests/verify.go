@@ -10,6 +10,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
 // Run runs the generated test files found among files (a whole generated
@@ -22,6 +23,22 @@ import (
 // on a parse of the bytes, which gives the same values
 // (TestValuesAreTheFiles). Files without one are read and parsed.
 func Run(files []artifact.File) []ruletest.Failure {
+	fails, _ := RunCached(files, nil)
+	return fails
+}
+
+// Stats says what RunCached did with the test files.
+type Stats struct {
+	Files  int // test files
+	Cached int // of which passed before with the same inputs: not run
+}
+
+// RunCached is Run, except that a test file the cache has seen pass with the
+// same inputs (testcache.Cache.TestFile: the binary, the file's bytes, the
+// bytes of the rule files it matches) is not run again, and a file that
+// passes is recorded. A failure is never recorded: it runs, and is
+// reported, every time. A nil cache runs everything.
+func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failure, Stats) {
 	fsys := fstest.MapFS{}
 	parsed := map[string][]rulefmt.RuleGroup{}
 	byPath := map[string]*ruletest.TestFile{}
@@ -46,14 +63,48 @@ func Run(files []artifact.File) []ruletest.Failure {
 		return g, ok
 	}
 	out := make([][]ruletest.Failure, len(tests))
+	cached := make([]bool, len(tests))
 	var wg sync.WaitGroup
 	for i, t := range tests {
-		if tf, ok := byPath[t]; ok {
-			wg.Go(func() { out[i] = ruletest.RunParsed(fsys, tf, rulesOf) })
-		} else {
-			wg.Go(func() { out[i] = ruletest.RunFS(fsys, t) })
-		}
+		wg.Go(func() {
+			tf := byPath[t]
+			key, keyed := testKey(cache, fsys, t, fsys[t].Data, tf)
+			if keyed && cache.Passed(key) {
+				cached[i] = true
+				return
+			}
+			if tf != nil {
+				out[i] = ruletest.RunParsed(fsys, tf, rulesOf)
+			} else {
+				out[i] = ruletest.RunFS(fsys, t)
+			}
+			if keyed && len(out[i]) == 0 {
+				cache.Put(key)
+			}
+		})
 	}
 	wg.Wait()
-	return slices.Concat(out...)
+	st := Stats{Files: len(tests)}
+	for _, c := range cached {
+		if c {
+			st.Cached++
+		}
+	}
+	return slices.Concat(out...), st
+}
+
+// testKey is the cache key of the test file t (bytes data, typed value tf
+// when the generator gave one). A file without a typed value is parsed for
+// its rule_files; one that does not parse has no key (it fails its run).
+func testKey(cache *testcache.Cache, fsys fstest.MapFS, t string, data []byte, tf *ruletest.TestFile) (testcache.Key, bool) {
+	if !cache.On() {
+		return testcache.Key{}, false
+	}
+	if tf == nil {
+		var err error
+		if tf, err = ruletest.Parse(t, data); err != nil {
+			return testcache.Key{}, false
+		}
+	}
+	return cache.TestFile(fsys, t, data, tf.RuleFiles)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/output"
+	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
 // Benchmarks of each stage of the pipeline on synthetic specs
@@ -205,6 +206,27 @@ func BenchmarkRuleTests(b *testing.B) {
 		for b.Loop() {
 			if diags := build.RunRuleTests(f.spec, f.out); diags != nil {
 				b.Fatal(diags.Err())
+			}
+		}
+	})
+}
+
+// BenchmarkBuildWarm: BenchmarkBuild again with the rule-test cache the
+// first build filled: every test file from the cache (what is left is
+// hashing the test and rule files and reading one entry per file).
+func BenchmarkBuildWarm(b *testing.B) {
+	perSize(b, generated, func(b *testing.B, f *fixture) {
+		cache := testcache.New(filepath.Join(b.TempDir(), "cache"))
+		if _, err := build.Files(f.files, build.Options{RuleTests: true, TestCache: cache}); err != nil {
+			b.Fatal(err.Err())
+		}
+		for b.Loop() {
+			res, diags := build.Files(f.files, build.Options{RuleTests: true, TestCache: cache})
+			if diags != nil {
+				b.Fatal(diags.Err())
+			}
+			if res.RuleTests.Cached != res.RuleTests.Files {
+				b.Fatalf("%+v: not all from the cache", res.RuleTests)
 			}
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
 // Options select the optional stages.
@@ -21,6 +22,10 @@ type Options struct {
 	// RuleTests runs the generated rule unit tests in-process (build and
 	// test do; vet skips them to stay fast).
 	RuleTests bool
+	// TestCache, when set, holds the rule-test files that passed before:
+	// those whose inputs did not change are not run again, and the ones
+	// that pass are added (ruletests.RunCached). nil runs every test.
+	TestCache *testcache.Cache
 	// NoFlux leaves out the Flux objects whatever stack.flux says.
 	NoFlux bool
 }
@@ -33,6 +38,10 @@ type Result struct {
 	Files []artifact.File
 	// Environments are the environments' specs, in name order.
 	Environments []*model.Spec
+	// RuleTests counts the rule-test files of every compiled spec (base
+	// and environments) that passed, and how many of them passed from
+	// the cache rather than by running.
+	RuleTests ruletests.Stats
 }
 
 // Dir compiles the spec directory.
@@ -67,7 +76,7 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 	if diags != nil || len(envs) == 0 {
 		return base, diags
 	}
-	out := &Result{Spec: spec}
+	out := &Result{Spec: spec, RuleTests: base.RuleTests}
 	for _, f := range base.Files {
 		f.Path = kustomization.BaseDir + "/" + f.Path
 		out.Files = append(out.Files, f)
@@ -90,6 +99,8 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 		diags.Append(verifyOverlay(envSpec, base.Files, overlay, env.Files)...)
 		out.Files = append(out.Files, overlay...)
 		out.Environments = append(out.Environments, envSpec)
+		out.RuleTests.Files += env.RuleTests.Files
+		out.RuleTests.Cached += env.RuleTests.Cached
 	}
 	if diags != nil {
 		return nil, diags.Sorted()
@@ -116,9 +127,10 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	// both at once. A refused overlay reports the checks' problems only
 	// (a broken rule would also fail its tests, which says nothing more).
 	var tests diag.List
+	var stats ruletests.Stats
 	var wg sync.WaitGroup
 	if opts.RuleTests {
-		wg.Go(func() { tests = RunRuleTests(spec, files) })
+		wg.Go(func() { tests, stats = runRuleTests(spec, files, opts.TestCache) })
 	}
 	diags = checks.Run(&checks.Input{Spec: spec, Files: files})
 	wg.Wait()
@@ -134,7 +146,7 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	if tests != nil {
 		return nil, tests
 	}
-	return &Result{Spec: spec, Files: files}, nil
+	return &Result{Spec: spec, Files: files, RuleTests: stats}, nil
 }
 
 // Generate runs every generator (concurrently; the result does not depend
@@ -184,12 +196,19 @@ func All() []generators.Generator {
 // parse of the bytes; rulefmt's validation of the rule files is the
 // rules/parse check's, on the same groups in the PrometheusRules.
 func RunRuleTests(spec *model.Spec, files []artifact.File) diag.List {
+	d, _ := runRuleTests(spec, files, nil)
+	return d
+}
+
+// runRuleTests is RunRuleTests with a cache of passed test files.
+func runRuleTests(spec *model.Spec, files []artifact.File, cache *testcache.Cache) (diag.List, ruletests.Stats) {
 	source := map[string]string{}
 	for _, f := range files {
 		source[f.Path] = f.Source
 	}
 	var out diag.List
-	for _, f := range ruletests.Run(files) {
+	fails, stats := ruletests.RunCached(files, cache)
+	for _, f := range fails {
 		out = append(out, diag.Diagnostic{
 			Pos:     spec.Pos(source[f.File]),
 			Check:   "rules/tests",
@@ -197,5 +216,5 @@ func RunRuleTests(spec *model.Spec, files []artifact.File) diag.List {
 			Detail:  f.String(),
 		})
 	}
-	return out.Sorted()
+	return out.Sorted(), stats
 }

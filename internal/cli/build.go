@@ -12,6 +12,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/output"
+	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
 func newBuild() *cobra.Command {
@@ -33,7 +34,10 @@ when OUT differs from what the spec compiles to (for CI).`,
 			if out == "" {
 				return fmt.Errorf("build needs -o OUT")
 			}
-			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux})
+			cache := testcache.Open()
+			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux, TestCache: cache})
+			cache.Trim()
+			cacheNote(cmd.ErrOrStderr(), cache)
 			if diags != nil {
 				return printDiags(cmd, format, diags)
 			}
@@ -56,7 +60,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 			if err := output.Write(out, res.Files); err != nil {
 				return err
 			}
-			summary(cmd.OutOrStdout(), res, out)
+			summary(cmd.OutOrStdout(), res, out, cache.On())
 			return nil
 		},
 	}
@@ -68,7 +72,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 }
 
 // summary prints what was built, on one screen.
-func summary(w io.Writer, res *build.Result, out string) {
+func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	var training, inference, rulesN, nDashboards, bytes int
 	for _, wl := range res.Spec.Workloads {
 		if wl.Training != nil {
@@ -97,6 +101,13 @@ func summary(w io.Writer, res *build.Result, out string) {
 	fmt.Fprintf(w, "wrote %s: %d files, %d bytes\n", out, len(res.Files), bytes)
 	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
 	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, ruleFiles)
+	t := res.RuleTests
+	fmt.Fprintf(w, "  rule tests: %d files passed (%d run, ", t.Files, t.Files-t.Cached)
+	if cacheOn {
+		fmt.Fprintf(w, "%d from the cache)\n", t.Cached)
+	} else {
+		fmt.Fprintf(w, "cache off)\n")
+	}
 	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
 	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
@@ -110,4 +121,20 @@ func summary(w io.Writer, res *build.Result, out string) {
 	}
 	fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
 	fmt.Fprintf(w, "apply with: kubectl apply -k %s/%s/<env>\n", out, kustomization.OverlaysDir)
+}
+
+// cacheNote says, once, that the rule-test cache had a problem: the build
+// ran the tests it could not take from the cache, and is as checked as
+// without one; the note is for the user to fix the cache (or turn it off)
+// and get the speed back.
+func cacheNote(w io.Writer, cache *testcache.Cache) {
+	err := cache.Err()
+	if err == nil {
+		return
+	}
+	where := ""
+	if cache.Dir() != "" {
+		where = " " + cache.Dir()
+	}
+	fmt.Fprintf(w, "dataopsgen: note: rule-test cache%s: %v; the tests ran without it (%s=off turns it off)\n", where, err, testcache.Env)
 }

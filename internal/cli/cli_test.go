@@ -1,11 +1,18 @@
 package cli
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dataopsgen/dataopsgen/generators/ruletests"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
 func TestMain(m *testing.M) {
@@ -38,8 +45,11 @@ func runScripts(t *testing.T, dir string) {
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.ReplaceAll(data, args[1], args[2])), 0o644))
 			},
+			"ruletests": ruleTestsCmd,
 		},
 		Setup: func(env *testscript.Env) error {
+			// Never the user's cache; a script may set its own.
+			env.Setenv("DATAOPSGEN_CACHE", env.WorkDir+"/.cache")
 			// The bundled example, so scripts can start from a valid spec.
 			data, err := os.ReadFile("../../examples/dataops/dataops.cue")
 			if err != nil {
@@ -51,4 +61,41 @@ func runScripts(t *testing.T, dir string) {
 			return os.WriteFile(env.WorkDir+"/example/dataops.cue", data, 0o644)
 		},
 	})
+}
+
+// ruleTestsCmd is the script command `ruletests OUT`: the rule tests of the
+// overlay OUT run as build runs them (ruletests.RunCached, with the cache
+// $DATAOPSGEN_CACHE). A spec cannot make build generate a failing test (the
+// checks refuse a broken rule first), so the scripts break the overlay's
+// files on disk instead, to show that a failure is never cached.
+func ruleTestsCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: ruletests OUT")
+	}
+	root := ts.MkAbs(args[0])
+	var files []artifact.File
+	ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files = append(files, artifact.File{Path: filepath.ToSlash(rel), Data: data})
+		return err
+	}))
+	var cache *testcache.Cache
+	if dir := ts.Getenv(testcache.Env); dir != "off" {
+		cache = testcache.New(dir)
+	}
+	fails, st := ruletests.RunCached(files, cache)
+	for _, f := range fails {
+		fmt.Fprintln(ts.Stderr(), f.String())
+	}
+	fmt.Fprintf(ts.Stdout(), "%d files: %d run, %d from the cache, %d failure(s)\n", st.Files, st.Files-st.Cached, st.Cached, len(fails))
+	if err := cache.Err(); err != nil {
+		ts.Fatalf("cache: %v", err)
+	}
+	if (len(fails) > 0) != neg {
+		ts.Fatalf("%d failure(s)", len(fails))
+	}
 }

@@ -21,7 +21,8 @@ func newTest() *cobra.Command {
 engine and rule manager (what ` + "`promtool test rules`" + ` does). DIR is either a
 built overlay — every DIR/tests/*.test.yaml is run, so edited or hand-written
 tests count — or a spec directory, which is compiled and whose generated
-tests are run. Exit 1 on any failure.`,
+tests are run (all of them: unlike build, test never takes a pass from the
+rule-test cache). Exit 1 on any failure.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -31,6 +32,9 @@ tests are run. Exit 1 on any failure.`,
 			tests, _ := filepath.Glob(filepath.Join(dir, ruletests.Dir, "*.test.yaml"))
 			if len(tests) == 0 {
 				// A spec directory: compile it; build.Dir runs the tests.
+				// Every one of them: test is the command that runs tests
+				// (to re-check what build took from its cache, too), so
+				// it neither reads nor fills the cache.
 				if _, err := os.Stat(filepath.Join(dir, "kustomization.yaml")); err == nil {
 					return fmt.Errorf("%s holds no %s/*.test.yaml", dir, ruletests.Dir)
 				}
