@@ -312,3 +312,27 @@ func promtoolCheck(t *testing.T, files []artifact.File) {
 		t.Errorf("promtool test rules: %v\n%s", err, out)
 	}
 }
+
+// RunCached lets go of the test files' typed values of the list it is
+// handed; Run leaves its caller's list as it was.
+func TestRunCachedReleasesValues(t *testing.T) {
+	files := generateT(t, example(t))
+	typed := func() (n int) {
+		for _, f := range files {
+			if _, ok := f.Value.(*ruletest.TestFile); ok {
+				n++
+			}
+		}
+		return n
+	}
+	before := typed()
+	if before == 0 {
+		t.Fatal("no typed test file")
+	}
+	if fails := Run(files); len(fails) > 0 || typed() != before {
+		t.Fatalf("Run: %d failures, typed test files %d -> %d", len(fails), before, typed())
+	}
+	if fails, _ := RunCached(files, nil); len(fails) > 0 || typed() != 0 {
+		t.Fatalf("RunCached: %d failures, %d typed test files left", len(fails), typed())
+	}
+}

@@ -23,7 +23,7 @@ import (
 // on a parse of the bytes, which gives the same values
 // (TestValuesAreTheFiles). Files without one are read and parsed.
 func Run(files []artifact.File) []ruletest.Failure {
-	fails, _ := RunCached(files, nil)
+	fails, _ := RunCached(slices.Clone(files), nil)
 	return fails
 }
 
@@ -38,26 +38,34 @@ type Stats struct {
 // bytes of the rule files it matches) is not run again, and a file that
 // passes is recorded. A failure is never recorded: it runs, and is
 // reported, every time. A nil cache runs everything.
+//
+// RunCached lets go of the typed value of each test file (files[i].Value)
+// once the file is done with: at 5,000 workloads they weigh ~390 MB, which
+// would otherwise stay until the last test ran. A caller that needs them
+// again passes a copy of the slice (as Run does).
 func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failure, Stats) {
 	fsys := fstest.MapFS{}
 	parsed := map[string][]rulefmt.RuleGroup{}
-	byPath := map[string]*ruletest.TestFile{}
-	var tests []string
-	for _, f := range files {
+	type testFile struct {
+		path string
+		tf   *ruletest.TestFile // the typed value, nil to parse the bytes
+		file int                // index in files
+	}
+	var tests []testFile
+	for i, f := range files {
 		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
-		switch v := f.Value.(type) {
-		case []rulefmt.RuleGroup:
+		if v, ok := f.Value.([]rulefmt.RuleGroup); ok {
 			parsed[f.Path] = v
-		case *ruletest.TestFile:
-			if v.Name == f.Path {
-				byPath[f.Path] = v
-			}
 		}
 		if strings.HasPrefix(f.Path, Dir+"/") && strings.HasSuffix(f.Path, ".test.yaml") {
-			tests = append(tests, f.Path)
+			t := testFile{path: f.Path, file: i}
+			if v, ok := f.Value.(*ruletest.TestFile); ok && v.Name == f.Path {
+				t.tf = v
+			}
+			tests = append(tests, t)
 		}
 	}
-	slices.Sort(tests)
+	slices.SortFunc(tests, func(a, b testFile) int { return strings.Compare(a.path, b.path) })
 	rulesOf := func(p string) ([]rulefmt.RuleGroup, bool) {
 		g, ok := parsed[p]
 		return g, ok
@@ -65,9 +73,16 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 	out := make([][]ruletest.Failure, len(tests))
 	cached := make([]bool, len(tests))
 	var wg sync.WaitGroup
-	for i, t := range tests {
+	for i := range tests {
 		wg.Go(func() {
-			tf := byPath[t]
+			// Each goroutine clears only its own file's references.
+			t, tf := tests[i].path, tests[i].tf
+			tests[i].tf = nil
+			defer func() {
+				if tf != nil {
+					files[tests[i].file].Value = nil
+				}
+			}()
 			key, keyed := testKey(cache, fsys, t, fsys[t].Data, tf)
 			if keyed && cache.Passed(key) {
 				cached[i] = true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,7 +88,7 @@ func TestRuleTestCacheFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := testcache.New(filepath.Join(t.TempDir(), "cache"))
-	if d, st := runRuleTests(spec, files, cache); d != nil || st.Cached != 0 {
+	if d, st := runRuleTests(spec, slices.Clone(files), cache); d != nil || st.Cached != 0 {
 		t.Fatalf("cold: %v, %+v", d.Err(), st)
 	}
 	broken := -1
@@ -110,7 +111,7 @@ func TestRuleTestCacheFailures(t *testing.T) {
 		t.Fatal("the broken rule file fails no test")
 	}
 	for run := range 2 {
-		got, st := runRuleTests(spec, files, cache)
+		got, st := runRuleTests(spec, slices.Clone(files), cache)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("run %d: with the cache\n%v\nwithout\n%v", run, got.Err(), want.Err())
 		}
