@@ -11,3 +11,7 @@ var Precompute = &precompute
 // InputLayer switches between the input layer of the in-memory storage
 // and appending every input sample, for the tests that compare them.
 var InputLayer = &inputLayer
+
+// ExprText switches rule expressions with their text computed once on and
+// off, for the tests that compare both.
+var ExprText = &exprText
