@@ -15,3 +15,10 @@ var InputLayer = &inputLayer
 // ExprText switches rule expressions with their text computed once on and
 // off, for the tests that compare both.
 var ExprText = &exprText
+
+// ParseCache switches the engines' parse cache on and off, for the tests
+// that compare both.
+var ParseCache = &parseCache
+
+// CloneExpr is cloneExpr, for its tests.
+var CloneExpr = cloneExpr
