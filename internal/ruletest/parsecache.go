@@ -24,9 +24,10 @@ type cachingParser struct {
 	m  map[string]parser.Expr // never handed out
 }
 
-// maxParsed bounds what the cache holds (the texts of the rule files
-// being run, a few at a time): cleared when full.
-const maxParsed = 4096
+// maxParsed bounds what the cache holds, cleared when full: the repeats
+// are those of the test groups of a file, which run together (a few files
+// at a time), so a small cache catches them and keeps little memory.
+const maxParsed = 512
 
 func (p *cachingParser) ParseExpr(q string) (parser.Expr, error) {
 	if !parseCache {
