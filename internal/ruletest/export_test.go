@@ -11,3 +11,14 @@ var Precompute = &precompute
 // InputLayer switches between the input layer of the in-memory storage
 // and appending every input sample, for the tests that compare them.
 var InputLayer = &inputLayer
+
+// ExprText switches rule expressions with their text computed once on and
+// off, for the tests that compare both.
+var ExprText = &exprText
+
+// ParseCache switches the engines' parse cache on and off, for the tests
+// that compare both.
+var ParseCache = &parseCache
+
+// CloneExpr is cloneExpr, for its tests.
+var CloneExpr = cloneExpr

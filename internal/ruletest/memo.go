@@ -50,8 +50,9 @@ func newSeriesLines() *memo[parsedLine] {
 
 // parsedExpr is a rule expression parsed. Sharing it between the rule
 // managers of a file is safe: the rules package only reads it (String,
-// Inspect), as does the step cache; the engine parses the query string
-// again for itself.
+// and Inspect when it analyses dependencies), as does the step cache; the
+// engine parses the query string again for itself. It is a textExpr
+// (exprtext.go) unless those are off.
 type parsedExpr struct {
 	expr parser.Expr
 	err  error
@@ -60,6 +61,9 @@ type parsedExpr struct {
 func newExprs() *memo[parsedExpr] {
 	return newMemo(func(q string) parsedExpr {
 		expr, err := PromQL.ParseExpr(q)
-		return parsedExpr{expr, err}
+		if err != nil {
+			return parsedExpr{expr, err}
+		}
+		return parsedExpr{withText(expr), nil}
 	})
 }

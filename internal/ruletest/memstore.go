@@ -233,7 +233,7 @@ func engineFor(evalInterval time.Duration) *promql.Engine {
 		NoStepSubqueryIntervalFn: func(int64) int64 { return step },
 		EnableAtModifier:         true,
 		EnableNegativeOffset:     true,
-		Parser:                   PromQL,
+		Parser:                   &cachingParser{Parser: PromQL, m: map[string]parser.Expr{}},
 	})
 	actual, _ := engines.LoadOrStore(evalInterval, e)
 	return actual.(*promql.Engine)

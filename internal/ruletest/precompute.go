@@ -97,7 +97,7 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 // evaluation time.
 func cacheable(expr parser.Expr, outputs map[string]bool) bool {
 	ok := true
-	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+	inspect(expr, func(n parser.Node, _ []parser.Node) error {
 		switch n := n.(type) {
 		case *parser.SubqueryExpr:
 			ok = false

@@ -312,6 +312,8 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 		Parser:       PromQL,
 		GroupLoader:  loader,
 		Metrics:      sh.metrics,
+		// The rules hold textExprs: see noDependencies.
+		RuleDependencyController: dependencies(),
 	}
 	m := rules.NewManager(mopts)
 	groupsMap, errs := m.LoadGroups(interval, labels.FromMap(tg.ExternalLabels), tg.ExternalURL, nil, false, names...)

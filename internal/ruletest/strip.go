@@ -123,7 +123,7 @@ func canStrip(tg TestGroup, groups []*rules.Group) bool {
 // ALERTS_FOR_STATE: it names one of them, or has no metric name equality.
 func mayReadAlerts(expr parser.Expr) bool {
 	reads := false
-	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+	inspect(expr, func(n parser.Node, _ []parser.Node) error {
 		vs, ok := n.(*parser.VectorSelector)
 		if !ok {
 			return nil
