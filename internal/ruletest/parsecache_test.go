@@ -172,3 +172,32 @@ func collect(v reflect.Value, f func(uintptr, string)) {
 		}
 	}
 }
+
+// cloneExpr lists the node fields of Prometheus v0.316.0's parser by hand:
+// a field added by an upgrade would be copied shallowly, unnoticed, and
+// could be shared between queries. This fails until cloneExpr is checked
+// against the new fields (and this list updated).
+func TestCloneExprKnowsEveryField(t *testing.T) {
+	known := map[reflect.Type]string{
+		reflect.TypeFor[parser.AggregateExpr]():  "Op Expr Param Grouping Without unquotedUTF8Names PosRange",
+		reflect.TypeFor[parser.BinaryExpr]():     "Op LHS RHS VectorMatching ReturnBool unquotedUTF8Names",
+		reflect.TypeFor[parser.VectorMatching](): "Card MatchingLabels On Include FillValues",
+		reflect.TypeFor[parser.Call]():           "Func Args PosRange",
+		reflect.TypeFor[parser.MatrixSelector](): "VectorSelector Range RangeExpr EndPos",
+		reflect.TypeFor[parser.SubqueryExpr]():   "Expr Range RangeExpr OriginalOffset OriginalOffsetExpr Offset Timestamp StartOrEnd Step StepExpr EndPos",
+		reflect.TypeFor[parser.NumberLiteral]():  "Val Duration PosRange",
+		reflect.TypeFor[parser.StringLiteral]():  "Val PosRange",
+		reflect.TypeFor[parser.ParenExpr]():      "Expr PosRange",
+		reflect.TypeFor[parser.UnaryExpr]():      "Op Expr StartPos",
+		reflect.TypeFor[parser.VectorSelector](): "Name OriginalOffset OriginalOffsetExpr Offset Timestamp SkipHistogramBuckets StartOrEnd LabelMatchers UnexpandedSeriesSet Series BypassEmptyMatcherCheck Anchored Smoothed unquotedUTF8Names PosRange",
+	}
+	for typ, want := range known {
+		var got []string
+		for f := range typ.Fields() {
+			got = append(got, f.Name)
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("parser.%s has fields %q, cloneExpr knows %q: check how cloneExpr copies them", typ.Name(), g, want)
+		}
+	}
+}
