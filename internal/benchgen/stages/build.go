@@ -3,11 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
 	"github.com/dataopsgen/dataopsgen/internal/build"
+	"github.com/dataopsgen/dataopsgen/internal/cli"
 	"github.com/dataopsgen/dataopsgen/internal/output"
 )
 
@@ -25,9 +25,7 @@ func wholeBuild(dir, out, cpuprofile, peakprofile string) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(4 << 30) // cli.Main's soft limit
-	}
+	cli.Process() // as the command line runs
 	if peakprofile != "" {
 		p := watchPeakHeap()
 		defer func() {
