@@ -70,12 +70,13 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			var scratch []byte // this worker's test file buffer, reused
+			w := artifact.NewYAMLWriter(nil)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(s.Workloads) {
 					return
 				}
-				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed, &scratch)
+				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed, w, &scratch)
 			}
 		})
 	}
@@ -94,7 +95,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 // when it has no alert to test). The test file is written in *scratch,
 // then copied once into a slice of its size (its tens of kB would
 // otherwise grow by doubling, a copy and garbage each time).
-func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, scratch *[]byte) ([]artifact.File, error) {
+func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *artifact.YAMLWriter, scratch *[]byte) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
 	tf, err := tests(s, w, g, parsed)
 	if err != nil {
@@ -103,7 +104,7 @@ func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, scrat
 	if len(tf.Tests) == 0 {
 		return nil, nil
 	}
-	buf, err := appendTestFile(append((*scratch)[:0], testHeader...), tf)
+	buf, err := appendTestFileWith(yw, append((*scratch)[:0], testHeader...), tf)
 	if err != nil {
 		return nil, err
 	}

@@ -17,18 +17,25 @@ import (
 // as YAML does, takes artifact.YAML: it stays the reference
 // (TestDirectYAMLMatchesYAML, FuzzDirectYAMLMatchesYAML).
 func appendTestFile(dst []byte, tf *ruletest.TestFile) ([]byte, error) {
-	if out, ok := directTestFile(dst, tf); ok {
+	return appendTestFileWith(artifact.NewYAMLWriter(nil), dst, tf)
+}
+
+// appendTestFileWith is appendTestFile with writer w (reset, reused: its
+// memory is kept between files).
+func appendTestFileWith(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) ([]byte, error) {
+	if out, ok := directTestFile(w, dst, tf); ok {
 		return out, nil
 	}
 	return artifact.AppendYAML(dst, tf)
 }
 
-// directTestFile is appendTestFile's direct path; false: take YAML's.
-func directTestFile(dst []byte, tf *ruletest.TestFile) ([]byte, bool) {
+// directTestFile is appendTestFile's direct path, with writer w; false:
+// take YAML's.
+func directTestFile(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) ([]byte, bool) {
 	if !modelled(tf) {
 		return nil, false
 	}
-	w := artifact.NewYAMLWriter(dst)
+	w.Reset(dst)
 	m := w.BeginMap()
 	if tf.EvaluationInterval != 0 {
 		w.Key("evaluation_interval")
@@ -95,10 +102,12 @@ func testGroup(w *artifact.YAMLWriter, g *ruletest.TestGroup) {
 		for i := range g.InputSeries {
 			w.Item()
 			sm := w.BeginMap()
+			// Every scenario has the same series (other values), and
+			// values repeat: written once per file, copied after.
 			w.Key("series")
-			w.String(g.InputSeries[i].Series)
+			w.StringMemo(g.InputSeries[i].Series)
 			w.Key("values")
-			w.String(g.InputSeries[i].Values)
+			w.StringMemo(g.InputSeries[i].Values)
 			w.EndMap(sm)
 		}
 		w.EndSeq(s)

@@ -27,7 +27,7 @@ func sameAsYAML(t *testing.T, tf *ruletest.TestFile) bool {
 	if werr == nil && !bytes.Equal(got, append([]byte("#\n"), want...)) {
 		t.Fatalf("appendTestFile differs from artifact.YAML:\n--- artifact.YAML\n%s\n--- appendTestFile\n%s", want, got)
 	}
-	_, direct := directTestFile(nil, tf)
+	_, direct := directTestFile(artifact.NewYAMLWriter(nil), nil, tf)
 	return direct
 }
 
@@ -112,6 +112,11 @@ func fileWith(s string) *ruletest.TestFile {
 			},
 		}},
 	}
+	// A second group with the same series (written once, copied after)
+	// in another order.
+	tf.Tests = append(tf.Tests, ruletest.TestGroup{Name: "again", InputSeries: []ruletest.Series{
+		{Series: long, Values: s}, {Series: s, Values: "1x3"}, {Series: s, Values: s},
+	}})
 	// As a key too, unless the direct writer leaves it to YAML (a long
 	// or multiline key) and so every string to YAML.
 	if keyDirect(s) {

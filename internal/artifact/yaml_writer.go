@@ -20,17 +20,29 @@ import (
 type YAMLWriter struct {
 	e   encoder
 	bad bool
+	// memo are the strings StringMemo wrote: where their bytes are in
+	// e.out and the emitter's state before and after.
+	memo map[string]written
 }
 
 // NewYAMLWriter returns a writer appending to dst, which must be empty
 // or end with a newline (a header).
 func NewYAMLWriter(dst []byte) *YAMLWriter {
 	w := &YAMLWriter{}
+	w.Reset(dst)
+	return w
+}
+
+// Reset makes w a new writer appending to dst (see NewYAMLWriter),
+// keeping its memory.
+func (w *YAMLWriter) Reset(dst []byte) {
+	clear(w.memo)
+	w.bad = false
 	w.e.out = dst
 	w.e.indent = -1
+	w.e.column = 0
 	w.e.whitespace = true
 	w.e.indention = true
-	return w
 }
 
 // OK reports whether every string was one the writer writes as YAML does.
@@ -109,6 +121,47 @@ func (w *YAMLWriter) String(s string) {
 		return
 	}
 	w.e.scalar(b, a, false)
+}
+
+// emitState is what the emitter's output for a string depends on,
+// besides the string.
+type emitState struct {
+	indent, column        int
+	whitespace, indention bool
+}
+
+func (e *encoder) state() emitState {
+	return emitState{e.indent, e.column, e.whitespace, e.indention}
+}
+
+// written is a string StringMemo wrote: out[start:end], from state from
+// to state to.
+type written struct {
+	from, to   emitState
+	start, end int
+}
+
+// StringMemo writes s as String does. A string written again from the
+// same state (a series name at the same place in every test group) is
+// copied from its first writing: the emitter's output is a function of
+// the string and the state.
+func (w *YAMLWriter) StringMemo(s string) {
+	e := &w.e
+	from := e.state()
+	if m, ok := w.memo[s]; ok && m.from == from {
+		e.out = append(e.out, e.out[m.start:m.end]...)
+		e.indent, e.column, e.whitespace, e.indention = m.to.indent, m.to.column, m.to.whitespace, m.to.indention
+		return
+	}
+	start, bad := len(e.out), w.bad
+	w.String(s)
+	if w.bad && !bad {
+		return // not written (OK is false)
+	}
+	if w.memo == nil {
+		w.memo = make(map[string]written)
+	}
+	w.memo[s] = written{from: from, to: e.state(), start: start, end: len(e.out)}
 }
 
 // writePlainASCII is writePlain (breaks allowed) for an ASCII string the
