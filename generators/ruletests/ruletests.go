@@ -92,8 +92,8 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 }
 
 // workloadFiles are the test file and the rule file of one workload (none
-// when it has no alert to test). The test file is written in *scratch,
-// then copied once into a slice of its size (its tens of kB would
+// when it has no alert to test). Each file is written in *scratch, then
+// copied once into a slice of its size (the test file's tens of kB would
 // otherwise grow by doubling, a copy and garbage each time).
 func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *artifact.YAMLWriter, scratch *[]byte) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
@@ -110,10 +110,13 @@ func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *a
 	}
 	*scratch = buf
 	data := append(make([]byte, 0, len(buf)), buf...)
-	groups, err := artifact.AppendYAML([]byte(rulesHeader), map[string][]monitoringv1.RuleGroup{"groups": {g.RuleGroup}})
+	// The rule file likewise.
+	buf, err = appendRulesFile(yw, append(buf[:0], rulesHeader...), &g.RuleGroup)
 	if err != nil {
 		return nil, err
 	}
+	*scratch = buf
+	groups := append(make([]byte, 0, len(buf)), buf...)
 	// The typed values go along for Run (build runs the tests in-process).
 	rulesFile := artifact.File{Path: Dir + "/" + RulesPath(w), Data: groups, Role: artifact.Aside, Source: w.Path()}
 	if v, ok := parsedGroups(g.RuleGroup); ok {
