@@ -62,7 +62,7 @@ func relabelTarget(p pod, r relabeling) (labelSet, error) {
 // the same ones, most rules copy the same labels for every workload, the
 // neighbour decoys all have the same name), and parsing is the costly part
 // of relabeling. Parsing a list parses its rules one by one, so rules
-// parsed alone are the list's. A rule's key is its fields (relabelKey),
+// parsed in another list (those not parsed yet) are the list's. A rule's key is its fields (relabelKey),
 // from which its YAML is made (artifact.YAML): the same key is the same
 // YAML. The parsed
 // rules are validated before they are shared, and only read after.
@@ -72,22 +72,34 @@ type relabelRules struct {
 
 func (c *relabelRules) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
 	out := make([]*relabel.Config, len(rs))
+	keys := make([]string, len(rs))
+	var miss []scrape.Relabel
 	for i, r := range rs {
-		key := relabelKey(r)
-		if v, ok := c.m.Load(key); ok {
+		keys[i] = relabelKey(r)
+		if v, ok := c.m.Load(keys[i]); ok {
 			out[i] = v.(*relabel.Config)
-			continue
+		} else {
+			miss = append(miss, r)
 		}
-		one, err := parseRelabel([]scrape.Relabel{r})
-		if err != nil {
-			// The error as the whole list gives it (its positions).
-			if _, lerr := parseRelabel(rs); lerr != nil {
-				return nil, lerr
-			}
-			return nil, err
+	}
+	if len(miss) == 0 {
+		return out, nil
+	}
+	// The new rules are parsed as one list (one YAML document: a
+	// workload has a few, and a document's setup costs more than a rule).
+	parsed, err := parseRelabel(miss)
+	if err != nil {
+		// The error as the whole list gives it (its positions).
+		if _, lerr := parseRelabel(rs); lerr != nil {
+			return nil, lerr
 		}
-		c.m.Store(key, one[0])
-		out[i] = one[0]
+		return nil, err
+	}
+	for i := range out {
+		if out[i] == nil {
+			out[i], parsed = parsed[0], parsed[1:]
+			c.m.Store(keys[i], out[i])
+		}
 	}
 	return out, nil
 }

@@ -111,9 +111,14 @@ func writeQuoted(b *strings.Builder, v string) {
 type base struct {
 	l     labelSet
 	names map[nameKey]seriesName
+	// sb builds the names' labels (Labels copies them out), shared by the
+	// bases of a workload's tests.
+	sb *labels.ScratchBuilder
 }
 
-func newBase(l labelSet) *base { return &base{l: l, names: map[nameKey]seriesName{}} }
+func newBase(l labelSet, sb *labels.ScratchBuilder) *base {
+	return &base{l: l, names: map[nameKey]seriesName{}, sb: sb}
+}
 
 // nameKey is a series name of a base: its metric and up to two extra
 // name/value pairs (all callers have fewer).
@@ -141,7 +146,7 @@ func (b *base) input(metric string, v valuesText, extra ...string) ruletest.Seri
 		var buf [24]label
 		ls := sortedLabels(buf[:0], b.l, extra...)
 		name.text = render(metric, ls)
-		name.lset, name.ok = seriesLabels(metric, ls)
+		name.lset, name.ok = seriesLabels(b.sb, metric, ls)
 		if cacheable {
 			b.names[k] = name
 		}
@@ -163,11 +168,13 @@ func (b *base) input(metric string, v valuesText, extra ...string) ruletest.Seri
 // runner then parses the line, and gets its error if any.
 // TestSeriesDescIsTheLine and TestSeriesLabelsAreParsed check the labels
 // against the parser's.
-func seriesLabels(metric string, ls []label) (_ labels.Labels, ok bool) {
+//
+// sb is reset and used to build them.
+func seriesLabels(sb *labels.ScratchBuilder, metric string, ls []label) (_ labels.Labels, ok bool) {
 	if !plainMetric(metric) {
 		return labels.EmptyLabels(), false
 	}
-	sb := labels.NewScratchBuilder(len(ls) + 1)
+	sb.Reset()
 	sb.Add(labels.MetricName, metric)
 	for _, lb := range ls {
 		if lb.name == labels.MetricName || !prommodel.LabelName(lb.name).IsValidLegacy() || !plainValue(lb.value) {
@@ -259,6 +266,8 @@ type podTargets struct {
 	// relabel are the scrape config and parsed relabel rules of each
 	// workload (the pods of one share them).
 	relabel map[*model.Workload]relabeling
+	// sb is the bases' labels builder (see base).
+	sb *labels.ScratchBuilder
 }
 
 type relabeling struct {
@@ -267,7 +276,8 @@ type relabeling struct {
 }
 
 func newPodTargets(parsed *relabelRules) podTargets {
-	return podTargets{m: map[string]*base{}, parsed: parsed, relabel: map[*model.Workload]relabeling{}}
+	sb := labels.NewScratchBuilder(16)
+	return podTargets{m: map[string]*base{}, parsed: parsed, relabel: map[*model.Workload]relabeling{}, sb: &sb}
 }
 
 func (t podTargets) of(p pod) (*base, error) {
@@ -288,7 +298,7 @@ func (t podTargets) of(p pod) (*base, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := newBase(l)
+	b := newBase(l, t.sb)
 	t.m[key] = b
 	return b, nil
 }

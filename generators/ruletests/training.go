@@ -197,7 +197,8 @@ func (x *training) objectsOf(i int, p pod) *objects {
 	}
 	obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
 	job := ksm.with(stack.LabelNamespace, p.w.Namespace, "job_name", jobName(p))
-	o := &objects{pod: newBase(obj), podLabels: newBase(p.objectLabels(obj)), job: newBase(job), jobLabels: newBase(p.objectLabels(job))}
+	sb := x.targets.sb
+	o := &objects{pod: newBase(obj, sb), podLabels: newBase(p.objectLabels(obj), sb), job: newBase(job, sb), jobLabels: newBase(p.objectLabels(job), sb)}
 	x.objects[i] = o
 	return o
 }
