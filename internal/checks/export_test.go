@@ -1,14 +1,17 @@
 package checks
 
 import (
+	"errors"
 	"log/slog"
 	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/relabel"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"sigs.k8s.io/yaml"
 
+	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
@@ -143,4 +146,19 @@ func RulesParseRulefmt(in *Input) diag.List {
 
 func rulefmtParse(data []byte) (*rulefmt.RuleGroups, []error) {
 	return rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
+}
+
+// AlloyPipelines returns the pipelines of in's Alloy config read with the
+// regex cache and with every regex compiled on its own (as before the
+// cache).
+func AlloyPipelines(in *Input) (cached, each []*collectorPipeline, err error) {
+	f := in.File(logs.AlloyConfigPath)
+	if f == nil {
+		return nil, nil, errors.New("no Alloy config")
+	}
+	af, err := alloyAST(in, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return alloyPipelines(af, newRegexpCache().compile), alloyPipelines(af, relabel.NewRegexp), nil
 }
