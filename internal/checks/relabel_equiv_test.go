@@ -39,3 +39,20 @@ func TestAlloyRegexpCacheEquivalent(t *testing.T) {
 		t.Fatal("the pipelines differ with the regex cache")
 	}
 }
+
+// TestRelabelRunsEquivalent: the relabel runs of spec/escaping (rules
+// prepared once per workload, labels read from the result) keep and label
+// every target as the runs did before (rules copied per run, the result as
+// a map), on the synthetic spec of 200 workloads with scrape jobs broken to
+// keep near misses and set wrong labels.
+func TestRelabelRunsEquivalent(t *testing.T) {
+	in := mutateRules(t, synthInput(t, 200))
+	kept, diff := checks.RelabelRunsDiffer(fresh(in))
+	if diff != "" {
+		t.Fatal(diff)
+	}
+	if kept < 300 {
+		t.Fatalf("only %d runs kept their target: the comparison proves little", kept)
+	}
+	t.Logf("%d runs kept their target", kept)
+}
