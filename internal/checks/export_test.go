@@ -1,15 +1,22 @@
 package checks
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/relabel"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"sigs.k8s.io/yaml"
 
+	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
+	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
 // The reference implementations below are the checks as they were before
@@ -143,4 +150,83 @@ func RulesParseRulefmt(in *Input) diag.List {
 
 func rulefmtParse(data []byte) (*rulefmt.RuleGroups, []error) {
 	return rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
+}
+
+// AlloyPipelines returns the pipelines of in's Alloy config read with the
+// regex cache and with every regex compiled on its own (as before the
+// cache).
+func AlloyPipelines(in *Input) (cached, each []*collectorPipeline, err error) {
+	f := in.File(logs.AlloyConfigPath)
+	if f == nil {
+		return nil, nil, errors.New("no Alloy config")
+	}
+	af, err := alloyAST(in, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return alloyPipelines(af, newRegexpCache().compile), alloyPipelines(af, relabel.NewRegexp), nil
+}
+
+// runRelabelReference is runRelabel as it was: the rules copied on every
+// run, the result as a map.
+func runRelabelReference(rules []*relabel.Config, target map[string]string) (map[string]string, bool) {
+	cfgs := make([]*relabel.Config, 0, len(rules))
+	for _, r := range rules {
+		if r == nil {
+			continue
+		}
+		c := *r
+		if c.NameValidationScheme == model.UnsetValidation {
+			c.NameValidationScheme = model.UTF8Validation
+		}
+		cfgs = append(cfgs, &c)
+	}
+	lb := labels.NewBuilder(labels.FromMap(target))
+	if !relabel.ProcessBuilder(lb, cfgs...) {
+		return nil, false
+	}
+	return lb.Labels().Map(), true
+}
+
+// RelabelRunsDiffer runs the relabel rules of every workload's scrape job
+// and log pipeline on the targets escRelabel builds (its pods and its near
+// misses) with runRelabel and runRelabelReference, and returns how many
+// runs kept their target and the first difference.
+func RelabelRunsDiffer(in *Input) (kept int, diff string) {
+	_, jobs := scrapeJobs(in)
+	ci := collectorOf(in)
+	for _, w := range in.Spec.Workloads {
+		var ruleSets [][]*relabel.Config
+		for _, j := range jobs {
+			if j.JobName == stack.ScrapeJobName(w) {
+				ruleSets = append(ruleSets, j.RelabelConfigs)
+				break
+			}
+		}
+		if p := ci.pipelineOf(w); p != nil {
+			ruleSets = append(ruleSets, p.relabel)
+		}
+		targets := []map[string]string{podTarget(w, w.Selector)}
+		for _, k := range w.SelectorKeys() {
+			for _, miss := range nearMisses(w.Selector[k]) {
+				sel := maps.Clone(w.Selector)
+				sel[k] = miss
+				targets = append(targets, podTarget(w, sel))
+			}
+		}
+		for _, rules := range ruleSets {
+			cfgs := relabelRules(rules)
+			for _, t := range targets {
+				want, wantKept := runRelabelReference(rules, t)
+				got, gotKept := runRelabel(cfgs, t)
+				if gotKept != wantKept || (gotKept && !maps.Equal(got.Map(), want)) {
+					return kept, fmt.Sprintf("%s: target %v: got %v (%v), want %v (%v)", w.Path(), t, got, gotKept, want, wantKept)
+				}
+				if gotKept {
+					kept++
+				}
+			}
+		}
+	}
+	return kept, ""
 }

@@ -75,7 +75,7 @@ func collectorOf(in *Input) *collectorInfo {
 				f, err := alloyAST(in, ci.file)
 				ci.err = err
 				if err == nil {
-					ci.pipelines = alloyPipelines(f)
+					ci.pipelines = alloyPipelines(f, newRegexpCache().compile)
 				}
 			}
 		}
@@ -174,7 +174,7 @@ func alloyAttr(body ast.Body, name string, v any) (found bool, err error) {
 	return false, nil
 }
 
-func alloyPipelines(f *ast.File) []*collectorPipeline {
+func alloyPipelines(f *ast.File, compile regexpCompiler) []*collectorPipeline {
 	process := map[string]*ast.BlockStmt{}
 	for _, b := range alloyBlocks(f.Body, "loki.process") {
 		process[b.Label] = b
@@ -183,7 +183,7 @@ func alloyPipelines(f *ast.File) []*collectorPipeline {
 	for _, b := range alloyBlocks(f.Body, "discovery.relabel") {
 		p := &collectorPipeline{id: b.Label}
 		for _, rb := range alloyBlocks(b.Body, "rule") {
-			r, err := alloyRule(rb.Body)
+			r, err := alloyRule(rb.Body, compile)
 			if err != nil {
 				p.partial = true
 				continue
@@ -223,7 +223,7 @@ func alloyPipelines(f *ast.File) []*collectorPipeline {
 
 // alloyRule converts a discovery.relabel rule block (same fields and
 // defaults as Prometheus's relabel_config).
-func alloyRule(body ast.Body) (*relabel.Config, error) {
+func alloyRule(body ast.Body, compile regexpCompiler) (*relabel.Config, error) {
 	r := relabel.DefaultRelabelConfig
 	var regex, action string
 	var sources []string
@@ -242,7 +242,7 @@ func alloyRule(body ast.Body) (*relabel.Config, error) {
 		r.SourceLabels = append(r.SourceLabels, prommodel.LabelName(l))
 	}
 	if regex != "" {
-		re, err := relabel.NewRegexp(regex)
+		re, err := compile(regex)
 		if err != nil {
 			return nil, err
 		}
@@ -341,4 +341,32 @@ func promtailStages(st map[string]any) []collectorStage {
 		out = append(out, s)
 	}
 	return out
+}
+
+// regexpCompiler is relabel.NewRegexp, or a cache of it.
+type regexpCompiler func(s string) (relabel.Regexp, error)
+
+// regexpCache compiles each distinct relabel regex once.
+//
+// Why: the generated Alloy config repeats the same few regexes (pod phase,
+// component, namespace) across thousands of rules, and each compile
+// allocates a program. A compiled regexp is safe for concurrent use and
+// relabelling only reads it, so the rules can share it; the error of a
+// regex that does not compile is the same error each time.
+type regexpCache map[string]regexpResult
+
+type regexpResult struct {
+	re  relabel.Regexp
+	err error
+}
+
+func newRegexpCache() regexpCache { return regexpCache{} }
+
+func (c regexpCache) compile(s string) (relabel.Regexp, error) {
+	r, ok := c[s]
+	if !ok {
+		r.re, r.err = relabel.NewRegexp(s)
+		c[s] = r
+	}
+	return r.re, r.err
 }

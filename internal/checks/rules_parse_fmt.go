@@ -67,7 +67,9 @@ var groupsValidate, groupsNodeType = func() (reflect.Value, reflect.Type) {
 	}
 	t := m.Type
 	if t.NumIn() != 4 || t.NumOut() != 1 || t.In(1).Kind() != reflect.Struct ||
-		t.In(2) != reflect.TypeFor[model.ValidationScheme]() || t.Out(0) != reflect.TypeFor[[]error]() {
+		t.In(2) != reflect.TypeFor[model.ValidationScheme]() || t.Out(0) != reflect.TypeFor[[]error]() ||
+		// shapeNode's node: the groups' nodes only.
+		t.In(1).NumField() != 1 || t.In(1).Field(0).Type != reflect.TypeFor[[]rulefmt.RuleGroupNode]() {
 		return reflect.Value{}, nil
 	}
 	return m.Func, t.In(1)
@@ -91,11 +93,11 @@ func (p *ruleParser) parse(data []byte) (*rulefmt.RuleGroups, []error) {
 	}
 	// rulefmt then decodes a second document only to log a warning (our
 	// logger discards it): not done.
-	node := reflect.New(groupsNodeType)
-	if err := yaml.Unmarshal(data, node.Interface()); err != nil {
-		errs = append(errs, err)
-	}
 	if len(errs) > 0 {
+		// rulefmt reports the node decode's error too.
+		if err := yaml.Unmarshal(data, reflect.New(groupsNodeType).Interface()); err != nil {
+			errs = append(errs, err)
+		}
 		return nil, errs
 	}
 	rest := rulefmt.RuleGroups{Groups: make([]rulefmt.RuleGroup, len(groups.Groups))}
@@ -118,11 +120,47 @@ func (p *ruleParser) parse(data []byte) (*rulefmt.RuleGroups, []error) {
 		rest.Groups[j] = g
 		rest.Groups[j].Rules = rules
 	}
-	out := groupsValidate.Call([]reflect.Value{
-		reflect.ValueOf(&rest), node.Elem(), reflect.ValueOf(model.UTF8Validation), reflect.ValueOf(PromQL),
-	})
-	errs, _ = out[0].Interface().([]error)
+	errs = validateGroups(&rest, shapeNode(&groups))
+	if len(errs) > 0 {
+		// The positions are in the errors' texts: decode them, and
+		// validate again with them (the same errors, positioned).
+		node := reflect.New(groupsNodeType)
+		if err := yaml.Unmarshal(data, node.Interface()); err != nil {
+			return nil, []error{err} // rulefmt's result; not reached (see shapeNode)
+		}
+		errs = validateGroups(&rest, node.Elem())
+	}
 	return &groups, append(errs, entryErrs...)
+}
+
+func validateGroups(groups *rulefmt.RuleGroups, node reflect.Value) []error {
+	out := groupsValidate.Call([]reflect.Value{
+		reflect.ValueOf(groups), node, reflect.ValueOf(model.UTF8Validation), reflect.ValueOf(PromQL),
+	})
+	errs, _ := out[0].Interface().([]error)
+	return errs
+}
+
+// shapeNode is the positions node of groups without the positions: its
+// groups and rules, empty.
+//
+// Why: rulefmt decodes the bytes a second time (a node decode, as long as
+// the strict decode) only for the line and column of each group and rule,
+// which Validate reads for nothing but the texts of its errors. So
+// validation runs first on this node; only when it reports errors are the
+// positions decoded and the validation run again with them (rulefmt's
+// errors exactly). The node decode cannot fail once the strict decode
+// succeeded: it decodes the same first document into the same types but
+// for yaml.Node fields, which take any node, and unknown fields, which it
+// ignores (the bytes are a marshaller's: no aliases, one document).
+func shapeNode(groups *rulefmt.RuleGroups) reflect.Value {
+	gs := make([]rulefmt.RuleGroupNode, len(groups.Groups))
+	for i, g := range groups.Groups {
+		gs[i].Rules = make([]rulefmt.RuleNode, len(g.Rules))
+	}
+	node := reflect.New(groupsNodeType).Elem()
+	node.Field(0).Set(reflect.ValueOf(gs))
+	return node
 }
 
 // ruleEntries returns the errors of the labels and annotations of alert r.

@@ -99,9 +99,9 @@ func podTarget(w *model.Workload, selector map[string]string) map[string]string 
 	return t
 }
 
-// runRelabel applies rules to a target; the rules are copied so that the
-// shared parsed ones are not changed.
-func runRelabel(rules []*relabel.Config, target map[string]string) (map[string]string, bool) {
+// relabelRules copies rules (the shared parsed ones are not changed) with
+// the name validation a relabel needs set, for runRelabel.
+func relabelRules(rules []*relabel.Config) []*relabel.Config {
 	cfgs := make([]*relabel.Config, 0, len(rules))
 	for _, r := range rules {
 		if r == nil {
@@ -113,16 +113,24 @@ func runRelabel(rules []*relabel.Config, target map[string]string) (map[string]s
 		}
 		cfgs = append(cfgs, &c)
 	}
+	return cfgs
+}
+
+// runRelabel applies the rules of relabelRules to a target. The rules are
+// prepared once per workload and run on several targets (relabelling only
+// reads them).
+func runRelabel(cfgs []*relabel.Config, target map[string]string) (labels.Labels, bool) {
 	lb := labels.NewBuilder(labels.FromMap(target))
 	if !relabel.ProcessBuilder(lb, cfgs...) {
-		return nil, false
+		return labels.EmptyLabels(), false
 	}
-	return lb.Labels().Map(), true
+	return lb.Labels(), true
 }
 
 // escRelabel runs one workload's relabel rules on its synthetic pods.
 func escRelabel(in *Input, w *model.Workload, rules []*relabel.Config, file, what string, want map[string]string, wantSources map[string]string) diag.List {
 	var out diag.List
+	rules = relabelRules(rules)
 	got, kept := runRelabel(rules, podTarget(w, w.Selector))
 	if !kept {
 		out.Append(at(in, w.Path("selector"), escCheck, file,
@@ -130,9 +138,9 @@ func escRelabel(in *Input, w *model.Workload, rules []*relabel.Config, file, wha
 		return out
 	}
 	for _, l := range slices.Sorted(maps.Keys(want)) {
-		if got[l] != want[l] {
+		if got.Get(l) != want[l] {
 			out.Append(at(in, wantSources[l], escCheck, file,
-				"%s: the generated %s relabel rules set label %s to %q, not the spec's %q", wantSources[l], what, l, got[l], want[l]))
+				"%s: the generated %s relabel rules set label %s to %q, not the spec's %q", wantSources[l], what, l, got.Get(l), want[l]))
 		}
 	}
 	for _, k := range w.SelectorKeys() {
