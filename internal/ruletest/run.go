@@ -191,7 +191,7 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	// Test groups are independent (each has its own storage, engine and
 	// rule manager): run them concurrently, report in file order.
 	results := make([][]Failure, len(tf.Tests))
-	sh := &fileShared{metrics: groupMetrics(), lines: newSeriesLines(), exprs: newExprs()}
+	sh := &fileShared{metrics: groupMetrics(), lines: newSeriesLines(), exprs: newExprs(), ranges: newRangeMemo()}
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
 		wg.Go(func() {
@@ -224,6 +224,7 @@ type fileShared struct {
 	metrics *rules.Metrics
 	lines   *memo[parsedLine]
 	exprs   *memo[parsedExpr]
+	ranges  *rangeMemo
 }
 
 // memLoader hands the rule manager groups already parsed (from memory or
@@ -345,7 +346,7 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 		}
 	}
 	maxt := mint.Add(maxEvalTime(tg))
-	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval)
+	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval, sh.ranges)
 	query = cache.queryFunc(query)
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
