@@ -22,3 +22,14 @@ var ParseCache = &parseCache
 
 // CloneExpr is cloneExpr, for its tests.
 var CloneExpr = cloneExpr
+
+// ShareRanges switches the sharing of range-query results between the test
+// groups of a file on and off, for the tests that compare both.
+var ShareRanges = &shareRanges
+
+// RangeCounts returns (and resets) the number of range queries run for,
+// and taken from, the results shared between test groups since the last
+// call.
+func RangeCounts() (run, shared int64) {
+	return rangeStats.run.Swap(0), rangeStats.shared.Swap(0)
+}

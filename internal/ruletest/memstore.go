@@ -139,7 +139,7 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 	in := make([]memSeries, len(pending))
 	s.all.all = make([]*memSeries, len(pending))
 	for k, i := range order {
-		in[i] = memSeries{lset: pending[i].lset, samples: pending[i].samples}
+		in[i] = memSeries{lset: pending[i].lset, samples: pending[i].samples, hash: hashes[i]}
 		s.all.all[k] = &in[i]
 	}
 	s.store.load(pending, hashes, order)
@@ -246,6 +246,7 @@ type memSeries struct {
 	// layer (samples is then full[:k], those up to the cut-off); nil for
 	// series the appender writes.
 	full []promql.FPoint
+	hash uint64 // of lset; input series of the stepCache's storage only
 }
 
 // memStorage holds float series in memory and accepts appends as a TSDB

@@ -166,7 +166,7 @@ var testFileMutations = []func(tf *ruletest.TestFile){
 
 // generated returns a synthetic spec of n workloads and its generated
 // files by path.
-func generated(t *testing.T, n int) (*dmodel.Spec, map[string][]byte) {
+func generated(t testing.TB, n int) (*dmodel.Spec, map[string][]byte) {
 	t.Helper()
 	spec := modeltest.Synthetic(t, n)
 	gen, err := ruletests.New().Generate(spec)

@@ -38,14 +38,23 @@ var precompute = true
 // Everything else (alert state, `for`, templates, ALERTS, staleness) stays
 // the rules manager's, fed with these results.
 type stepCache struct {
-	byQuery map[string]map[int64]promql.Vector // query -> time (ms) -> result
-	perRule [][]map[int64]promql.Vector        // the same, by group and rule (nil: live)
+	byQuery map[string]*stepResults // by query
+	perRule [][]*stepResults        // the same, by group and rule (nil: live)
+}
+
+// stepResults are the results of a query by time (ms). A query of rules
+// with different query offsets holds the union of their times; the map
+// may be shared with other test groups (rangeMemo) and is never written:
+// a union is a new map.
+type stepResults struct {
+	byTime map[int64]promql.Vector
 }
 
 // newStepCache runs the range queries of the rules of groups over the
 // evaluation times [mint, maxt] on input (every input sample); nil when
 // there is nothing to cache.
-func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*rules.Group, mint, maxt time.Time, evalInterval time.Duration) *stepCache {
+// Groups of the same file share their results through memo (nil: none).
+func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*rules.Group, mint, maxt time.Time, evalInterval time.Duration, memo *rangeMemo) *stepCache {
 	// Times off the millisecond grid would not fall on the range query's
 	// steps (the engine works in milliseconds).
 	if !precompute || input == nil || !mint.Equal(time.UnixMilli(mint.UnixMilli())) || evalInterval%time.Millisecond != 0 {
@@ -61,10 +70,10 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 	}
 	steps := int(maxt.Sub(mint) / evalInterval)
 	last := mint.Add(time.Duration(steps) * evalInterval)
-	c := &stepCache{byQuery: map[string]map[int64]promql.Vector{}, perRule: make([][]map[int64]promql.Vector, len(groups))}
+	c := &stepCache{byQuery: map[string]*stepResults{}, perRule: make([][]*stepResults, len(groups))}
 	for i, g := range groups {
 		off := g.QueryOffset()
-		c.perRule[i] = make([]map[int64]promql.Vector, len(g.Rules()))
+		c.perRule[i] = make([]*stepResults, len(g.Rules()))
 		if off%time.Millisecond != 0 {
 			continue
 		}
@@ -74,20 +83,22 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 				continue
 			}
 			qs := expr.String()
-			byTime := c.byQuery[qs]
-			if _, done := byTime[mint.Add(-off).UnixMilli()]; !done {
-				res, err := rangeResults(engine, input, qs, mint.Add(-off), last.Add(-off), evalInterval)
+			r := c.byQuery[qs]
+			if r == nil || !has(r.byTime, mint.Add(-off).UnixMilli()) {
+				res, err := sharedResults(engine, input, memo, expr, qs, mint.Add(-off), last.Add(-off), evalInterval)
 				if err != nil {
 					continue // run live: the error shows at its step
 				}
-				if byTime == nil {
-					byTime = res
-					c.byQuery[qs] = res
+				if r == nil {
+					r = &stepResults{byTime: res}
+					c.byQuery[qs] = r
 				} else {
-					maps.Copy(byTime, res)
+					union := maps.Clone(r.byTime)
+					maps.Copy(union, res)
+					r.byTime = union
 				}
 			}
-			c.perRule[i][j] = byTime
+			c.perRule[i][j] = r
 		}
 	}
 	return c
@@ -123,6 +134,30 @@ func cacheable(expr parser.Expr, outputs map[string]bool) bool {
 	return ok
 }
 
+func has(m map[int64]promql.Vector, t int64) bool {
+	_, ok := m[t]
+	return ok
+}
+
+// sharedResults is rangeResults, taken from memo when another test group
+// of the file ran the same query on the same input (see rangeMemo).
+func sharedResults(engine promql.QueryEngine, input storage.Queryable, memo *rangeMemo, expr parser.Expr, qs string, start, end time.Time, step time.Duration) (map[int64]promql.Vector, error) {
+	in, ok := input.(*memStorage)
+	if !shareRanges || memo == nil || !ok {
+		return rangeResults(engine, input, qs, start, end, step)
+	}
+	matched, h := rangeInput(expr, in)
+	k := rangeKey{query: qs, start: start.UnixMilli(), end: end.UnixMilli(), step: int64(step), series: h}
+	if res, ok := memo.get(k, matched); ok {
+		return res, nil
+	}
+	res, err := rangeResults(engine, input, qs, start, end, step)
+	if err == nil {
+		memo.put(k, matched, res)
+	}
+	return res, err
+}
+
 // rangeResults is the instant-query result of qs at every step, as
 // EngineQueryFunc returns it (a scalar as a sample without labels).
 func rangeResults(engine promql.QueryEngine, input storage.Queryable, qs string, start, end time.Time, step time.Duration) (map[int64]promql.Vector, error) {
@@ -139,7 +174,8 @@ func rangeResults(engine promql.QueryEngine, input storage.Queryable, qs string,
 	if !ok {
 		return nil, errors.New("range query result is not a matrix")
 	}
-	out := map[int64]promql.Vector{}
+	// Sized up front: one entry per step (growing it was ~2% of the CPU).
+	out := make(map[int64]promql.Vector, int(end.Sub(start)/step)+1)
 	for t := start; !t.After(end); t = t.Add(step) {
 		out[t.UnixMilli()] = nil // evaluated, empty unless filled below
 	}
@@ -161,9 +197,12 @@ func (c *stepCache) queryFunc(live rules.QueryFunc) rules.QueryFunc {
 		return live
 	}
 	return func(ctx context.Context, qs string, t time.Time) (promql.Vector, error) {
-		if v, ok := c.byQuery[qs][t.UnixMilli()]; ok && t.Equal(time.UnixMilli(t.UnixMilli())) {
-			// A recording rule rewrites the labels of its result in place.
-			return slices.Clone(v), nil
+		if r := c.byQuery[qs]; r != nil {
+			if v, ok := r.byTime[t.UnixMilli()]; ok && t.Equal(time.UnixMilli(t.UnixMilli())) {
+				// A recording rule rewrites the labels of its result in
+				// place.
+				return slices.Clone(v), nil
+			}
 		}
 		return live(ctx, qs, t)
 	}
@@ -183,7 +222,10 @@ func (c *stepCache) idle(groups []*rules.Group, ts time.Time, evalInterval time.
 		t := ts.Add(-g.QueryOffset()).UnixMilli()
 		prev := ts.Add(-g.QueryOffset() - evalInterval).UnixMilli()
 		for j, r := range g.Rules() {
-			byTime := c.perRule[i][j]
+			if c.perRule[i][j] == nil {
+				return false
+			}
+			byTime := c.perRule[i][j].byTime
 			if v, ok := byTime[t]; !ok || len(v) > 0 {
 				return false
 			}

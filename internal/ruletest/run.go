@@ -191,12 +191,12 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	// Test groups are independent (each has its own storage, engine and
 	// rule manager): run them concurrently, report in file order.
 	results := make([][]Failure, len(tf.Tests))
-	sh := &fileShared{metrics: groupMetrics(), lines: newSeriesLines(), exprs: newExprs()}
+	sh := &fileShared{metrics: groupMetrics(), lines: newSeriesLines(), exprs: newExprs(), ranges: newRangeMemo()}
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		wg.Add(1)
+		onWorker(func() {
+			defer wg.Done()
 			results[i] = runGroup(tf, i, files, evalInterval, order, sh)
 		})
 	}
@@ -204,11 +204,35 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	return slices.Concat(results...)
 }
 
-// sem bounds the test groups running at once, over every caller: opening a
-// TSDB waits on the disk, hence twice as many as there are CPUs.
-var sem = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+// workers run the test groups, at most this many at once over every
+// caller: opening a TSDB waits on the disk, hence twice as many as there
+// are CPUs. They live as long as the process (blocked on groupJobs when
+// idle) rather than a goroutine per group: evaluating a group grows the
+// stack to tens of kilobytes (the engine's recursion), which a new
+// goroutine does again by copying its stack at each doubling.
+var workers = 2 * runtime.GOMAXPROCS(0)
 
-// fileSem bounds the files running at once; each runs its groups under sem.
+var (
+	groupJobs    = make(chan func())
+	startWorkers sync.Once
+)
+
+// onWorker runs f on a worker, once one is free.
+func onWorker(f func()) {
+	startWorkers.Do(func() {
+		for range workers {
+			go func() {
+				for f := range groupJobs {
+					f()
+				}
+			}()
+		}
+	})
+	groupJobs <- f
+}
+
+// fileSem bounds the files running at once; each runs its groups on the
+// workers.
 var fileSem = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 
 // groupMetrics are the rule managers' metrics, never exported, shared by
@@ -224,6 +248,7 @@ type fileShared struct {
 	metrics *rules.Metrics
 	lines   *memo[parsedLine]
 	exprs   *memo[parsedExpr]
+	ranges  *rangeMemo
 }
 
 // memLoader hands the rule manager groups already parsed (from memory or
@@ -345,7 +370,7 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 		}
 	}
 	maxt := mint.Add(maxEvalTime(tg))
-	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval)
+	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval, sh.ranges)
 	query = cache.queryFunc(query)
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
