@@ -20,13 +20,7 @@ import (
 // (rules reading recording rules, ALERTS, selectors without a name,
 // template queries...).
 func TestExprTextMatchesParsed(t *testing.T) {
-	n := 200
-	if testing.Short() {
-		n = 6
-	}
-	cases := comparisonCases(t, n)
-	cases = append(cases, precomputeEdges(t)...)
-	cases = append(cases, inputLayerEdges(t)...)
+	cases, _ := everyCase(t)
 	sameFailures(t, cases, "text once", "parsed", toggled(ruletest.ExprText))
 }
 

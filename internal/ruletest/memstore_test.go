@@ -73,6 +73,20 @@ type tcase struct {
 // comparisonCases are the hand-written test file with mutations, and the
 // generated tests of a synthetic spec of n workloads with their rules or
 // expectations broken in several ways.
+// everyCase is what the runner's fast paths are compared on: the cases of
+// 200 synthetic workloads (6 with -short), the edge rules of the step cache
+// and the edge groups of the input layer (returned apart too).
+func everyCase(t *testing.T) (all, inputEdges []tcase) {
+	t.Helper()
+	n := 200
+	if testing.Short() {
+		n = 6
+	}
+	inputEdges = inputLayerEdges(t)
+	all = append(comparisonCases(t, n), precomputeEdges(t)...)
+	return append(all, inputEdges...), inputEdges
+}
+
 func comparisonCases(t *testing.T, n int) []tcase {
 	t.Helper()
 	base, groups := appFile(t)

@@ -20,13 +20,7 @@ import (
 // 200 synthetic workloads (6 with -short) and the edge rules of the step
 // cache and the input layer.
 func TestParseCacheMatchesParsing(t *testing.T) {
-	n := 200
-	if testing.Short() {
-		n = 6
-	}
-	cases := comparisonCases(t, n)
-	cases = append(cases, precomputeEdges(t)...)
-	cases = append(cases, inputLayerEdges(t)...)
+	cases, _ := everyCase(t)
 	sameFailures(t, cases, "cached parse", "parsed", toggled(ruletest.ParseCache))
 }
 

@@ -15,14 +15,7 @@ import (
 // same labels with other samples, other intervals and starts, groups
 // repeated), and results are shared.
 func TestShareRangesMatchesOwn(t *testing.T) {
-	n := 200
-	if testing.Short() {
-		n = 6
-	}
-	cases := comparisonCases(t, n)
-	cases = append(cases, precomputeEdges(t)...)
-	edges := inputLayerEdges(t)
-	cases = append(cases, edges...)
+	cases, edges := everyCase(t)
 	// The edge groups of each rule variant as one file, some twice.
 	byRules := map[string]*ruletest.TestFile{}
 	var together []tcase
