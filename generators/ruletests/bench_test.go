@@ -2,9 +2,9 @@ package ruletests
 
 import (
 	"runtime"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/dataopsgen/dataopsgen/internal/benchgen/cpuclock"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
@@ -48,7 +48,7 @@ func BenchmarkGenerate1000(b *testing.B) {
 	s := modeltest.Synthetic(b, 1000)
 	b.ReportAllocs()
 	runtime.GC()
-	cpu0 := cpuTime(b)
+	cpu0 := cpuclock.Start(b)
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := New().Generate(s); err != nil {
@@ -57,14 +57,5 @@ func BenchmarkGenerate1000(b *testing.B) {
 	}
 	// The process's CPU time (user and system: the workers, GC, page
 	// faults) per run: steadier than wall time on a shared machine.
-	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the CPU time the process has used.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpuclock.Report(b, cpu0)
 }

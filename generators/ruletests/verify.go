@@ -78,21 +78,23 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 			// Each goroutine clears only its own file's references.
 			t, tf := tests[i].path, tests[i].tf
 			tests[i].tf = nil
-			defer func() {
-				if tf != nil {
-					files[tests[i].file].Value = nil
+			if tf != nil {
+				defer func() { files[tests[i].file].Value = nil }()
+			} else {
+				// Parsed once, for the cache key and the run; a file
+				// that does not parse runs as read, to fail as such.
+				var err error
+				if tf, err = ruletest.Parse(t, fsys[t].Data); err != nil {
+					out[i] = ruletest.RunFS(fsys, t)
+					return
 				}
-			}()
-			key, keyed := testKey(cache, fsys, t, fsys[t].Data, tf)
+			}
+			key, keyed := cache.TestFile(fsys, t, fsys[t].Data, tf.RuleFiles)
 			if keyed && cache.Passed(key) {
 				cached[i] = true
 				return
 			}
-			if tf != nil {
-				out[i] = ruletest.RunParsed(fsys, tf, rulesOf)
-			} else {
-				out[i] = ruletest.RunFS(fsys, t)
-			}
+			out[i] = ruletest.RunParsed(fsys, tf, rulesOf)
 			if keyed && len(out[i]) == 0 {
 				cache.Put(key)
 			}
@@ -106,20 +108,4 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 		}
 	}
 	return slices.Concat(out...), st
-}
-
-// testKey is the cache key of the test file t (bytes data, typed value tf
-// when the generator gave one). A file without a typed value is parsed for
-// its rule_files; one that does not parse has no key (it fails its run).
-func testKey(cache *testcache.Cache, fsys fstest.MapFS, t string, data []byte, tf *ruletest.TestFile) (testcache.Key, bool) {
-	if !cache.On() {
-		return testcache.Key{}, false
-	}
-	if tf == nil {
-		var err error
-		if tf, err = ruletest.Parse(t, data); err != nil {
-			return testcache.Key{}, false
-		}
-	}
-	return cache.TestFile(fsys, t, data, tf.RuleFiles)
 }

@@ -2,9 +2,9 @@ package ruletest_test
 
 import (
 	"sync"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/dataopsgen/dataopsgen/internal/benchgen/cpuclock"
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
@@ -40,7 +40,7 @@ func BenchmarkRun200(b *testing.B) {
 		b.Fatal("no typed test files")
 	}
 	b.ReportAllocs()
-	cpu0 := cpuTime(b)
+	cpu0 := cpuclock.Start(b)
 	b.ResetTimer()
 	for b.Loop() {
 		var wg sync.WaitGroup
@@ -53,14 +53,5 @@ func BenchmarkRun200(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the CPU time the process has used.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	cpuclock.Report(b, cpu0)
 }

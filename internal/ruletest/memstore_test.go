@@ -70,9 +70,6 @@ type tcase struct {
 	groups []rulefmt.RuleGroup
 }
 
-// comparisonCases are the hand-written test file with mutations, and the
-// generated tests of a synthetic spec of n workloads with their rules or
-// expectations broken in several ways.
 // everyCase is what the runner's fast paths are compared on: the cases of
 // 200 synthetic workloads (6 with -short), the edge rules of the step cache
 // and the edge groups of the input layer (returned apart too).
@@ -87,6 +84,9 @@ func everyCase(t *testing.T) (all, inputEdges []tcase) {
 	return append(all, inputEdges...), inputEdges
 }
 
+// comparisonCases are the hand-written test file with mutations, and the
+// generated tests of a synthetic spec of n workloads with their rules or
+// expectations broken in several ways.
 func comparisonCases(t *testing.T, n int) []tcase {
 	t.Helper()
 	base, groups := appFile(t)
