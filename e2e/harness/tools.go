@@ -59,7 +59,7 @@ func BuildTool(ctx context.Context, repoRoot, dir string, t Tool, logf func(stri
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = filepath.Join(repoRoot, "tools", t.Module)
 	// The tools module is its own module: never the product's workspace.
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Run(); err != nil {
