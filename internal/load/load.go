@@ -487,7 +487,7 @@ func dropInsideBadNames(l diag.List) diag.List {
 // to #Name.
 func isNamedMap(path []string) bool {
 	switch strings.Join(path, ".") {
-	case "workloads", "extraRules", "alerting.receivers":
+	case "workloads", "extraRules", "alerting.receivers", "slos":
 		return true
 	}
 	return false

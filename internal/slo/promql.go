@@ -1,0 +1,60 @@
+package slo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dataopsgen/dataopsgen/internal/stack"
+)
+
+// events is the number of events a selector counts over window d: the
+// increase of a counter, as a per-second rate (the ratio is the same), or
+// the samples of a gauge (good: its sum, total: its count).
+func (s *SLI) events(sel Selector, d time.Duration, good bool) string {
+	w := "[" + Dur(d) + "]"
+	switch {
+	case !s.Gauge:
+		return "sum(rate(" + sel.String() + w + "))"
+	case good:
+		return "sum(sum_over_time(" + sel.String() + w + "))"
+	default:
+		return "sum(count_over_time(" + sel.String() + w + "))"
+	}
+}
+
+// ErrorRatio is the expression of the SLI's error ratio over window d:
+// bad/total, or 1 - good/total. A numerator without series (no request
+// has failed yet, so the failure counter does not exist) counts as 0; no
+// events at all give no sample or NaN, which no alert fires on.
+func (s *SLI) ErrorRatio(d time.Duration) string {
+	total := s.events(s.Total, d, false)
+	if s.Bad != nil {
+		return fmt.Sprintf("(%s or vector(0))\n/\n%s", s.events(*s.Bad, d, false), total)
+	}
+	return fmt.Sprintf("1 - (\n  (%s or vector(0))\n  /\n  %s\n)", s.events(*s.Good, d, true), total)
+}
+
+// Select is the selector of the SLO's own recorded series of a record.
+func (p *Plan) Select(record string) string {
+	return record + stack.Matchers(LabelSLO, p.SLO.Name)
+}
+
+// BurnRate is the expression of the burn rate over window d: the error
+// ratio as a multiple of the budget.
+func (p *Plan) BurnRate(d time.Duration) string {
+	return p.Select(RecordName(d)) + " / " + Number(p.Budget)
+}
+
+// AlertExpr fires while both windows of pr burn faster than its factor;
+// its value is the burn rate over the long window.
+func (p *Plan) AlertExpr(pr Pair) string {
+	f := Number(pr.Factor)
+	return fmt.Sprintf("%s > %s\nand\n%s > %s", p.BurnRate(pr.Long), f, p.BurnRate(pr.Short), f)
+}
+
+// BudgetRemaining is the share of the error budget left over the
+// compliance window (1 when nothing failed, 0 when it is used up, below 0
+// when overspent).
+func (p *Plan) BudgetRemaining() string {
+	return "1 - " + p.Select(RecordName(p.Window)) + " / " + Number(p.Budget)
+}
