@@ -27,7 +27,7 @@ type SLI struct {
 	Threshold float64
 	// Path is the spec path of the SLI kind (slos.x.sli.latency); the
 	// paths of the selectors' spec fields, for positions.
-	Path                      string
+	Path                         string
 	BadPath, GoodPath, TotalPath string
 }
 
