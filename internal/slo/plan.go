@@ -53,6 +53,8 @@ type Plan struct {
 	// and workload labels.
 	Labels map[string]string
 	Team   string
+	// Streams are the input series that test the SLI (SLI.Streams).
+	Streams []Stream
 }
 
 // Tier is the page or ticket tier of an SLO.
@@ -126,6 +128,13 @@ func Resolve(s *model.Spec, o *model.SLO) (*Plan, []Problem) {
 	sli, sp := resolveSLI(o, p.Workload)
 	probs = append(probs, sp...)
 	p.SLI = sli
+	if len(sp) == 0 {
+		st, err := sli.Streams()
+		if err != nil {
+			probs = append(probs, Problem{Path: sli.Path, Message: err.Error()})
+		}
+		p.Streams = st
+	}
 	obj := ratOf(o.Objective)
 	p.Objective = new(big.Rat).Quo(obj, big.NewRat(100, 1))
 	p.Budget = new(big.Rat).Sub(big.NewRat(1, 1), p.Objective)
