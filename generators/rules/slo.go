@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
+	"strings"
 	"time"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
@@ -46,10 +47,8 @@ func SLOGroups(s *model.Spec, p *slo.Plan) []Group {
 		record(&main, slo.RecordName(d), p.SLI.ErrorRatio(d), p.SLI.Path)
 	}
 	for _, t := range p.Tiers {
-		for _, pr := range t.Pairs {
-			main.Rules = append(main.Rules, sloAlert(s, p, t, pr))
-			main.RuleSources = append(main.RuleSources, pr.Path)
-		}
+		main.Rules = append(main.Rules, sloAlert(s, p, t))
+		main.RuleSources = append(main.RuleSources, t.Path)
 	}
 	budget := Group{RuleGroup: monitoringv1.RuleGroup{Name: "slo." + o.Name + ".budget"}, Source: o.Path()}
 	if iv := max(BudgetInterval, time.Duration(model.Seconds(s.Stack.Prometheus.EvaluationInterval)*float64(time.Second))); iv > 0 {
@@ -82,20 +81,26 @@ func copyLabels(m map[string]string) map[string]string {
 	return out
 }
 
-// sloAlert is the alert of one window pair of a tier.
-func sloAlert(s *model.Spec, p *slo.Plan, t slo.Tier, pr slo.Pair) monitoringv1.Rule {
+// sloAlert is the alert of a tier: one alert per window pair burning
+// (labelled long and short), with the tier's severity and `for`.
+func sloAlert(s *model.Spec, p *slo.Plan, t slo.Tier) monitoringv1.Rule {
 	o := p.SLO
-	long, short, factor := slo.Dur(pr.Long), slo.Dur(pr.Short), slo.Number(pr.Factor)
 	budgetPct := slo.Number(mulRat(p.Budget, 100)) + "%"
 	what := "SLO " + o.Name
 	if o.Description != "" {
 		what += " (" + stack.TemplateLiteral(o.Description) + ")"
 	}
-	desc := fmt.Sprintf("%s, objective %s%% over %s: over the last %s its error ratio has been {{ $value | printf \"%%.1f\" }}× its error budget (%s of events), "+
-		"and over the last %s too it has been above %s×, the %s threshold. At %s× or faster the whole %s budget is gone within %s.",
-		what, slo.Number(mulRat(p.Objective, 100)), slo.Dur(p.Window), long, budgetPct, short, factor, t.Name, factor, slo.Dur(p.Window), slo.Dur(p.Exhaustion(pr)))
+	var thresholds, exhaustion []string
+	for _, pr := range t.Pairs {
+		f := slo.Number(pr.Factor)
+		thresholds = append(thresholds, fmt.Sprintf("%s/%s: %s×", slo.Dur(pr.Long), slo.Dur(pr.Short), f))
+		exhaustion = append(exhaustion, fmt.Sprintf("at %s× within %s", f, slo.Dur(p.Exhaustion(pr))))
+	}
+	desc := fmt.Sprintf("%s, objective %s%% over %s: over the last {{ $labels.long }} its error ratio has been {{ $value | printf \"%%.1f\" }}× its error budget (%s of events), "+
+		"and over the last {{ $labels.short }} too above the %s threshold of those windows (%s). The whole %s budget is gone %s.",
+		what, slo.Number(mulRat(p.Objective, 100)), slo.Dur(p.Window), budgetPct, t.Name, strings.Join(thresholds, ", "), slo.Dur(p.Window), strings.Join(exhaustion, ", "))
 	ann := map[string]string{
-		"summary":     fmt.Sprintf("SLO %s burns its error budget {{ $value | printf \"%%.1f\" }}× as fast as its %s window allows", o.Name, slo.Dur(p.Window)),
+		"summary":     fmt.Sprintf("SLO %s burns its error budget {{ $value | printf \"%%.1f\" }}× as fast as its %s window allows ({{ $labels.long }}/{{ $labels.short }})", o.Name, slo.Dur(p.Window)),
 		"description": desc,
 		"dashboard":   sloDashboardURL(s, o),
 	}
@@ -104,13 +109,11 @@ func sloAlert(s *model.Spec, p *slo.Plan, t slo.Tier, pr slo.Pair) monitoringv1.
 	}
 	r := monitoringv1.Rule{
 		Alert: t.Alert,
-		Expr:  intstr.FromString(p.AlertExpr(pr)),
+		Expr:  intstr.FromString(p.AlertExpr(t)),
 		Labels: map[string]string{
-			"severity":     t.Severity,
-			"team":         p.Team,
-			slo.LabelTier:  t.Name,
-			slo.LabelLong:  long,
-			slo.LabelShort: short,
+			"severity":    t.Severity,
+			"team":        p.Team,
+			slo.LabelTier: t.Name,
 		},
 		Annotations: ann,
 	}

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dataopsgen/dataopsgen/internal/stack"
@@ -45,11 +46,26 @@ func (p *Plan) BurnRate(d time.Duration) string {
 	return p.Select(RecordName(d)) + " / " + Number(p.Budget)
 }
 
-// AlertExpr fires while both windows of pr burn faster than its factor;
+// PairExpr is true while both windows of pr burn faster than its factor;
 // its value is the burn rate over the long window.
-func (p *Plan) AlertExpr(pr Pair) string {
+func (p *Plan) PairExpr(pr Pair) string {
 	f := Number(pr.Factor)
 	return fmt.Sprintf("%s > %s\nand\n%s > %s", p.BurnRate(pr.Long), f, p.BurnRate(pr.Short), f)
+}
+
+// AlertExpr is the expression of a tier's alert: each window pair's
+// condition, labelled with its long and short windows (label_replace with
+// an empty regex sets a label), joined by or: one alert per burning pair.
+func (p *Plan) AlertExpr(t Tier) string {
+	var b strings.Builder
+	for i, pr := range t.Pairs {
+		if i > 0 {
+			b.WriteString("\nor\n")
+		}
+		fmt.Fprintf(&b, "label_replace(label_replace(\n  %s\n, %q, %q, \"\", \"\"), %q, %q, \"\", \"\")",
+			strings.ReplaceAll(p.PairExpr(pr), "\n", "\n  "), LabelLong, Dur(pr.Long), LabelShort, Dur(pr.Short))
+	}
+	return b.String()
 }
 
 // BudgetRemaining is the share of the error budget left over the

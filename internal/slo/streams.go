@@ -242,6 +242,11 @@ func violating(m *labels.Matcher) (string, bool) {
 		return "+Inf", true // the next bucket a histogram really has
 	}
 	cands := append([]string{m.Value + "-other"}, fallbackValues...)
+	if m.Type == labels.MatchRegexp {
+		if v, ok := sample(m.Value); ok {
+			cands = append([]string{v + "-other"}, cands...)
+		}
+	}
 	if m.Type == labels.MatchNotEqual || m.Type == labels.MatchNotRegexp {
 		cands = append([]string{m.Value}, cands...)
 		if v, ok := sample(m.Value); ok {
