@@ -127,7 +127,7 @@ func BuildAlertmanager(s *model.Spec) (AlertmanagerConfig, []string) {
 		Global:    map[string]string{"resolve_timeout": "5m"},
 		Route:     root,
 		Receivers: receivers,
-		InhibitRules: []InhibitRule{{
+		InhibitRules: append([]InhibitRule{{
 			// A critical alert silences the warning of the same problem.
 			SourceMatchers: []string{`severity = "critical"`},
 			TargetMatchers: []string{`severity =~ "warning|info"`},
@@ -136,7 +136,7 @@ func BuildAlertmanager(s *model.Spec) (AlertmanagerConfig, []string) {
 			SourceMatchers: []string{`severity = "warning"`},
 			TargetMatchers: []string{`severity = "info"`},
 			Equal:          []string{"namespace", "alertname", stack.LabelWorkload},
-		}},
+		}}, SLOInhibitRules(s)...),
 		Templates: []string{"/etc/alertmanager/config/*.tmpl"},
 	}, secrets
 }
