@@ -228,3 +228,17 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// CanFire reports whether every window pair's threshold (factor × budget)
+// is an error ratio below 1, that some data can exceed.
+func (p *Plan) CanFire() bool {
+	one := big.NewRat(1, 1)
+	for _, t := range p.Tiers {
+		for _, pr := range t.Pairs {
+			if p.Threshold(pr).Cmp(one) >= 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
