@@ -33,7 +33,9 @@ slos: {
 			Title   string
 			Targets []struct{ Expr string }
 		}
-		Templating struct{ List []struct{ Name, Query string } }
+		Templating struct {
+			List []struct{ Name, Query string }
+		}
 	}
 	if err := json.Unmarshal(files[1].Data, &d); err != nil {
 		t.Fatal(err)
