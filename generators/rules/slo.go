@@ -107,14 +107,18 @@ func sloAlert(s *model.Spec, p *slo.Plan, t slo.Tier) monitoringv1.Rule {
 	if p.Workload != nil && p.Workload.RunbookURL != "" {
 		ann["runbook_url"] = stack.TemplateLiteral(p.Workload.RunbookURL)
 	}
+	for k, v := range t.Annotations {
+		ann[k] = v
+	}
+	labels := map[string]string{}
+	for k, v := range t.Labels {
+		labels[k] = v
+	}
+	labels["severity"], labels["team"], labels[slo.LabelTier] = t.Severity, p.Team, t.Name
 	r := monitoringv1.Rule{
-		Alert: t.Alert,
-		Expr:  intstr.FromString(p.AlertExpr(t)),
-		Labels: map[string]string{
-			"severity":    t.Severity,
-			"team":        p.Team,
-			slo.LabelTier: t.Name,
-		},
+		Alert:       t.Alert,
+		Expr:        intstr.FromString(p.AlertExpr(t)),
+		Labels:      labels,
 		Annotations: ann,
 	}
 	if t.For > 0 {

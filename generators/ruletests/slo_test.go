@@ -31,7 +31,9 @@ workloads: {
 slos: {
 	avail: {workload: "chat", objective: 99.9, sli: availability: {}}
 	"avail-strict": {workload: "chat", objective: 99.95, sli: availability: models: ["mistral"]
-		alerting: page: for: "2m"}
+		labels: owner: "llm-team"
+		alerting: page: {for: "2m", severity: "pageteam", labels: routing_key: "llm"
+			annotations: summary: "{{ $labels.slo }} pages over {{ $labels.long }}"}}
 	latency: {workload: "chat", objective: 99, window: "28d", sli: latency: {threshold: "250ms", models: ["llama"],
 		buckets: [0.1, 0.25, 0.5, 1]}}
 	"api-errors": {objective: 99.5, sli: ratio: {errors: "http_requests_total{job=\"api\", code=~\"5..\"}", total: "http_requests_total{job=\"api\"}"}}

@@ -68,3 +68,16 @@ func TestSLOSLIStreams(t *testing.T) {
 		},
 	})
 }
+
+func TestSLOSLILabels(t *testing.T) {
+	runCases(t, "slo/sli", []checkCase{
+		{
+			name: "extra labels, and the SLO's own", base: sloBase,
+			extra: "slos: a: {workload: \"resnet\", objective: 99.9, sli: availability: {}\n\tlabels: {owner: \"me\", slo: \"x\"}\n\talerting: page: labels: {routing_key: \"k\", severity: \"p\"}\n}\n",
+			want: []string{
+				"x.cue:2:24: label slo is the SLO's own: set it with the SLO's fields, not as an extra label",
+				"x.cue:3:45: label severity is the SLO's own: set it with the SLO's fields, not as an extra label",
+			},
+		},
+	})
+}

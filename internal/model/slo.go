@@ -9,14 +9,15 @@ import (
 
 // SLO is one service level objective (spec `slos.<name>`).
 type SLO struct {
-	Name        string      `json:"-"`
-	Workload    string      `json:"workload,omitempty"`
-	Team        string      `json:"team,omitempty"`
-	Description string      `json:"description"`
-	Objective   float64     `json:"objective"`
-	Window      string      `json:"window"`
-	SLI         SLI         `json:"sli"`
-	Alerting    SLOAlerting `json:"alerting"`
+	Name        string            `json:"-"`
+	Workload    string            `json:"workload,omitempty"`
+	Team        string            `json:"team,omitempty"`
+	Description string            `json:"description"`
+	Labels      map[string]string `json:"labels"`
+	Objective   float64           `json:"objective"`
+	Window      string            `json:"window"`
+	SLI         SLI               `json:"sli"`
+	Alerting    SLOAlerting       `json:"alerting"`
 }
 
 // Path is the spec path of the SLO, for positions.
@@ -86,10 +87,12 @@ type SLOAlerting struct {
 }
 
 type SLOTier struct {
-	Enabled  bool         `json:"enabled"`
-	Severity string       `json:"severity"`
-	For      string       `json:"for"`
-	Windows  []BurnWindow `json:"windows"`
+	Enabled     bool              `json:"enabled"`
+	Severity    string            `json:"severity"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+	For         string            `json:"for"`
+	Windows     []BurnWindow      `json:"windows"`
 }
 
 type BurnWindow struct {

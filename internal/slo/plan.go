@@ -66,6 +66,9 @@ type Tier struct {
 	ForText  string
 	Pairs    []Pair
 	Path     string // slos.x.alerting.page
+	// Labels are the SLO's and the tier's extra alert labels; Annotations
+	// the tier's, replacing generated ones of the same name.
+	Labels, Annotations map[string]string
 }
 
 // Pair is one long/short window pair of a tier.
@@ -99,6 +102,19 @@ const (
 	BudgetRecord          = "slo:error_budget:ratio"
 	BudgetRemainingRecord = "slo:error_budget_remaining:ratio"
 )
+
+// reservedLabels are the labels SLO alerts set themselves.
+var reservedLabels = map[string]bool{LabelSLO: true, LabelTier: true, LabelLong: true, LabelShort: true, "severity": true, "team": true,
+	"namespace": true, "workload": true, "alertname": true}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
 
 func parseDuration(s string) (time.Duration, error) {
 	d, err := prommodel.ParseDuration(s)
@@ -150,7 +166,20 @@ func Resolve(s *model.Spec, o *model.SLO) (*Plan, []Problem) {
 		if !t.spec.Enabled {
 			continue
 		}
-		tier := Tier{Name: t.name, Alert: t.alert, Severity: t.spec.Severity, ForText: t.spec.For, Path: o.Path("alerting", t.name)}
+		tier := Tier{Name: t.name, Alert: t.alert, Severity: t.spec.Severity, ForText: t.spec.For, Path: o.Path("alerting", t.name),
+			Labels: map[string]string{}, Annotations: t.spec.Annotations}
+		for _, ls := range []struct {
+			m    map[string]string
+			path []string
+		}{{o.Labels, []string{"labels"}}, {t.spec.Labels, []string{"alerting", t.name, "labels"}}} {
+			for _, k := range sortedKeys(ls.m) {
+				if reservedLabels[k] {
+					probs = append(probs, Problem{Path: o.Path(append(ls.path, k)...), Message: fmt.Sprintf("label %s is the SLO's own: set it with the SLO's fields, not as an extra label", k)})
+					continue
+				}
+				tier.Labels[k] = ls.m[k]
+			}
+		}
 		tier.For, _ = parseDuration(t.spec.For)
 		for i, bw := range t.spec.Windows {
 			path := o.Path("alerting", t.name, "windows", strconv.Itoa(i))
