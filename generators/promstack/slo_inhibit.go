@@ -9,8 +9,8 @@ import (
 // the generated alertmanager.config.inhibit_rules (whose chart defaults
 // Helm replaces: the list is complete): a firing page of an SLO silences
 // the same SLO's ticket, whichever window pair of either fires. The rules
-// match the tier and slo labels the SLO alerts carry (and their alert
-// names, so that no other alert with a tier label is touched); equal on
+// match the slo_tier and slo labels the SLO alerts carry (and their alert
+// names, so that no other alert with a slo_tier label is touched); equal on
 // slo, an SLO's page never silences another SLO's ticket. None when no SLO
 // has both tiers.
 func SLOInhibitRules(s *model.Spec) []InhibitRule {

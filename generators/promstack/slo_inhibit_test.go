@@ -50,11 +50,11 @@ slos: {
 		}
 		return ls
 	}
-	page := wl("alertname", "SLOErrorBudgetBurnPage", "slo", "avail", "tier", "page", "severity", "critical", "long", "1h", "short", "5m")
-	ticket := wl("alertname", "SLOErrorBudgetBurnTicket", "slo", "avail", "tier", "ticket", "severity", "warning", "long", "3d", "short", "6h")
-	otherTicket := wl("alertname", "SLOErrorBudgetBurnTicket", "slo", "latency", "tier", "ticket", "severity", "warning", "long", "1d", "short", "2h")
-	foreignPage := model.LabelSet{"alertname": "Foo", "tier": "page", "severity": "critical"}
-	foreignTicket := model.LabelSet{"alertname": "Bar", "tier": "ticket", "severity": "warning"}
+	page := wl("alertname", "SLOErrorBudgetBurnPage", "slo", "avail", "slo_tier", "page", "severity", "critical", "long", "1h", "short", "5m")
+	ticket := wl("alertname", "SLOErrorBudgetBurnTicket", "slo", "avail", "slo_tier", "ticket", "severity", "warning", "long", "3d", "short", "6h")
+	otherTicket := wl("alertname", "SLOErrorBudgetBurnTicket", "slo", "latency", "slo_tier", "ticket", "severity", "warning", "long", "1d", "short", "2h")
+	foreignPage := model.LabelSet{"alertname": "Foo", "slo_tier": "page", "severity": "critical"}
+	foreignTicket := model.LabelSet{"alertname": "Bar", "slo_tier": "ticket", "severity": "warning"}
 
 	ap := &fakeAlerts{alerts: []*alert.Alert{firing(page), firing(ticket), firing(otherTicket), firing(foreignPage), firing(foreignTicket)}, finished: make(chan struct{})}
 	ih := inhibit.NewInhibitor(ap, loaded.InhibitRules, promslog.NewNopLogger(), eventrecorder.NopRecorder())
@@ -71,7 +71,7 @@ slos: {
 		{"the SLO's ticket", ticket, true},
 		{"the SLO's page", page, false},
 		{"another SLO's ticket of the same workload", otherTicket, false},
-		{"someone else's tier=ticket alert", foreignTicket, false},
+		{"someone else's slo_tier=ticket alert", foreignTicket, false},
 	} {
 		if got := ih.Mutes(context.Background(), c.ls); got != c.muted {
 			t.Errorf("%s: muted %v, want %v (inhibit rules: %+v)", c.name, got, c.muted, cfg.InhibitRules)

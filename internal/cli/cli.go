@@ -84,7 +84,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBuild(), newVet(), newTest(), newDiff(), newInit(), newVersion())
+	root.AddCommand(newBuild(), newVet(), newTest(), newDiff(), newInit(), newImport(), newVersion())
 	return root
 }
 

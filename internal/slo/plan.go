@@ -30,7 +30,7 @@ const (
 // Label names of the SLO rules and alerts.
 const (
 	LabelSLO   = "slo"
-	LabelTier  = "tier"
+	LabelTier  = "slo_tier"
 	LabelLong  = "long"
 	LabelShort = "short"
 )
