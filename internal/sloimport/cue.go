@@ -156,4 +156,3 @@ func name(parts ...string) string {
 	}
 	return s
 }
-

@@ -269,4 +269,3 @@ func query(n node, key string, diags *diag.List) string {
 	}
 	return sel
 }
-

@@ -165,4 +165,3 @@ func merge(a, b map[string]string) map[string]string {
 	}
 	return out
 }
-
