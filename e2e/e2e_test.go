@@ -61,7 +61,7 @@ func TestEndToEnd(t *testing.T) {
 	// The emitted rule tests pass under a real promtool (built from the same
 	// Prometheus module), for this spec and for the committed example out/.
 	run("PromtoolTestRules", func(t *testing.T) {
-		for _, d := range []string{ov.Dir, filepath.Join(root, "out")} {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "slos", "out")} {
 			promtoolTestRules(t, bins.Promtool, d)
 		}
 	})
@@ -130,6 +130,7 @@ func TestEndToEnd(t *testing.T) {
 			mentions: []string{trainingPod, trainingName},
 		})
 	})
+	run("SLOBurnRate", s.sloBurn)
 	if errs := s.hook.Errors(); len(errs) > 0 {
 		t.Errorf("webhook got undecodable requests: %v", errs)
 	}
@@ -341,7 +342,9 @@ func (s *stack) scenario(t *testing.T, sc scenario) {
 	// Only the injected failure alerted.
 	for _, n := range s.hook.Since(start) {
 		for _, x := range n.Alerts {
-			if x.Status == "firing" && x.Labels["alertname"] != sc.alert {
+			// An error fault burns the SLO's budget as well: its alerts
+			// are SLOBurnRate's to check.
+			if x.Status == "firing" && x.Labels["alertname"] != sc.alert && !strings.HasPrefix(x.Labels["alertname"], sloAlertPfx) {
 				t.Errorf("%s fault also delivered %s: %v", sc.alert, x.Labels["alertname"], x.Labels)
 			}
 		}
