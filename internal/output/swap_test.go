@@ -85,7 +85,7 @@ func TestRemoveLeftovers(t *testing.T) {
 		return dir
 	}
 	header := kustomization.Header + "resources: []\n"
-	mk(".out.new-1", map[string]string{partialMarker: "", "stack/a.yaml": "x"})  // killed while writing
+	mk(".out.new-1", map[string]string{partialMarker: "", "stack/a.yaml": "x"})   // killed while writing
 	mk(".out.new-2", map[string]string{kustomization.Path: header})               // killed before removing the old tree
 	mk(".out.new-3.old", map[string]string{"base/" + kustomization.Path: header}) // an earlier version's swap
 	mk(".out.new-4", nil)                                                         // empty
