@@ -8,7 +8,7 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v '/e2e')
 all: build
 
 build:
-	$(GO) build -o bin/dataopsgen ./cmd/dataopsgen
+	$(GO) build -buildvcs=auto -o bin/dataopsgen ./cmd/dataopsgen
 
 # The test command of the README and of .ci/run: unit + golden + CLI
 # scripts, then the real Prometheus/Alertmanager end-to-end suite.
