@@ -111,7 +111,7 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	}
 	fmt.Fprintf(w, "wrote %s: %d files, %d bytes\n", out, len(res.Files), bytes)
 	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
-	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, ruleFiles)
+	fmt.Fprintf(w, "  rules:      %d in %s\n", rulesN, plural(ruleFiles, "PrometheusRule object"))
 	t := res.RuleTests
 	fmt.Fprintf(w, "  rule tests: %d files passed (%d run, ", t.Files, t.Files-t.Cached)
 	if cacheOn {
@@ -122,16 +122,22 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
 	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
-	if len(res.Environments) == 0 {
-		fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
-		return
+	if len(res.Environments) > 0 {
+		var envs []string
+		for _, e := range res.Environments {
+			envs = append(envs, e.Environment)
+		}
+		fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
 	}
-	var envs []string
-	for _, e := range res.Environments {
-		envs = append(envs, e.Environment)
+	applySteps(w, res, out)
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
 	}
-	fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
-	fmt.Fprintf(w, "apply with: kubectl apply -k %s/%s/<env>\n", out, kustomization.OverlaysDir)
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // cacheNote says, once, that the rule-test cache had a problem: the build
