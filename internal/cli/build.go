@@ -111,6 +111,7 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
 	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
+	secretsSummary(w, res, out)
 	if len(res.Environments) == 0 {
 		fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
 		return
