@@ -8,6 +8,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/internal/alertroute"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 func TestMergeInhibitRules(t *testing.T) {
@@ -120,6 +121,22 @@ func TestMergedInhibitRulesDecide(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s with %s firing: muted %v, want %v", warnA, tc.firing, got, tc.want)
+		}
+	}
+}
+
+// TestBuildAlertmanagerKeepsChartInhibitRules: the generated config keeps
+// every chart inhibit rule or a refinement of it (the list replaces the
+// chart's; the render test checks it against the chart itself).
+func TestBuildAlertmanagerKeepsChartInhibitRules(t *testing.T) {
+	cfg, _ := BuildAlertmanager(modeltest.Example(t))
+	for _, c := range ChartInhibitRules() {
+		kept := false
+		for _, r := range cfg.InhibitRules {
+			kept = kept || (sameMatchers(r.SourceMatchers, c.SourceMatchers) && sameMatchers(r.TargetMatchers, c.TargetMatchers) && subset(c.Equal, r.Equal))
+		}
+		if !kept {
+			t.Errorf("the generated inhibit_rules drop the chart's %+v", c)
 		}
 	}
 }
