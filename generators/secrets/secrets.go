@@ -126,27 +126,52 @@ func Find(list []Secret, name string) (Secret, bool) {
 	return list[i], true
 }
 
-// Command is the one-line `kubectl create secret generic` that creates the
-// Secret, each value read from an environment variable named after the
-// Secret and key (the shell stops with an error if one is unset, rather
-// than create an empty credential). The values never appear in the command
-// line of the file, nor in shell history.
-func (s Secret) Command() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "kubectl create secret generic %s --namespace %s", s.Name, s.Namespace)
-	for _, k := range s.Keys {
-		fmt.Fprintf(&b, ` --from-literal=%s="${%s:?}"`, k.Name, s.EnvVar(k.Name))
+// Commands returns, for each Secret of list, the one-line `kubectl create
+// secret generic` that creates it, each value read from an environment
+// variable named after the Secret and key (the shell stops with an error if
+// one is unset, rather than create an empty credential). The values never
+// appear in the file, nor in shell history.
+func Commands(list []Secret) []string {
+	vars := envVars(list)
+	out := make([]string, len(list))
+	for i, s := range list {
+		var b strings.Builder
+		fmt.Fprintf(&b, "kubectl create secret generic %s --namespace %s", s.Name, s.Namespace)
+		for _, k := range s.Keys {
+			fmt.Fprintf(&b, ` --from-literal=%s="${%s:?}"`, k.Name, vars[[2]string{s.Name, k.Name}])
+		}
+		out[i] = b.String()
 	}
-	return b.String()
+	return out
 }
 
-// EnvVar is the environment variable Command reads the value of key from:
-// Secret name and key in upper case, other characters as _, joined by __
-// (so that "a-b"/"c" and "a"/"b-c" differ).
-func (s Secret) EnvVar(key string) string {
-	return envName(s.Name) + "__" + envName(key)
+// envVars names the variable of each Secret and key of list: both in upper
+// case, other characters as _, joined by __ (so that "a-b"/"c" and
+// "a"/"b-c" differ), a leading _ when the name starts with a digit (a shell
+// variable cannot; ${0...} is a positional parameter). Names that still
+// collide ("a--b"/"c" and "a"/"b--c") get _2, _3, ... in list order, so that
+// no two credentials of one list read the same variable.
+func envVars(list []Secret) map[[2]string]string {
+	out := map[[2]string]string{}
+	taken := map[string]bool{}
+	for _, s := range list {
+		for _, k := range s.Keys {
+			base := envName(s.Name) + "__" + envName(k.Name)
+			if base[0] >= '0' && base[0] <= '9' {
+				base = "_" + base
+			}
+			v := base
+			for i := 2; taken[v]; i++ {
+				v = fmt.Sprintf("%s_%d", base, i)
+			}
+			taken[v] = true
+			out[[2]string{s.Name, k.Name}] = v
+		}
+	}
+	return out
 }
 
+// envName is s in upper case, every character but letters and digits as _.
 func envName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -189,14 +214,15 @@ func Markdown(s *model.Spec) []byte {
 	b.WriteString("| Secret | key | read by |\n|---|---|---|\n")
 	for _, sec := range list {
 		for _, k := range sec.Keys {
-			fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", sec.Name, k.Name, strings.Join(k.UsedBy, "; "))
+			// A remote-write URL is the user's text: a | would end the cell.
+			fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", sec.Name, k.Name, strings.ReplaceAll(strings.Join(k.UsedBy, "; "), "|", `\|`))
 		}
 	}
 	b.WriteString("\nWith kubectl, each value taken from the environment variable named after the Secret and\n")
 	b.WriteString("key (the command stops if one is unset); or give the same names and keys to\n")
 	b.WriteString("sealed-secrets or external-secrets:\n\n```sh\n")
-	for _, sec := range list {
-		b.WriteString(sec.Command())
+	for _, c := range Commands(list) {
+		b.WriteString(c)
 		b.WriteByte('\n')
 	}
 	b.WriteString("```\n")

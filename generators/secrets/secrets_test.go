@@ -3,6 +3,8 @@ package secrets
 import (
 	"bytes"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,16 +57,24 @@ func TestRequired(t *testing.T) {
 	}
 }
 
-func TestCommand(t *testing.T) {
-	s := Secret{Name: "grafana-admin", Namespace: "monitoring", Keys: []Key{{Name: "admin-password"}, {Name: "admin.user"}}}
-	want := `kubectl create secret generic grafana-admin --namespace monitoring` +
-		` --from-literal=admin-password="${GRAFANA_ADMIN__ADMIN_PASSWORD:?}" --from-literal=admin.user="${GRAFANA_ADMIN__ADMIN_USER:?}"`
-	if got := s.Command(); got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+func TestCommands(t *testing.T) {
+	list := []Secret{
+		{Name: "0day", Namespace: "monitoring", Keys: []Key{{Name: "x"}}},
+		{Name: "a", Namespace: "monitoring", Keys: []Key{{Name: "b--c"}}},
+		{Name: "a--b", Namespace: "monitoring", Keys: []Key{{Name: "c"}}},
+		{Name: "grafana-admin", Namespace: "monitoring", Keys: []Key{{Name: "admin-password"}, {Name: "admin.user"}}},
 	}
-	// Secret and key are told apart in the variable's name.
-	if a, b := (Secret{Name: "a-b"}).EnvVar("c"), (Secret{Name: "a"}).EnvVar("b-c"); a == b {
-		t.Errorf("a-b/c and a/b-c read the same variable %s", a)
+	want := []string{
+		// A shell variable cannot start with a digit.
+		`kubectl create secret generic 0day --namespace monitoring --from-literal=x="${_0DAY__X:?}"`,
+		`kubectl create secret generic a --namespace monitoring --from-literal=b--c="${A__B__C:?}"`,
+		// Same upper-cased name as a/b--c: a variable of its own.
+		`kubectl create secret generic a--b --namespace monitoring --from-literal=c="${A__B__C_2:?}"`,
+		`kubectl create secret generic grafana-admin --namespace monitoring` +
+			` --from-literal=admin-password="${GRAFANA_ADMIN__ADMIN_PASSWORD:?}" --from-literal=admin.user="${GRAFANA_ADMIN__ADMIN_USER:?}"`,
+	}
+	if diff := cmp.Diff(want, Commands(list)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
@@ -77,7 +87,7 @@ func TestCommandRuns(t *testing.T) {
 		t.Fatalf("sh: %v", err)
 	}
 	s := Secret{Name: "alertmanager-slack", Namespace: "monitoring", Keys: []Key{{Name: "webhook-url"}}}
-	script := `kubectl() { for a in "$@"; do printf '%s\n' "$a"; done; }; ` + s.Command()
+	script := `kubectl() { for a in "$@"; do printf '%s\n' "$a"; done; }; ` + Commands([]Secret{s})[0]
 	cmd := exec.Command(sh, "-c", script)
 	cmd.Env = []string{"ALERTMANAGER_SLACK__WEBHOOK_URL=https://hooks.example.com/a b?c=$d"}
 	out, err := cmd.CombinedOutput()
@@ -114,4 +124,49 @@ func TestMarkdown(t *testing.T) {
 	if err != nil || len(files) != 1 || files[0].Path != Path || !bytes.Equal(files[0].Data, md) {
 		t.Errorf("Generate: %v %v", files, err)
 	}
+}
+
+// Names and keys as the schema admits them (#Name, #SecretRef.key).
+var (
+	schemaName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	schemaKey  = regexp.MustCompile(`^[-._a-zA-Z0-9]+$`)
+)
+
+// FuzzCommands: for every Secret name and key the schema admits, each
+// command is one line of shell words that need no quoting but the value's
+// "${VAR:?}", VAR is a valid shell variable name, and no two keys of the
+// list read one variable.
+func FuzzCommands(f *testing.F) {
+	f.Add("grafana-admin", "admin-password", "admin.user", "a")
+	f.Add("a--b", "c", "b--c", "a")
+	f.Add("0a", "1", "b", "c")
+	f.Fuzz(func(t *testing.T, name, key1, key2, name2 string) {
+		if !schemaName.MatchString(name) || !schemaName.MatchString(name2) || name >= name2 ||
+			!schemaKey.MatchString(key1) || !schemaKey.MatchString(key2) || key1 >= key2 {
+			t.Skip()
+		}
+		list := []Secret{
+			{Name: name, Namespace: "monitoring", Keys: []Key{{Name: key1}, {Name: key2}}},
+			{Name: name2, Namespace: "monitoring", Keys: []Key{{Name: key1}}},
+		}
+		wordRE := regexp.MustCompile(`^--from-literal=([-._a-zA-Z0-9]+)="\$\{([A-Za-z_][A-Za-z0-9_]*):\?\}"$`)
+		seen := map[string]bool{}
+		for i, c := range Commands(list) {
+			words := strings.Split(c, " ")
+			want := []string{"kubectl", "create", "secret", "generic", list[i].Name, "--namespace", "monitoring"}
+			if len(words) != len(want)+len(list[i].Keys) || !slices.Equal(words[:len(want)], want) {
+				t.Fatalf("command %q", c)
+			}
+			for j, k := range list[i].Keys {
+				m := wordRE.FindStringSubmatch(words[len(want)+j])
+				if m == nil || m[1] != k.Name {
+					t.Fatalf("word %q of %q", words[len(want)+j], c)
+				}
+				if seen[m[2]] {
+					t.Fatalf("two keys read variable %s: %q", m[2], Commands(list))
+				}
+				seen[m[2]] = true
+			}
+		}
+	})
 }

@@ -23,8 +23,8 @@ func secretsSummary(w io.Writer, res *build.Result, out string) {
 			return
 		}
 		fmt.Fprintf(w, "  secrets:    %d to create before applying (%s):\n", len(required), file)
-		for _, sec := range required {
-			fmt.Fprintf(w, "    %s\n", sec.Command())
+		for _, c := range secrets.Commands(required) {
+			fmt.Fprintf(w, "    %s\n", c)
 		}
 	}
 	if len(res.Environments) == 0 {
@@ -34,13 +34,9 @@ func secretsSummary(w io.Writer, res *build.Result, out string) {
 	base := secrets.Required(res.Spec)
 	list(res.Spec, path.Join(out, kustomization.BaseDir, secrets.Path))
 	for _, e := range res.Environments {
-		if !slices.EqualFunc(base, secrets.Required(e), sameSecret) {
+		if !slices.Equal(secrets.Commands(base), secrets.Commands(secrets.Required(e))) {
 			fmt.Fprintf(w, "  environment %s:\n", e.Environment)
 			list(e, path.Join(out, kustomization.OverlaysDir, e.Environment, secrets.Path))
 		}
 	}
-}
-
-func sameSecret(a, b secrets.Secret) bool {
-	return a.Command() == b.Command()
 }
