@@ -17,18 +17,20 @@ test: unit e2e
 unit:
 	$(GO) test -count=1 $(UNIT_PKGS)
 
-# Real Prometheus (built from our Go module) + Debian's Alertmanager.
+# The real deployment path (e2e/README.md): Prometheus and Alertmanager built
+# from our Go module; kube-apiserver, kubectl, the prometheus-operator,
+# kube-state-metrics and helm built from tools/<name>/go.mod; Debian's etcd.
 e2e: e2e-deps
-	$(GO) test -count=1 -timeout 20m ./e2e/...
+	$(GO) test -count=1 -timeout 45m ./e2e/...
 
-# Installs Debian's Alertmanager when it is missing; fails loudly if it
-# cannot (never skips).
+# Installs Debian's etcd (package etcd-server) when it is missing; fails
+# loudly if it cannot (never skips).
 e2e-deps:
-	@if [ ! -x /usr/bin/prometheus-alertmanager ]; then \
-		echo "installing Debian's prometheus-alertmanager (needs root)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null; \
+	@if [ ! -x /usr/bin/etcd ]; then \
+		echo "installing Debian's etcd-server (needs root)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null; \
 	fi
-	@test -x /usr/bin/prometheus-alertmanager || { echo "prometheus-alertmanager is required for make e2e" >&2; exit 1; }
+	@test -x /usr/bin/etcd || { echo "etcd (Debian's etcd-server) is required for make e2e" >&2; exit 1; }
 
 # Rebuild the committed overlay of the example (out/).
 examples:
