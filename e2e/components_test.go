@@ -225,13 +225,25 @@ func (s *stack) startAlertmanager(t *testing.T, out *harness.AlertmanagerOutput)
 		t.Logf("alertmanager config rewrite: %s", n)
 	}
 	path := writeFile(t, filepath.Join(s.dir, "alertmanager.yml"), string(cfg))
-	am := s.start(t, "alertmanager", s.bins.alertmanager, nil,
-		"--config.file="+path,
-		"--storage.path="+filepath.Join(s.dir, "alertmanager-data"),
-		fmt.Sprintf("--web.listen-address=%s:%d", ip, port),
-		"--cluster.listen-address=",
-		"--log.level=info",
-	)
+	c, err := harness.StatefulSetContainer(out.StatefulSet, "alertmanager")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, argNotes, err := harness.ContainerArgs(c, pod, harness.ArgRewrite{
+		Set: map[string]string{
+			"config.file":        path,
+			"storage.path":       filepath.Join(s.dir, "alertmanager-data"),
+			"web.listen-address": fmt.Sprintf("%s:%d", ip, port),
+			// One replica: no gossip (peers are pod DNS names).
+			"cluster.listen-address": "",
+		},
+		Drop: []string{"web.config.file", "cluster.peer", "cluster.advertise-address", "cluster.label", "cluster.reconnect-timeout"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("alertmanager: the operator's StatefulSet args, rewritten: %s", strings.Join(argNotes, "; "))
+	am := s.start(t, "alertmanager", s.bins.alertmanager, nil, args...)
 	s.am = &harness.Alertmanager{URL: fmt.Sprintf("http://%s:%d", ip, port)}
 	s.waitReady(t, am, s.am.Ready)
 
@@ -294,13 +306,24 @@ func (s *stack) startPrometheus(t *testing.T, out *harness.PrometheusOutput) {
 	if _, err := check.Exited(); err != nil {
 		t.Fatalf("promtool check config (the operator's config and rule files): %v\n%s", err, check.Tail(80))
 	}
-	prom := s.start(t, "prometheus", s.bins.prometheus, nil,
-		"--config.file="+path,
-		"--storage.tsdb.path="+filepath.Join(s.dir, "prometheus-data"),
-		"--storage.tsdb.retention.time=1h",
-		fmt.Sprintf("--web.listen-address=%s:%d", ip, port),
-		"--log.level=info",
-	)
+	c, err := harness.StatefulSetContainer(out.StatefulSet, "prometheus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, argNotes, err := harness.ContainerArgs(c, pod, harness.ArgRewrite{
+		Set: map[string]string{
+			"config.file":        path,
+			"storage.tsdb.path":  filepath.Join(s.dir, "prometheus-data"),
+			"web.listen-address": fmt.Sprintf("%s:%d", ip, port),
+		},
+		// TLS settings of the web endpoint, from a Secret the pod mounts.
+		Drop: []string{"web.config.file"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("prometheus: the operator's StatefulSet args, rewritten: %s", strings.Join(argNotes, "; "))
+	prom := s.start(t, "prometheus", s.bins.prometheus, nil, args...)
 	s.prom = &harness.Prometheus{URL: fmt.Sprintf("http://%s:%d", ip, port)}
 	s.waitReady(t, prom, s.prom.Ready)
 }

@@ -30,6 +30,18 @@ func DeploymentContainer(obj *unstructured.Unstructured, container string) (core
 	return corev1.Container{}, fmt.Errorf("Deployment %s has no container %s (it has %v)", obj.GetName(), container, names)
 }
 
+// StatefulSetContainer returns a container of a StatefulSet.
+func StatefulSetContainer(sts *appsv1.StatefulSet, container string) (corev1.Container, error) {
+	var names []string
+	for _, c := range sts.Spec.Template.Spec.Containers {
+		if c.Name == container {
+			return c, nil
+		}
+		names = append(names, c.Name)
+	}
+	return corev1.Container{}, fmt.Errorf("StatefulSet %s has no container %s (it has %v)", sts.Name, container, names)
+}
+
 // ArgRewrite changes a container's flags where the process runs without a
 // kubelet: flags named in Set get that value (appended when absent), flags
 // in Drop go.
