@@ -248,16 +248,13 @@ func (s *stack) addDecoys(t *testing.T) {
 				container("c", corev1.ContainerPort{Name: "metrics", ContainerPort: dead}),
 			}},
 		}
-		ip := ""
-		if phase != corev1.PodPending {
-			ip = s.ips.take()
-		}
-		s.runPod(t, p, phase, ip)
+		s.runPod(t, p, phase, s.ips.take())
 	}
 	// Finished pods of the training workload.
 	decoy(namespace, trainingJob+"-old-9zq4m", map[string]string{componentLabel: "training"}, corev1.PodSucceeded)
 	decoy(namespace, trainingJob+"-oom-3jd8s", map[string]string{componentLabel: "training"}, corev1.PodFailed)
-	// A pending pod of the inference workload (not yet scheduled: no IP).
+	// A pending pod of the inference workload (scheduled, its image being
+	// pulled: it has an IP, so discovery lists it).
 	decoy(namespace, inferenceName+"-pending-5kq2w", map[string]string{componentLabel: "inference"}, corev1.PodPending)
 	// A pod without the component label, in the workloads' namespace.
 	decoy(namespace, "notebook-0", map[string]string{"app.kubernetes.io/name": "notebook"}, corev1.PodRunning)
@@ -267,9 +264,10 @@ func (s *stack) addDecoys(t *testing.T) {
 	decoy("other", inferenceName+"-elsewhere", map[string]string{componentLabel: "inference"}, corev1.PodRunning)
 }
 
-// runPod creates a pod and sets the status a kubelet would report for
-// phase: Running (ready, containers running), Succeeded or Failed
-// (containers terminated), Pending (unscheduled: no node, no IP).
+// runPod creates a pod bound to the node and sets the status a kubelet
+// would report for phase: Running (ready, containers running), Pending
+// (containers waiting for their image), Succeeded or Failed (containers
+// terminated). ip is the pod's IP.
 func (s *stack) runPod(t *testing.T, p corev1.Pod, phase corev1.PodPhase, ip string) {
 	t.Helper()
 	ctx := context.Background()
@@ -277,42 +275,37 @@ func (s *stack) runPod(t *testing.T, p corev1.Pod, phase corev1.PodPhase, ip str
 		p.Namespace = namespace
 	}
 	p.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}
-	if phase != corev1.PodPending {
-		p.Spec.NodeName = nodeName
-	}
+	p.Spec.NodeName = nodeName
 	if err := s.kube.Create(ctx, harness.Pods, p.Namespace, p, nil); err != nil {
 		t.Fatalf("pod %s/%s: %v", p.Namespace, p.Name, err)
 	}
 	now := metav1.Now()
-	st := corev1.PodStatus{Phase: phase, StartTime: &now}
-	if phase == corev1.PodPending {
-		st.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: "Unschedulable", LastTransitionTime: now}}
-	} else {
-		st.HostIP, st.PodIP = ip, ip
-		st.HostIPs, st.PodIPs = []corev1.HostIP{{IP: ip}}, []corev1.PodIP{{IP: ip}}
-		ready := corev1.ConditionFalse
-		if phase == corev1.PodRunning {
-			ready = corev1.ConditionTrue
+	st := corev1.PodStatus{Phase: phase, StartTime: &now, HostIP: ip, PodIP: ip, HostIPs: []corev1.HostIP{{IP: ip}}, PodIPs: []corev1.PodIP{{IP: ip}}}
+	running := phase == corev1.PodRunning
+	for _, c := range []corev1.PodConditionType{corev1.PodScheduled, corev1.PodInitialized, corev1.ContainersReady, corev1.PodReady} {
+		status := corev1.ConditionTrue
+		if (c == corev1.ContainersReady || c == corev1.PodReady) && !running {
+			status = corev1.ConditionFalse
 		}
-		for _, c := range []corev1.PodConditionType{corev1.PodScheduled, corev1.PodInitialized, corev1.ContainersReady, corev1.PodReady} {
-			status := corev1.ConditionTrue
-			if c == corev1.ContainersReady || c == corev1.PodReady {
-				status = ready
-			}
-			st.Conditions = append(st.Conditions, corev1.PodCondition{Type: c, Status: status, LastTransitionTime: now})
+		st.Conditions = append(st.Conditions, corev1.PodCondition{Type: c, Status: status, LastTransitionTime: now})
+	}
+	for _, c := range p.Spec.Containers {
+		cs := corev1.ContainerStatus{Name: c.Name, Image: c.Image, Started: ptr(running), Ready: running}
+		switch phase {
+		case corev1.PodPending:
+			cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}
+		case corev1.PodRunning:
+			cs.State.Running = &corev1.ContainerStateRunning{StartedAt: now}
+		case corev1.PodSucceeded:
+			cs.State.Terminated = &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", StartedAt: now, FinishedAt: now}
+		default:
+			cs.State.Terminated = &corev1.ContainerStateTerminated{ExitCode: 137, Reason: "OOMKilled", StartedAt: now, FinishedAt: now}
 		}
-		for _, c := range p.Spec.Containers {
-			cs := corev1.ContainerStatus{Name: c.Name, Image: c.Image, ImageID: "docker.io/" + c.Image + "@sha256:" + fakeDigest, ContainerID: "containerd://" + p.Name + "-" + c.Name, Started: ptr(phase == corev1.PodRunning), Ready: phase == corev1.PodRunning}
-			switch phase {
-			case corev1.PodRunning:
-				cs.State.Running = &corev1.ContainerStateRunning{StartedAt: now}
-			case corev1.PodSucceeded:
-				cs.State.Terminated = &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed", StartedAt: now, FinishedAt: now}
-			default:
-				cs.State.Terminated = &corev1.ContainerStateTerminated{ExitCode: 137, Reason: "OOMKilled", StartedAt: now, FinishedAt: now}
-			}
-			st.ContainerStatuses = append(st.ContainerStatuses, cs)
+		if phase != corev1.PodPending {
+			cs.ImageID = "docker.io/" + c.Image + "@sha256:" + fakeDigest
+			cs.ContainerID = "containerd://" + p.Name + "-" + c.Name
 		}
+		st.ContainerStatuses = append(st.ContainerStatuses, cs)
 	}
 	if err := s.kube.PatchStatus(ctx, harness.Pods, p.Namespace, p.Name, map[string]any{"status": st}); err != nil {
 		t.Fatalf("status of pod %s/%s: %v", p.Namespace, p.Name, err)
