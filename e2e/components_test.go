@@ -163,8 +163,7 @@ func (s *stack) operatorDiagnosis(ctx context.Context) string {
 
 // startKubeStateMetrics runs kube-state-metrics with the args of the
 // chart's Deployment (so the --metric-labels-allowlist the values give it)
-// and publishes it as the endpoints of its Service, which the chart's
-// ServiceMonitor selects.
+// as the endpoints of its Service, which the chart's ServiceMonitor selects.
 func (s *stack) startKubeStateMetrics(t *testing.T) {
 	t.Helper()
 	dep := s.release.bySource(t, "Deployment", ksmDeploymentSource)
@@ -194,23 +193,14 @@ func (s *stack) startKubeStateMetrics(t *testing.T) {
 	})
 
 	svc := s.release.bySource(t, "Service", ksmServiceSource)
-	ports := map[string]int{}
-	names := servicePortNames(t, &svc.Unstructured)
-	for name, p := range map[string]int{"http": port, "metrics": telemetry} {
-		if slices.Contains(names, name) {
-			ports[name] = p
-		}
-	}
-	if err := harness.PublishEndpoints(context.Background(), s.kube, s.release.namespace, svc.GetName(), ip, ports); err != nil {
-		t.Fatal(err)
-	}
+	s.serveService(t, svc.GetName(), ip, map[string]int{"http": port, "metrics": telemetry})
 	sm := s.release.bySource(t, "ServiceMonitor", ksmServiceMonitorSource)
 	s.ksmPool = fmt.Sprintf("serviceMonitor/%s/%s/0", s.release.namespace, sm.GetName())
 }
 
 // startAlertmanager runs Alertmanager (built from the product's module) on
-// the config the operator generated from the chart's Secret, and publishes
-// it as the endpoints the Prometheus object's alerting section names.
+// the config the operator generated from the chart's Secret, as the
+// endpoints of the Service the Prometheus object's alerting section names.
 func (s *stack) startAlertmanager(t *testing.T, out *harness.AlertmanagerOutput) {
 	t.Helper()
 	ctx := context.Background()
@@ -253,16 +243,34 @@ func (s *stack) startAlertmanager(t *testing.T, out *harness.AlertmanagerOutput)
 	}
 	for _, a := range ams {
 		m, _ := a.(map[string]any)
-		ns, _ := m["namespace"].(string)
 		name, _ := m["name"].(string)
 		portName, _ := m["port"].(string)
-		if ns == "" {
-			ns = s.release.namespace
+		if ns, _ := m["namespace"].(string); ns != "" && ns != s.release.namespace {
+			t.Fatalf("Prometheus %s sends alerts to Alertmanager %s/%s, not in the release's namespace", s.release.prometheus.GetName(), ns, name)
 		}
-		if err := harness.PublishEndpoints(ctx, s.kube, ns, name, ip, map[string]int{portName: port}); err != nil {
-			t.Fatal(err)
+		s.serveService(t, name, ip, map[string]int{portName: port})
+	}
+}
+
+// serveService records that the process at ip serves the named ports of
+// the release's Service name: the endpoints Prometheus's discovery of it
+// yields (harness.ServiceEndpoints).
+func (s *stack) serveService(t *testing.T, name, ip string, ports map[string]int) {
+	t.Helper()
+	var svc corev1.Service
+	if err := s.kube.Get(context.Background(), harness.Services, s.release.namespace, name, &svc); err != nil {
+		t.Fatalf("Service %s: %v", name, err)
+	}
+	served := map[string]int{}
+	for _, p := range svc.Spec.Ports {
+		if port, ok := ports[p.Name]; ok {
+			served[p.Name] = port
 		}
 	}
+	if len(served) == 0 {
+		t.Fatalf("Service %s/%s has none of the ports %v", svc.Namespace, name, ports)
+	}
+	s.endpoints = append(s.endpoints, harness.ServiceEndpoints{Service: svc, IP: ip, Ports: served})
 }
 
 // startPrometheus runs Prometheus on the config and rule files the operator
@@ -288,7 +296,7 @@ func (s *stack) startPrometheus(t *testing.T, out *harness.PrometheusOutput) {
 	if err := out.WriteRuleFiles(rulesDir); err != nil {
 		t.Fatal(err)
 	}
-	cfg, notes, err := out.RuntimeConfig(pod, rulesDir)
+	cfg, notes, err := out.RuntimeConfig(pod, rulesDir, s.endpoints)
 	if err != nil {
 		t.Fatalf("Prometheus config the operator generated: %v", err)
 	}
@@ -381,16 +389,4 @@ func firstContainer(t *testing.T, dep *unstructured.Unstructured, want string) c
 		t.Fatalf("Deployment %s: first container %s runs %s, not %s", dep.GetName(), c.Name, c.Image, want)
 	}
 	return c
-}
-
-func servicePortNames(t *testing.T, svc *unstructured.Unstructured) []string {
-	t.Helper()
-	ports, _, _ := unstructured.NestedSlice(svc.Object, "spec", "ports")
-	var out []string
-	for _, p := range ports {
-		if n, ok := p.(map[string]any)["name"].(string); ok {
-			out = append(out, n)
-		}
-	}
-	return out
 }

@@ -140,24 +140,51 @@ var notApplied = map[string]string{
 // (objects without a namespace go to the release's), server-side.
 func (s *stack) applyChart(t *testing.T) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	clusterScoped, err := s.cluster.clusterScopedKinds(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var keep []*unstructured.Unstructured
 	for _, o := range s.release.rendered.Objects {
 		if why, skip := notApplied[o.GetKind()]; skip {
 			t.Logf("not applied: %s: %s", o, why)
 			continue
 		}
-		keep = append(keep, &o.Unstructured)
+		u := o.DeepCopy()
+		if u.GetNamespace() == "" && !clusterScoped[u.GetKind()] {
+			u.SetNamespace(s.release.namespace)
+		}
+		keep = append(keep, u)
 	}
 	b, err := harness.MarshalObjects(keep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if _, err := s.cluster.kubectl.Run(ctx, b, "apply", "--server-side", "--field-manager=helm", "-n", s.release.namespace, "-f", "-"); err != nil {
+	if _, err := s.cluster.kubectl.Run(ctx, b, "apply", "--server-side", "--field-manager=helm", "-f", "-"); err != nil {
 		t.Fatalf("applying what kube-prometheus-stack rendered: %v", err)
 	}
 	t.Logf("applied %d objects the chart rendered", len(keep))
+}
+
+// clusterScopedKinds are the kinds the API server serves without a
+// namespace (kubectl api-resources --namespaced=false).
+func (c *cluster) clusterScopedKinds(ctx context.Context) (map[string]bool, error) {
+	b, err := c.kubectl.Run(ctx, nil, "api-resources", "--namespaced=false", "--no-headers")
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			kinds[f[len(f)-1]] = true
+		}
+	}
+	if !kinds["Namespace"] || !kinds["ClusterRole"] {
+		return nil, fmt.Errorf("kubectl api-resources --namespaced=false lists no Namespace or ClusterRole:\n%s", b)
+	}
+	return kinds, nil
 }
 
 func findObject(objs []*unstructured.Unstructured, kind, namespace, name string) *unstructured.Unstructured {

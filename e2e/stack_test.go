@@ -70,6 +70,8 @@ type stack struct {
 	am    *harness.Alertmanager
 	procs []*harness.Process
 
+	// endpoints are the Services whose pods the harness runs as processes.
+	endpoints []harness.ServiceEndpoints
 	// ksmPool is the scrape pool of kube-state-metrics (its ServiceMonitor).
 	ksmPool string
 	// ourJobs are the overlay's scrape jobs, ourAlerts its alerts.

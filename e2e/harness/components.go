@@ -1,15 +1,12 @@
 package harness
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -95,44 +92,6 @@ func ContainerArgs(c corev1.Container, pod PodStandIn, rw ArgRewrite) ([]string,
 func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]
 	return ok
-}
-
-// PublishEndpoints writes the Endpoints and the EndpointSlice of a Service
-// (what the endpoints controllers would write for its ready pods): one
-// address, the named ports. Discovery of ServiceMonitors and of the
-// Alertmanagers then finds the process there.
-func PublishEndpoints(ctx context.Context, k *Kube, namespace, service, ip string, ports map[string]int) error {
-	var names []string
-	for n := range ports {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	var epPorts []corev1.EndpointPort
-	var slicePorts []discoveryv1.EndpointPort
-	for _, n := range names {
-		p := int32(ports[n])
-		epPorts = append(epPorts, corev1.EndpointPort{Name: n, Port: p, Protocol: corev1.ProtocolTCP})
-		slicePorts = append(slicePorts, discoveryv1.EndpointPort{Name: ptr(n), Port: ptr(p), Protocol: ptr(corev1.ProtocolTCP)})
-	}
-	ep := corev1.Endpoints{ //nolint:staticcheck // Endpoints: what role "endpoints" discovery reads.
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Endpoints"},
-		ObjectMeta: metav1.ObjectMeta{Name: service, Namespace: namespace, Labels: map[string]string{"e2e.dataopsgen.dev/published": "true"}},
-		Subsets:    []corev1.EndpointSubset{{Addresses: []corev1.EndpointAddress{{IP: ip}}, Ports: epPorts}}, //nolint:staticcheck // see above.
-	}
-	if err := k.Apply(ctx, EndpointsRes, namespace, service, "e2e-endpoints-controller", ep, nil); err != nil {
-		return err
-	}
-	slice := discoveryv1.EndpointSlice{
-		TypeMeta: metav1.TypeMeta{APIVersion: "discovery.k8s.io/v1", Kind: "EndpointSlice"},
-		ObjectMeta: metav1.ObjectMeta{Name: service + "-e2e", Namespace: namespace, Labels: map[string]string{
-			discoveryv1.LabelServiceName: service,
-			discoveryv1.LabelManagedBy:   "e2e.dataopsgen.dev",
-		}},
-		AddressType: discoveryv1.AddressTypeIPv4,
-		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{ip}, Conditions: discoveryv1.EndpointConditions{Ready: ptr(true)}}},
-		Ports:       slicePorts,
-	}
-	return k.Apply(ctx, EndpointSlices, namespace, slice.Name, "e2e-endpoints-controller", slice, nil)
 }
 
 func ptr[T any](v T) *T { return &v }

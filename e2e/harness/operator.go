@@ -151,11 +151,16 @@ type PodStandIn struct {
 //   - rule_files under PrometheusRulesMount point at rulesDir (WriteRuleFiles);
 //   - every kubernetes_sd_configs entry gets kubeconfig_file (in-cluster
 //     discovery reads the pod's mounted token);
+//   - an entry of role endpoints whose namespaces hold one of endpoints
+//     becomes static_configs with the targets and labels Prometheus's
+//     endpoints discovery would give those Endpoints (endpointsTargets): the
+//     processes listen on loopback addresses, which the API refuses in
+//     Endpoints;
 //   - paths under ServiceAccountMount point at pod.ServiceAccountDir.
 //
 // Any other path under /etc/prometheus or /var/run is an error: the
 // harness would have to provide it.
-func (o *PrometheusOutput) RuntimeConfig(pod PodStandIn, rulesDir string) ([]byte, []string, error) {
+func (o *PrometheusOutput) RuntimeConfig(pod PodStandIn, rulesDir string, endpoints []ServiceEndpoints) ([]byte, []string, error) {
 	env, err := reloaderEnv(o.StatefulSet.Spec.Template.Spec, pod)
 	if err != nil {
 		return nil, nil, fmt.Errorf("StatefulSet %s: %w", o.StatefulSet.Name, err)
@@ -182,12 +187,21 @@ func (o *PrometheusOutput) RuntimeConfig(pod PodStandIn, rulesDir string) ([]byt
 		rw.add("rule_files: %s → %s/ (the operator's rule ConfigMaps, written there)", PrometheusRulesMount, rulesDir)
 	}
 	var sdErr error
-	forEachSDConfig(cfg, func(where string, sd map[string]any) {
+	forEachSDConfig(cfg, func(where string, parent, sd map[string]any) bool {
 		if _, ok := sd["api_server"]; ok && sdErr == nil {
 			sdErr = fmt.Errorf("%s sets api_server: in-cluster discovery was expected", where)
 		}
+		if role, _ := sd["role"].(string); role == "endpoints" {
+			if targets := endpointsTargets(sd, pod.Namespace, endpoints); len(targets) > 0 {
+				static, _ := parent["static_configs"].([]any)
+				parent["static_configs"] = append(static, targets...)
+				rw.add("kubernetes_sd_configs role endpoints → static_configs with the labels Prometheus's endpoints discovery gives %s (Endpoints cannot hold loopback addresses)", endpointsNames(endpoints))
+				return false
+			}
+		}
 		sd["kubeconfig_file"] = pod.Kubeconfig
 		rw.add("kubernetes_sd_configs: + kubeconfig_file %s (in-cluster discovery needs the pod's mounted token)", pod.Kubeconfig)
+		return true
 	})
 	if sdErr != nil {
 		return nil, nil, sdErr
@@ -200,17 +214,27 @@ func (o *PrometheusOutput) RuntimeConfig(pod PodStandIn, rulesDir string) ([]byt
 }
 
 // forEachSDConfig calls f on every kubernetes_sd_configs entry of the scrape
-// configs and of the Alertmanager discovery.
-func forEachSDConfig(cfg map[string]any, f func(where string, sd map[string]any)) {
+// configs and of the Alertmanager discovery, with the config holding it; an
+// entry for which f returns false is removed.
+func forEachSDConfig(cfg map[string]any, f func(where string, parent, sd map[string]any) bool) {
 	visit := func(kind string, list []any) {
 		for i, c := range list {
 			m, _ := c.(map[string]any)
 			sds, _ := m["kubernetes_sd_configs"].([]any)
 			name, _ := m["job_name"].(string)
+			var keep []any
 			for j, sd := range sds {
-				if sdm, ok := sd.(map[string]any); ok {
-					f(fmt.Sprintf("%s[%d] %s kubernetes_sd_configs[%d]", kind, i, name, j), sdm)
+				sdm, ok := sd.(map[string]any)
+				if !ok || f(fmt.Sprintf("%s[%d] %s kubernetes_sd_configs[%d]", kind, i, name, j), m, sdm) {
+					keep = append(keep, sd)
 				}
+			}
+			switch {
+			case len(keep) == len(sds):
+			case len(keep) == 0:
+				delete(m, "kubernetes_sd_configs")
+			default:
+				m["kubernetes_sd_configs"] = keep
 			}
 		}
 	}

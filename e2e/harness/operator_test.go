@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func operatorFixture(t *testing.T) *PrometheusOutput {
 func TestPrometheusRuntimeConfig(t *testing.T) {
 	o := operatorFixture(t)
 	pod := PodStandIn{Name: "prometheus-x-0", Namespace: "monitoring", NodeName: "n", IP: "127.0.0.9", Kubeconfig: "/k/kubeconfig", ServiceAccountDir: "/k/sa"}
-	b, notes, err := o.RuntimeConfig(pod, "/k/rules")
+	b, notes, err := o.RuntimeConfig(pod, "/k/rules", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestPrometheusRuntimeConfigRefuses(t *testing.T) {
 		o := operatorFixture(t)
 		from, to, _ := strings.Cut(c.edit, "|")
 		o.Config = []byte(strings.Replace(string(o.Config), from, to, 1))
-		if _, _, err := o.RuntimeConfig(pod, "/r"); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := o.RuntimeConfig(pod, "/r", nil); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.edit, err, c.want)
 		}
 	}
@@ -163,5 +164,62 @@ func TestParseObjects(t *testing.T) {
 	}
 	if _, err := ParseObjects([]byte("a: 1\n")); err == nil {
 		t.Error("a document without kind was accepted")
+	}
+}
+
+// Discovery of Endpoints in a namespace where the harness runs a Service's
+// process becomes static targets with the labels endpoints discovery gives;
+// other discovery stays (with the kubeconfig).
+func TestPrometheusRuntimeConfigEndpoints(t *testing.T) {
+	o := operatorFixture(t)
+	svc := corev1.Service{}
+	svc.Name, svc.Namespace = "am", "monitoring"
+	svc.Labels = map[string]string{"app.kubernetes.io/name": "alertmanager"}
+	svc.Spec.Ports = []corev1.ServicePort{{Name: "http-web", Port: 9093}, {Name: "reloader-web", Port: 8080}}
+	eps := []ServiceEndpoints{{Service: svc, IP: "127.0.0.5", Ports: map[string]int{"http-web": 4242}}}
+	b, notes, err := o.RuntimeConfig(PodStandIn{Namespace: "monitoring", Kubeconfig: "/k", ServiceAccountDir: "/sa"}, "/r", eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Alerting struct {
+			Alertmanagers []struct {
+				SD     []any `json:"kubernetes_sd_configs"`
+				Static []struct {
+					Targets []string          `json:"targets"`
+					Labels  map[string]string `json:"labels"`
+				} `json:"static_configs"`
+			} `json:"alertmanagers"`
+		} `json:"alerting"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	am := cfg.Alerting.Alertmanagers[0]
+	if len(am.SD) != 0 || len(am.Static) != 1 {
+		t.Fatalf("alertmanagers: %d discovery configs, %d static configs:\n%s", len(am.SD), len(am.Static), b)
+	}
+	want := map[string]string{
+		"__meta_kubernetes_namespace":                                   "monitoring",
+		"__meta_kubernetes_endpoints_name":                              "am",
+		"__meta_kubernetes_service_name":                                "am",
+		"__meta_kubernetes_service_label_app_kubernetes_io_name":        "alertmanager",
+		"__meta_kubernetes_service_labelpresent_app_kubernetes_io_name": "true",
+		"__meta_kubernetes_endpoint_port_name":                          "http-web",
+		"__meta_kubernetes_endpoint_port_protocol":                      "TCP",
+		"__meta_kubernetes_endpoint_ready":                              "true",
+	}
+	if diff := cmp.Diff([]string{"127.0.0.5:4242"}, am.Static[0].Targets); diff != "" {
+		t.Errorf("targets (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, am.Static[0].Labels); diff != "" {
+		t.Errorf("labels (-want +got):\n%s", diff)
+	}
+	// The kubelet job watches kube-system, where no process runs.
+	if !strings.Contains(string(b), "kube-system") || strings.Count(string(b), "kubeconfig_file: /k") != 2 {
+		t.Errorf("the other discovery configs were changed:\n%s", b)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "static_configs") }) {
+		t.Errorf("the rewrite is not listed: %q", notes)
 	}
 }
