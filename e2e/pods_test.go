@@ -104,14 +104,12 @@ func (s *stack) failJob(t *testing.T) {
 		return batchv1.JobCondition{Type: typ, Status: corev1.ConditionTrue, Reason: "BackoffLimitExceeded",
 			Message: "Job has reached the specified backoff limit", LastProbeTime: now, LastTransitionTime: now}
 	}
-	var job batchv1.Job
-	if err := s.kube.Get(context.Background(), harness.Jobs, namespace, trainingJob, &job); err != nil {
-		t.Fatal(err)
-	}
-	st := job.Status
-	st.Active, st.Failed, st.Ready, st.Terminating = 0, 1, ptr(int32(0)), ptr(int32(0))
-	st.Conditions = []batchv1.JobCondition{cond(batchv1.JobFailureTarget), cond(batchv1.JobFailed)}
-	if err := s.kube.PatchStatus(context.Background(), harness.Jobs, namespace, trainingJob, map[string]any{"status": st}); err != nil {
+	// A merge patch: zeros spelled out (the typed status omits them).
+	patch := map[string]any{"status": map[string]any{
+		"active": 0, "ready": 0, "terminating": 0, "failed": 1,
+		"conditions": []batchv1.JobCondition{cond(batchv1.JobFailureTarget), cond(batchv1.JobFailed)},
+	}}
+	if err := s.kube.PatchStatus(context.Background(), harness.Jobs, namespace, trainingJob, patch); err != nil {
 		t.Fatalf("Job %s failed: %v", trainingJob, err)
 	}
 }
