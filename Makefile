@@ -11,7 +11,7 @@ build:
 	$(GO) build -buildvcs=auto -o bin/dataopsgen ./cmd/dataopsgen
 
 # The test command of the README and of .ci/run: unit + golden + CLI
-# scripts, then the real Prometheus/Alertmanager end-to-end suite.
+# scripts, then the real-stack end-to-end suite.
 test: unit e2e
 
 # -timeout: the rule-test runner's equivalence tests take minutes on a
@@ -19,9 +19,9 @@ test: unit e2e
 unit:
 	$(GO) test -count=1 -timeout 30m $(UNIT_PKGS)
 
-# The real deployment path (e2e/README.md): Prometheus and Alertmanager built
-# from our Go module; kube-apiserver, kubectl, the prometheus-operator,
-# kube-state-metrics and helm built from tools/<name>/go.mod; Debian's etcd.
+# The real deployment path (e2e/README.md): Prometheus built from our Go
+# module; Alertmanager, kube-apiserver, kubectl, the prometheus-operator,
+# kube-state-metrics and helm from tools/<name>/go.mod; Debian's etcd.
 e2e: e2e-deps
 	$(GO) test -count=1 -timeout 45m ./e2e/...
 
