@@ -152,9 +152,12 @@ func (s *stack) operatorDiagnosis(ctx context.Context) string {
 	}
 	var events corev1.EventList
 	if err := s.kube.List(ctx, harness.Events, s.release.namespace, "", &events); err == nil {
+		seen := map[string]bool{}
 		for _, e := range events.Items {
-			if e.Type == corev1.EventTypeWarning {
-				fmt.Fprintf(&b, "event %s %s/%s: %s\n", e.Reason, e.InvolvedObject.Kind, e.InvolvedObject.Name, e.Message)
+			line := fmt.Sprintf("event %s %s/%s: %s\n", e.Reason, e.InvolvedObject.Kind, e.InvolvedObject.Name, e.Message)
+			if e.Type == corev1.EventTypeWarning && !seen[line] {
+				seen[line] = true
+				b.WriteString(line)
 			}
 		}
 	}
