@@ -3,7 +3,7 @@ GO ?= go
 # Unit, golden and CLI tests: everything but the real-stack end-to-end suite.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v '/e2e')
 
-.PHONY: all build test unit e2e e2e-deps examples lint fuzz bench bench-go clean
+.PHONY: all build test unit e2e e2e-deps render examples lint fuzz bench bench-go clean
 
 all: build
 
@@ -21,9 +21,15 @@ unit:
 
 # The real deployment path (e2e/README.md): Prometheus built from our Go
 # module; Alertmanager, kube-apiserver, kubectl, the prometheus-operator,
-# kube-state-metrics and helm from tools/<name>/go.mod; Debian's etcd.
+# kube-state-metrics and helm from tools/<name>/go.mod; Debian's etcd. Also
+# the chart render tests (e2e/render).
 e2e: e2e-deps
 	$(GO) test -count=1 -timeout 45m ./e2e/...
+
+# The chart render tests alone (part of e2e): helm built from tools/helm
+# renders the pinned charts (e2e/testdata/charts) with every example's values.
+render:
+	$(GO) test -count=1 ./e2e/render/ ./e2e/harness/
 
 # Installs Debian's etcd (package etcd-server) when it is missing; fails
 # loudly if it cannot (never skips).
