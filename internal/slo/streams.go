@@ -215,10 +215,10 @@ func valueFor(ms []*labels.Matcher) (string, bool) {
 			}
 		}
 	}
+	cands = append(cands, fallbackValues...)
 	for _, m := range ms {
 		cands = append(cands, m.Value+"-other")
 	}
-	cands = append(cands, fallbackValues...)
 	for _, c := range cands {
 		if all(ms, c) {
 			return c, true
