@@ -59,7 +59,7 @@ func TestSLOSLIStreams(t *testing.T) {
 		{
 			name: "errors read series total does not", base: sloBase,
 			extra: "slos: a: {objective: 99, sli: ratio: {errors: \"http_requests_total{code=~\\\"5..\\\"}\", total: \"http_requests_total{job=\\\"api\\\"}\"}}\n",
-			want:  []string{`x.cue:1:31: errors http_requests_total{code=~"5.."} reads series total http_requests_total{job="api"} does not (such as one with job="api-other"): every error event must be one of total's; add job="api" to errors`},
+			want:  []string{`x.cue:1:31: errors http_requests_total{code=~"5.."} reads series total http_requests_total{job="api"} does not (such as one with job="x"): every error event must be one of total's; add job="api" to errors`},
 		},
 		{
 			name: "errors are all of total", base: sloBase,
