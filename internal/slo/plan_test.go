@@ -12,8 +12,8 @@ import (
 func TestFactorsFollowTheWindow(t *testing.T) {
 	for _, c := range []struct {
 		window, objective string
-		budget              string
-		factors             []string
+		budget            string
+		factors           []string
 	}{
 		{"30d", "99.9", "0.001", []string{"14.4", "6", "3", "1"}},
 		{"28d", "99.9", "0.001", []string{"13.44", "5.6", "2.8", "0.9333333333333333"}},
