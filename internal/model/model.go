@@ -15,6 +15,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/presets"
 )
 
 // Spec is the whole decoded spec.
@@ -28,6 +29,10 @@ type Spec struct {
 	ExtraPanels []*Panel     `json:"extraPanels"`
 	// Environment is the environment this spec is for ("" for the base).
 	Environment string `json:"-"`
+	// Notes are remarks on a spec that builds: what it asks that cannot be
+	// had (a server without an error signal gets no error alert). vet and
+	// build print them; they fail nothing.
+	Notes diag.List `json:"-"`
 
 	positions map[string]diag.Pos
 }
@@ -163,6 +168,8 @@ type Training struct {
 }
 
 type Inference struct {
+	// Server names the inference server's preset ("custom": the names below).
+	Server         string   `json:"server"`
 	Models         []string `json:"models"`
 	RequestsMetric string   `json:"requestsMetric"`
 	LatencyMetric  string   `json:"latencyMetric"`
@@ -170,6 +177,7 @@ type Inference struct {
 	StatusLabel    string   `json:"statusLabel"`
 	ErrorStatus    string   `json:"errorStatus"`
 	Latency        struct {
+		Enabled   bool    `json:"enabled"`
 		Quantile  float64 `json:"quantile"`
 		Threshold string  `json:"threshold"`
 		Window    string  `json:"window"`
@@ -177,6 +185,7 @@ type Inference struct {
 		Severity  string  `json:"severity"`
 	} `json:"latency"`
 	ErrorRate struct {
+		Enabled  bool    `json:"enabled"`
 		Max      float64 `json:"max"`
 		Window   string  `json:"window"`
 		For      string  `json:"for"`
@@ -186,6 +195,34 @@ type Inference struct {
 		For      string `json:"for"`
 		Severity string `json:"severity"`
 	} `json:"down"`
+	// LLM serving signals, where the server exports them.
+	TTFT    QuantileAlert `json:"ttft"`
+	TPOT    QuantileAlert `json:"tpot"`
+	Queue   GaugeAlert    `json:"queue"`
+	KVCache GaugeAlert    `json:"kvCache"`
+
+	// Preset is the server's preset, resolved at decode (custom: built from
+	// the names above). Generators and checks read metric and label names
+	// from it, never from the fields above.
+	Preset *presets.Server `json:"-"`
+}
+
+// QuantileAlert is an alert on a latency histogram's quantile.
+type QuantileAlert struct {
+	Enabled   bool    `json:"enabled"`
+	Quantile  float64 `json:"quantile"`
+	Threshold string  `json:"threshold"`
+	Window    string  `json:"window"`
+	For       string  `json:"for"`
+	Severity  string  `json:"severity"`
+}
+
+// GaugeAlert is an alert on a gauge above a maximum.
+type GaugeAlert struct {
+	Enabled  bool    `json:"enabled"`
+	Max      float64 `json:"max"`
+	For      string  `json:"for"`
+	Severity string  `json:"severity"`
 }
 
 type WorkloadLogs struct {
@@ -366,6 +403,7 @@ func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 		return nil, diags
 	}
 	diags.Append(s.checkReferences()...)
+	diags.Append(s.resolvePresets()...)
 	return s, diags.Sorted()
 }
 
