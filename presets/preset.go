@@ -208,8 +208,9 @@ type Counter []Selector
 // ErrorRatio is failed requests over all requests.
 type ErrorRatio struct {
 	Failed, Total Counter
-	// What says in words what counts as failed, for alert texts
-	// ("HTTP 5xx responses of the OpenAI API").
+	// What says what the failed requests did, completing "5% of the
+	// requests to model m ..." in alert texts ("were answered with an HTTP
+	// 5xx by the API server").
 	What string
 }
 

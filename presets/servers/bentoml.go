@@ -45,7 +45,7 @@ var BentoML = presets.Server{
 	Errors: &presets.ErrorRatio{
 		Failed: one("bentoml_service_request_total", re("http_response_code", "5..")),
 		Total:  one("bentoml_service_request_total"),
-		What:   "HTTP 5xx responses of the service's endpoints",
+		What:   "were answered with an HTTP 5xx",
 	},
 	Latency: &presets.Latency{Histogram: &presets.Histogram{Family: "bentoml_service_request_duration_seconds"}},
 	Requests: presets.RequestEffects{

@@ -1,6 +1,10 @@
 package servers
 
-import "github.com/dataopsgen/dataopsgen/presets"
+import (
+	"strconv"
+
+	"github.com/dataopsgen/dataopsgen/presets"
+)
 
 // CustomNames are the metric and label names of a custom server, as the
 // spec gives them (workloads.<name>.inference: requestsMetric,
@@ -36,7 +40,7 @@ func Custom(n CustomNames) *presets.Server {
 		Errors: &presets.ErrorRatio{
 			Failed: one(n.RequestsMetric, eq(n.StatusLabel, n.ErrorStatus)),
 			Total:  one(n.RequestsMetric),
-			What:   "requests with " + n.StatusLabel + "=" + n.ErrorStatus,
+			What:   "ended with " + n.StatusLabel + "=" + strconv.Quote(n.ErrorStatus),
 		},
 		Latency: &presets.Latency{Histogram: &presets.Histogram{Family: n.LatencyMetric}},
 		Requests: presets.RequestEffects{

@@ -50,7 +50,7 @@ var RayServe = presets.Server{
 	Errors: &presets.ErrorRatio{
 		Failed: one("ray_serve_num_http_requests_total", re("status_code", "5..")),
 		Total:  one("ray_serve_num_http_requests_total"),
-		What:   "HTTP 5xx responses of the Serve proxy",
+		What:   "were answered with an HTTP 5xx by the Serve proxy",
 	},
 	Latency: &presets.Latency{Histogram: &presets.Histogram{Family: "ray_serve_http_request_latency_ms"}},
 	Requests: presets.RequestEffects{

@@ -53,7 +53,7 @@ var TGI = presets.Server{
 		// 4xx), not the server's.
 		Failed: one("tgi_request_failure", nre("err", "validation|template")),
 		Total:  one("tgi_request_count"),
-		What:   "failed requests (tgi_request_failure, but for the request's own validation and template errors)",
+		What:   "failed (tgi_request_failure, but for the request's own validation and template errors)",
 	},
 	Latency:          &presets.Latency{Histogram: &presets.Histogram{Family: "tgi_request_duration"}},
 	TPOT:             &presets.Histogram{Family: "tgi_request_mean_time_per_token_duration"},

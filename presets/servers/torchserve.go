@@ -50,7 +50,7 @@ var TorchServe = presets.Server{
 	Errors: &presets.ErrorRatio{
 		Failed: one("Requests5XX"),
 		Total:  presets.Counter{{Family: "Requests2XX"}, {Family: "Requests4XX"}, {Family: "Requests5XX"}},
-		What:   "HTTP 5xx responses of the frontend (all its APIs: it counts no status per model)",
+		What:   "were answered with an HTTP 5xx by the frontend (any of its APIs: it counts no status per model)",
 	},
 	Latency: &presets.Latency{
 		Sum:   &presets.Selector{Family: "ts_inference_latency_microseconds"},

@@ -54,7 +54,7 @@ var Triton = presets.Server{
 	Errors: &presets.ErrorRatio{
 		Failed: one("nv_inference_request_failure"),
 		Total:  tritonRequests,
-		What:   "failed inference requests (nv_inference_request_failure, every reason)",
+		What:   "failed (nv_inference_request_failure, any reason)",
 	},
 	Latency: &presets.Latency{
 		Sum:   &presets.Selector{Family: "nv_inference_request_duration_us"},

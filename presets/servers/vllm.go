@@ -83,7 +83,7 @@ var VLLM = presets.Server{
 	Errors: &presets.ErrorRatio{
 		Failed: one("http_requests_total", eq("status", "5xx")),
 		Total:  one("http_requests_total"),
-		What:   "HTTP 5xx responses of the API server",
+		What:   "were answered with an HTTP 5xx by the API server",
 	},
 	Latency: &presets.Latency{Histogram: &presets.Histogram{Family: "vllm:e2e_request_latency_seconds"}},
 	TTFT:    &presets.Histogram{Family: "vllm:time_to_first_token_seconds"},
