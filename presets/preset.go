@@ -170,6 +170,9 @@ type Family struct {
 	Lazy bool
 	// Source is the file (repository path) or page that defines it.
 	Source string
+	// Declared is the field of workloads.<name>.inference that names the
+	// family (custom only: "requestsMetric", "latencyMetric").
+	Declared string
 }
 
 // Label is a label the server puts on a family.

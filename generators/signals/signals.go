@@ -10,7 +10,6 @@
 package signals
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +32,9 @@ type Query struct {
 	By []string
 	// Range is the range of rate() ("5m", "$__rate_interval").
 	Range string
+	// LeFirst puts le first in a quantile's grouping (the dashboards'
+	// order), not last (the rules').
+	LeFirst bool
 }
 
 // by is the grouping for selectors sels (the model label added when
@@ -51,15 +53,11 @@ func (q Query) ByModel(sels ...presets.Selector) bool { return q.Server.HasModel
 // selector renders the selector of sel: base, model, the family's
 // matchers, in that order.
 func (q Query) selector(sel presets.Selector) string {
-	return sel.Metric() + stack.Matchers(q.pairs(sel, nil)...)
+	return sel.Metric() + stack.Matchers(q.pairs(sel)...)
 }
 
-func (q Query) pairs(sel presets.Selector, names []string) []string {
-	var pairs []string
-	if len(names) > 1 {
-		pairs = append(pairs, "__name__", "=~"+alternation(names))
-	}
-	pairs = append(pairs, q.Base...)
+func (q Query) pairs(sel presets.Selector) []string {
+	pairs := slices.Clone(q.Base)
 	if q.Model != "" && q.Server.HasModelLabel(sel) {
 		pairs = append(pairs, q.Server.ModelLabel, q.Model)
 	}
@@ -73,38 +71,26 @@ func (q Query) pairs(sel presets.Selector, names []string) []string {
 	return pairs
 }
 
-// Rate is the per-second rate of counter c: sum by (...) (rate(...)). Several
-// counters with the same matchers are read by one selector of their names
-// (a counter absent until its first count then still adds up); others are
-// added.
+// Rate is the per-second rate of counter c: sum by (...) (rate(...)).
+// Several counters are summed in one aggregation, each rate labelled with
+// its series name first: rate() drops the name, and counters whose other
+// labels are the same (TorchServe's Requests2XX and Requests5XX) would
+// clash; a counter absent until its first count still adds up.
 func (q Query) Rate(c presets.Counter) string {
 	by := q.by(c)
-	if names, ok := sameMatchers(c); ok {
-		sel := c[0]
-		if len(names) > 1 {
-			return "sum by (" + by + ") (rate(" + stack.Matchers(q.pairs(sel, names)...) + "[" + q.Range + "]))"
-		}
-		return "sum by (" + by + ") (rate(" + q.selector(sel) + "[" + q.Range + "]))"
+	if len(c) == 1 {
+		return "sum by (" + by + ") (rate(" + q.selector(c[0]) + "[" + q.Range + "]))"
 	}
 	parts := make([]string, len(c))
 	for i, sel := range c {
-		parts[i] = "sum by (" + by + ") (rate(" + q.selector(sel) + "[" + q.Range + "]))"
+		parts[i] = "label_replace(rate(" + q.selector(sel) + "[" + q.Range + "]), " + strconv.Quote(CounterLabel) + ", " +
+			strconv.Quote(sel.Metric()) + ", \"\", \"\")"
 	}
-	return "(" + strings.Join(parts, " + ") + ")"
+	return "sum by (" + by + ") (" + strings.Join(parts, " or ") + ")"
 }
 
-// sameMatchers reports whether the selectors differ only in their series
-// name, and returns the names.
-func sameMatchers(c presets.Counter) ([]string, bool) {
-	names := make([]string, len(c))
-	for i, sel := range c {
-		names[i] = sel.Metric()
-		if !slices.Equal(sel.Matchers, c[0].Matchers) {
-			return nil, false
-		}
-	}
-	return names, true
-}
+// CounterLabel is the label Rate gives each of several counters it sums.
+const CounterLabel = "counter"
 
 // ErrorRatio is the failed requests' rate over all requests', split by
 // model where both carry the model label; sep separates the operands
@@ -136,7 +122,11 @@ func (q Query) ErrorsByModel(e *presets.ErrorRatio) bool {
 func (q Query) Quantile(h *presets.Histogram, phi float64) string {
 	sel := presets.Selector{Family: h.Family, Suffix: "_bucket", Matchers: h.Matchers}
 	f := q.Server.Family(h.Family)
-	return "histogram_quantile(" + num(phi) + ", sum by (" + q.by([]presets.Selector{{Family: h.Family}}, "le") + ") (rate(" +
+	by := q.by([]presets.Selector{{Family: h.Family}}, "le")
+	if q.LeFirst {
+		by = "le, " + q.by([]presets.Selector{{Family: h.Family}})
+	}
+	return "histogram_quantile(" + num(phi) + ", sum by (" + by + ") (rate(" +
 		q.selector(sel) + "[" + q.Range + "])))" + toSeconds(f.Unit)
 }
 
@@ -178,12 +168,3 @@ func toSeconds(u presets.Unit) string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-// alternation matches exactly the given values.
-func alternation(values []string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = regexp.QuoteMeta(v)
-	}
-	return strings.Join(q, "|")
-}

@@ -47,13 +47,14 @@ var provenanceMetric = Check{
 				if !ok {
 					return nil
 				}
-				name := catalog.SelectorName(vs)
-				if name == "" || seen[name] || strings.Contains(name, grafanaValue) || cat.Metric(name) != nil {
-					return nil
-				}
-				seen[name] = true
-				if msg := unknownMetric(cat, name); msg != "" {
-					out.Append(at(in, q.source, "provenance/metric", q.file, "%s reads metric %s, %s", q.what, name, msg))
+				for _, name := range catalog.SelectorNames(vs) {
+					if seen[name] || strings.Contains(name, grafanaValue) || cat.Metric(name) != nil {
+						continue
+					}
+					seen[name] = true
+					if msg := unknownMetric(cat, name); msg != "" {
+						out.Append(at(in, q.source, "provenance/metric", q.file, "%s reads metric %s, %s", q.what, name, msg))
+					}
 				}
 				return nil
 			})
@@ -83,6 +84,9 @@ func unknownMetric(cat *catalog.Catalog, name string) string {
 func describeSource(s *catalog.Source) string {
 	switch s.Kind {
 	case catalog.KindWorkload:
+		if s.Server != "" {
+			return "exported by " + s.Server + ", the server of workload " + s.Name
+		}
 		return "declared by workload " + s.Name
 	case catalog.KindRule:
 		return "recorded by " + s.Path
@@ -138,10 +142,13 @@ var provenanceLabel = Check{
 }
 
 func checkSelector(cat *catalog.Catalog, vs *parser.VectorSelector, report func(string, ...any)) {
-	name := catalog.SelectorName(vs)
-	if name == "" {
-		return
+	for _, name := range catalog.SelectorNames(vs) {
+		checkSelectorName(cat, vs, name, report)
 	}
+}
+
+// checkSelectorName checks the selector's matchers against metric name.
+func checkSelectorName(cat *catalog.Catalog, vs *parser.VectorSelector, name string, report func(string, ...any)) {
 	m := cat.Metric(name)
 	if m == nil {
 		return // provenance/metric

@@ -32,9 +32,9 @@ func Custom(n CustomNames) *presets.Server {
 		ModelLabel: n.ModelLabel,
 		Families: []presets.Family{
 			{Name: n.RequestsMetric, Type: presets.TypeCounter, Unit: presets.Requests, ModelLabel: true,
-				Labels: []presets.Label{l(n.StatusLabel, ok)}, Source: "workloads.<name>.inference.requestsMetric"},
+				Labels: []presets.Label{l(n.StatusLabel, ok)}, Source: "the application", Declared: "requestsMetric"},
 			{Name: n.LatencyMetric, Type: presets.TypeHistogram, Unit: presets.Seconds, ModelLabel: true,
-				Source: "workloads.<name>.inference.latencyMetric"},
+				Source: "the application", Declared: "latencyMetric"},
 		},
 		Throughput: one(n.RequestsMetric),
 		Errors: &presets.ErrorRatio{
