@@ -41,6 +41,9 @@ when OUT differs from what the spec compiles to (for CI).`,
 			if diags != nil {
 				return printDiags(cmd, format, diags)
 			}
+			if format != "json" {
+				printNotes(cmd.ErrOrStderr(), res)
+			}
 			if check {
 				diff, err := output.Diff(out, res.Files)
 				if err != nil {

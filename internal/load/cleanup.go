@@ -230,11 +230,16 @@ func dependsOnBadKind(path string, byPath map[string][]rawErr) bool {
 
 // dependsOnBadInference reports that path is a workload's metrics port or
 // path, incomplete only because the workload's inference block has an
-// error: their defaults come from inference.server's preset (#Servers),
-// which an erroneous block cannot give, and saying so would only repeat
-// that error.
+// error, or the preset of an unknown inference.server: their values come
+// from inference.server's preset (#Servers), which an erroneous block
+// cannot give, and saying so would only repeat that error.
 func dependsOnBadInference(path string, byPath map[string][]rawErr) bool {
 	sels := splitPath(path)
+	// The schema's `let preset = #Servers[server]` fails with the server:
+	// the server's own error says why.
+	if len(sels) == 4 && sels[0] == "workloads" && sels[2] == "inference" && sels[3] == "preset" {
+		return len(byPath[PathString("workloads", sels[1], "inference", "server")]) > 0
+	}
 	if len(sels) != 4 || sels[0] != "workloads" || sels[2] != "metrics" || (sels[3] != "port" && sels[3] != "path") {
 		return false
 	}

@@ -98,7 +98,7 @@ func (s *Spec) checkPreset(w *Workload) diag.List {
 			report([]string{a.Key}, "the %s alert is off by default for %s (%s): set %s.enabled: true for these settings (%s) to take effect",
 				a.Key, server, offWhy(a.Key), a.Key, strings.Join(set, ", "))
 		case !a.Exported && a.Key == "errorRate" && !written(a.Key, "enabled"):
-			s.Notes.Add(s.Pos(w.Path("inference", "server")), PresetCheck, "%s: workload %s gets no InferenceErrorRateHigh: %s",
+			s.Notes.Add(s.Pos(w.Path("inference", "server")), PresetCheck, "%s: workload %s gets no InferenceErrorRateHigh: %s (errorRate: enabled: false says you know)",
 				w.Path("inference", "server"), w.Name, p.NoErrors)
 		}
 	}
