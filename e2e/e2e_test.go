@@ -59,9 +59,10 @@ func TestEndToEnd(t *testing.T) {
 	}()
 
 	// The emitted rule tests pass under a real promtool (built from the same
-	// Prometheus module), for this spec and for the committed example out/.
+	// Prometheus module), for this spec and for the committed examples'
+	// outputs (out/, examples/llm-serving/out).
 	run("PromtoolTestRules", func(t *testing.T) {
-		for _, d := range []string{ov.Dir, filepath.Join(root, "out")} {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "llm-serving", "out")} {
 			promtoolTestRules(t, bins.Promtool, d)
 		}
 	})
