@@ -49,10 +49,10 @@ type VLLM struct {
 	httpRequests         *prometheus.CounterVec
 	httpDuration         *prometheus.HistogramVec
 
-	mu                sync.Mutex
+	mu                 sync.Mutex
 	ttftS, tpotS, e2eS float64
-	errorRatio        float64
-	served, failed    float64
+	errorRatio         float64
+	served, failed     float64
 
 	stop, done chan struct{}
 }
