@@ -104,6 +104,36 @@ func TestEndToEnd(t *testing.T) {
 			mentions: []string{model, inferenceName},
 		})
 	})
+	// The servers by preset: their stand-ins export the servers' own
+	// families, so these show the presets' queries work on them.
+	run("HighTimeToFirstToken", func(t *testing.T) {
+		s.scenario(t, scenario{
+			alert:    "HighTimeToFirstToken",
+			inject:   func() { s.vllm.SetLatencies(2, 0.02, 3) },
+			repair:   func() { s.vllm.SetLatencies(0.05, 0.02, 1) },
+			labels:   map[string]string{"severity": "critical", "team": vllmTeam, "workload": vllmName, "namespace": namespace, "model_name": vllmModel},
+			mentions: []string{vllmModel, vllmName},
+		})
+	})
+	run("VLLMErrorRate", func(t *testing.T) {
+		s.scenario(t, scenario{
+			alert:  "InferenceErrorRateHigh",
+			inject: func() { s.vllm.SetErrorRatio(0.5) },
+			repair: func() { s.vllm.SetErrorRatio(0) },
+			// vLLM's HTTP errors carry no model label.
+			labels:   map[string]string{"severity": "critical", "team": vllmTeam, "workload": vllmName, "namespace": namespace},
+			mentions: []string{vllmName, "HTTP 5xx"},
+		})
+	})
+	run("TritonAverageLatency", func(t *testing.T) {
+		s.scenario(t, scenario{
+			alert:    "HighInferenceLatency",
+			inject:   func() { s.triton.SetLatency(1) },
+			repair:   func() { s.triton.SetLatency(0.02) },
+			labels:   map[string]string{"severity": "warning", "team": tritonTeam, "workload": tritonName, "namespace": namespace, "model": tritonModel},
+			mentions: []string{tritonModel, "average latency", "nv_inference_request_duration_us"},
+		})
+	})
 	run("TrainingPodCrashLooping", func(t *testing.T) {
 		s.scenario(t, scenario{
 			alert:    "TrainingPodCrashLooping",

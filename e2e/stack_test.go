@@ -34,6 +34,13 @@ const (
 	promRelease      = "prometheus"
 	ksmJob           = "kube-state-metrics"
 	replicaSetHash   = "6d5f8c7b9"
+	// The workloads on server presets.
+	vllmName    = "chat"
+	vllmTeam    = "llm-serving"
+	vllmModel   = "meta-llama/Llama-3.1-8B-Instruct"
+	tritonName  = "vision"
+	tritonTeam  = "vision"
+	tritonModel = "densenet_onnx"
 )
 
 // wantAlerts are the alerts the compiler must generate for the spec.
@@ -44,6 +51,10 @@ var wantAlerts = []string{
 	"TrainingJobFailed",
 	"TrainingPodCrashLooping",
 	"TrainingProgressStalled",
+	"HighTimeToFirstToken",
+	"HighTimePerOutputToken",
+	"InferenceQueueBacklog",
+	"KVCacheNearlyFull",
 }
 
 // podRef is a pod the fake API serves and Prometheus must scrape.
@@ -60,6 +71,8 @@ type stack struct {
 	kube      *fakekube.Server
 	inference []*testapps.Inference // one per inference pod slot
 	training  *testapps.Training
+	vllm      *testapps.VLLM
+	triton    *testapps.Triton
 	ksm       *testapps.KubeStateMetrics
 	hook      *testapps.Webhook
 
@@ -208,6 +221,16 @@ func startStack(t *testing.T, dir string, bins harness.Binaries, ov *harness.Ove
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.training.Close() })
+	s.vllm, err = testapps.StartVLLM(testapps.VLLMOptions{Model: vllmModel, Engines: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.vllm.Close() })
+	s.triton, err = testapps.StartTriton(testapps.TritonOptions{Models: []string{tritonModel}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.triton.Close() })
 	// The stand-in kube-state-metrics runs with the allowlist the generated
 	// values give the real one.
 	allow := ov.KubeStateMetricsAllowlist()
@@ -225,6 +248,7 @@ func startStack(t *testing.T, dir string, bins harness.Binaries, ov *harness.Ove
 
 	s.addInferencePods()
 	s.addTrainingPod()
+	s.addServerPods()
 	s.addDecoys(t)
 
 	// Alertmanager.
@@ -466,6 +490,30 @@ func (s *stack) addTrainingPod() {
 	s.expected[trainingPod] = podRef{name: trainingPod, workload: trainingName, component: "training", container: "trainer"}
 	s.podPort[trainingPod] = s.training.Port()
 	s.mu.Unlock()
+}
+
+// addServerPods adds the pods of the vLLM and Triton stand-ins, each with
+// its own component label and a metrics port named as the spec says.
+func (s *stack) addServerPods() {
+	for _, p := range []struct {
+		name, component, container string
+		port                       int
+	}{
+		{vllmName + "-0", "llm", "vllm", s.vllm.Port()},
+		{tritonName + "-0", "vision", "triton", s.triton.Port()},
+	} {
+		workload, _, _ := strings.Cut(p.name, "-")
+		s.kube.AddPod(fakekube.Pod{
+			Namespace: namespace, Name: p.name,
+			Labels:    map[string]string{componentLabel: p.component, "app.kubernetes.io/name": workload},
+			OwnerKind: "StatefulSet", OwnerName: workload,
+			Containers: []fakekube.Container{{Name: p.container, Ports: []fakekube.Port{{Name: "metrics", Port: p.port}}}},
+		})
+		s.mu.Lock()
+		s.expected[p.name] = podRef{name: p.name, workload: workload, component: p.component, container: p.container}
+		s.podPort[p.name] = p.port
+		s.mu.Unlock()
+	}
 }
 
 // addDecoys adds pods the generated scrape configs must NOT scrape: their

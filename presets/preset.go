@@ -475,3 +475,35 @@ func (c Counter) Describe() string {
 	}
 	return strings.Join(parts, " + ")
 }
+
+// Matchers are every matcher the server's signals put in selectors.
+func (s *Server) Matchers() []Matcher {
+	var out []Matcher
+	counter := func(c Counter) {
+		for _, sel := range c {
+			out = append(out, sel.Matchers...)
+		}
+	}
+	counter(s.Throughput)
+	if s.Errors != nil {
+		counter(s.Errors.Failed)
+		counter(s.Errors.Total)
+	}
+	if l := s.Latency; l != nil && l.Histogram != nil {
+		out = append(out, l.Histogram.Matchers...)
+	}
+	for _, h := range []*Histogram{s.TTFT, s.TPOT} {
+		if h != nil {
+			out = append(out, h.Matchers...)
+		}
+	}
+	for _, g := range []*Gauge{s.Queue, s.KVCache} {
+		if g != nil {
+			out = append(out, g.Matchers...)
+		}
+	}
+	counter(s.Preemptions)
+	counter(s.PromptTokens)
+	counter(s.GenerationTokens)
+	return out
+}

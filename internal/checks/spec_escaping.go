@@ -300,9 +300,10 @@ func escSelectors(in *Input, vs valueSets, query, file, fallback, where string) 
 		if err != nil {
 			continue // the rule and dashboard checks report syntax
 		}
+		exempt := presetMatchers(in)
 		for _, m := range ms {
 			values := vs[m.Name]
-			if len(values) == 0 || strings.Contains(m.Value, grafanaPlaceholder) {
+			if len(values) == 0 || strings.Contains(m.Value, grafanaPlaceholder) || exempt[m.String()] {
 				continue
 			}
 			switch m.Type {
@@ -599,4 +600,36 @@ func escReceivers(in *Input) diag.List {
 		}
 	}
 	return out
+}
+
+// presetMatchers are the matchers the server presets of the spec's
+// workloads put in selectors (status="5xx", status_code=~"5.."): values
+// of the servers, not of the spec, which escaping cannot concern.
+func presetMatchers(in *Input) map[string]bool {
+	return in.Memo("spec/escaping:presetMatchers", func() any {
+		out := map[string]bool{}
+		for _, w := range in.Spec.Workloads {
+			if w.Inference == nil || w.Inference.Preset == nil || w.Inference.Preset.Custom() {
+				continue
+			}
+			for _, m := range w.Inference.Preset.Matchers() {
+				if lm, err := labels.NewMatcher(matchType(m.Op), m.Label, m.Value); err == nil {
+					out[lm.String()] = true
+				}
+			}
+		}
+		return out
+	}).(map[string]bool)
+}
+
+func matchType(op string) labels.MatchType {
+	switch op {
+	case "!=":
+		return labels.MatchNotEqual
+	case "=~":
+		return labels.MatchRegexp
+	case "!~":
+		return labels.MatchNotRegexp
+	}
+	return labels.MatchEqual
 }
