@@ -30,7 +30,7 @@ var provenancePromQL = Check{
 var provenanceMetric = Check{
 	Name: "provenance/metric",
 	Doc: "Every metric a rule or a dashboard query reads comes from a declared source: a workload's scrape target (`up`, " +
-		"`scrape_*`) or its declared metrics (inference requests/latency, training loss, `metrics.exported`, where a name X also " +
+		"`scrape_*`) or its declared metrics (its inference server preset's families, or a custom server's requests/latency, training loss, `metrics.exported`, where a name X also " +
 		"covers X_bucket, X_sum and X_count), kube-state-metrics, " +
 		"cAdvisor, dcgm-exporter (with a `gpu: true` workload), node-exporter, Prometheus, or a recording rule of extraRules; " +
 		"suggests the closest declared name.",
