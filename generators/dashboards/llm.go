@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/units"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/generators/signals"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 	"github.com/dataopsgen/dataopsgen/presets"
@@ -18,7 +19,10 @@ import (
 // them — time to first token and time per output token (the alerted
 // percentile), tokens per second, requests waiting and KV-cache usage per
 // pod, preemptions — one panel per group of workloads with the same server
-// (and percentile), as the inference row.
+// (and percentile), as the inference row. Its panels show every model the
+// servers report (no filter on the declared ones: an alternation of every
+// model of every workload in each panel would grow the dashboard with the
+// spec).
 func llmRow(d *board, s *model.Spec) {
 	var llm []*model.Workload
 	for _, w := range s.Workloads {
@@ -75,7 +79,7 @@ func tokenLatencyPanels(d *board, ws []*model.Workload, what, alert string,
 		return t, t + " by " + k.modelLabel
 	})
 	for i, g := range gs {
-		q := query(g)
+		q := llmQuery(g)
 		h := histogram(q.Server)
 		p := d.timeseries(titles[i], units.Seconds, thirdWidth, promQuery("A", q.Quantile(h, g.key.quantile), legend(q.Server, q.HistogramByModel(h)))).Min(0)
 		desc := fmt.Sprintf("P%s %s (%s) by workload and model, for the %s on %s. ",
@@ -98,7 +102,7 @@ func tokenPanels(d *board, ws []*model.Workload) {
 		return t, t + " by " + k.modelLabel
 	})
 	for i, g := range gs {
-		q := query(g)
+		q := llmQuery(g)
 		p := q.Server
 		var targets []cog.Builder[variants.Dataquery]
 		if len(p.PromptTokens) > 0 {
@@ -131,7 +135,7 @@ func gaugePanels(d *board, ws []*model.Workload, title, unit, alert string,
 		return t, t + " by " + k.modelLabel
 	})
 	for i, g := range gs {
-		q := query(g)
+		q := llmQuery(g)
 		gg := gauge(q.Server)
 		lg := "{{" + stack.LabelPod + "}}"
 		if q.GaugeByModel(gg) {
@@ -160,7 +164,7 @@ func preemptionPanels(d *board, ws []*model.Workload) {
 		return t, t + " by " + k.modelLabel
 	})
 	for i, g := range gs {
-		q := query(g)
+		q := llmQuery(g)
 		p := q.Server
 		d.add(d.timeseries(titles[i], units.Short, thirdWidth, promQuery("A", q.Rate(p.Preemptions), legend(p, q.ByModel(p.Preemptions...)))).
 			Min(0).
@@ -170,3 +174,10 @@ func preemptionPanels(d *board, ws []*model.Workload) {
 }
 
 func num(v float64) string { return float(v) }
+
+// llmQuery is query without the model filter.
+func llmQuery[K comparable](g *group[K]) signals.Query {
+	q := query(g)
+	q.Model = ""
+	return q
+}
