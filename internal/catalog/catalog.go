@@ -509,6 +509,22 @@ func (c *Catalog) Suggest(name string) *Metric {
 	return c.metrics[best]
 }
 
+// Closest is the name among names closest to name, within a quarter of its
+// length (a typo, not another name with a common prefix), or "".
+func Closest(name string, names []string) string {
+	limit := max(1, len(name)/4)
+	best, bestD := "", limit+1
+	for _, n := range names {
+		if n == name || abs(len(n)-len(name)) > limit {
+			continue
+		}
+		if d := distance(name, n, bestD); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
 func abs(x int) int {
 	if x < 0 {
 		return -x

@@ -68,7 +68,11 @@ func unknownMetric(cat *catalog.Catalog, name string) string {
 	const none = "which no declared source exports"
 	const declare = "if an application exports it, declare it in workloads.<name>.metrics.exported"
 	sugg := cat.Suggest(name)
-	if strings.Contains(name, ":") && (sugg == nil || !slices.ContainsFunc(sugg.Sources, func(s *catalog.Source) bool { return s.Kind == catalog.KindRule })) {
+	if strings.Contains(name, ":") && (sugg == nil || !slices.ContainsFunc(sugg.Sources, func(s *catalog.Source) bool {
+		// A recording rule of the spec, or a server's metric (vLLM and
+		// SGLang name theirs with a colon).
+		return s.Kind == catalog.KindRule || s.Server != ""
+	})) {
 		// A recording rule of kube-prometheus-stack's default rules.
 		return ""
 	}
@@ -159,7 +163,7 @@ func checkSelectorName(cat *catalog.Catalog, vs *parser.VectorSelector, name str
 		if strings.Contains(l, grafanaValue) {
 			continue // a dashboard variable
 		}
-		report("label %s is not on metric %s (its labels: %s)%s", l, name, labelList(m.Labels()), labelHint(m, l))
+		report("label %s is not on metric %s (its labels: %s)%s%s", l, name, labelList(m.Labels()), labelSuggestion(m, l), labelHint(m, l))
 	}
 	if len(sel.Missing) > 0 || len(sel.Matching) > 0 {
 		return
@@ -256,7 +260,21 @@ func labelListOrNone(l catalog.Labels) string {
 }
 
 // labelHint tells where labels of the metric come from.
+// labelSuggestion is "; did you mean x?" for the metric's label closest to
+// label, if one is close.
+func labelSuggestion(m *catalog.Metric, label string) string {
+	if best := catalog.Closest(label, m.Labels().Sorted()); best != "" {
+		return "; did you mean " + best + "?"
+	}
+	return ""
+}
+
 func labelHint(m *catalog.Metric, label string) string {
+	for _, s := range m.Sources {
+		if s.Kind == catalog.KindWorkload && s.Server != "" {
+			return fmt.Sprintf("; %s's series carry the labels its source defines (the preset in presets/servers) and the workload's target labels (job, instance, namespace, pod, container, workload, one per selector key)", s.Server)
+		}
+	}
 	var kinds []string
 	for _, s := range m.Sources {
 		k := s.Kind
