@@ -1,9 +1,7 @@
 package testapps
 
 import (
-	"math"
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -41,7 +39,7 @@ type Triton struct {
 	errorRatio     float64
 	served, failed map[string]float64
 
-	stop, done chan struct{}
+	load *ticking
 }
 
 // tritonFailureReasons are failure_reasons_map's values.
@@ -75,7 +73,6 @@ func StartTriton(o TritonOptions) (*Triton, error) {
 		loadTime: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "nv_model_load_duration_secs", Help: "Model load time in seconds"}, model),
 		latency:  o.Latency,
 		served:   map[string]float64{}, failed: map[string]float64{},
-		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(a.success, a.failure, a.count, a.exec, a.duration, a.queue, a.input, a.infer, a.output, a.pending, a.loadTime)
@@ -95,7 +92,7 @@ func StartTriton(o TritonOptions) (*Triton, error) {
 		return nil, err
 	}
 	a.server = s
-	go a.loop()
+	a.load = startTicking(loadTick, a.step)
 	return a, nil
 }
 
@@ -118,49 +115,33 @@ func (a *Triton) SetErrorRatio(r float64) {
 // SetPending sets the pending requests of model m.
 func (a *Triton) SetPending(m string, n int) { a.pending.WithLabelValues(m, "1").Set(float64(n)) }
 
-func (a *Triton) loop() {
-	defer close(a.done)
-	const tick = 100 * time.Millisecond
-	per := int(math.Round(float64(a.o.RequestsPerSecond) * tick.Seconds()))
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-a.stop:
-			return
-		case <-t.C:
-		}
-		a.mu.Lock()
-		us := a.latency * 1e6
-		for _, m := range a.o.Models {
-			for range per {
-				a.served[m]++
-				if a.failed[m] < a.errorRatio*a.served[m] {
-					a.failed[m]++
-					a.failure.WithLabelValues(m, "1", "BACKEND").Inc()
-					continue
-				}
-				a.success.WithLabelValues(m, "1").Inc()
-				a.count.WithLabelValues(m, "1").Inc()
-				a.exec.WithLabelValues(m, "1").Inc()
-				a.duration.WithLabelValues(m, "1").Add(us)
-				a.queue.WithLabelValues(m, "1").Add(us / 10)
-				a.input.WithLabelValues(m, "1").Add(us / 10)
-				a.infer.WithLabelValues(m, "1").Add(us * 7 / 10)
-				a.output.WithLabelValues(m, "1").Add(us / 10)
+// step serves one tick's requests.
+func (a *Triton) step() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	us := a.latency * 1e6
+	for _, m := range a.o.Models {
+		for range perTick(a.o.RequestsPerSecond) {
+			a.served[m]++
+			if a.failed[m] < a.errorRatio*a.served[m] {
+				a.failed[m]++
+				a.failure.WithLabelValues(m, "1", "BACKEND").Inc()
+				continue
 			}
+			a.success.WithLabelValues(m, "1").Inc()
+			a.count.WithLabelValues(m, "1").Inc()
+			a.exec.WithLabelValues(m, "1").Inc()
+			a.duration.WithLabelValues(m, "1").Add(us)
+			a.queue.WithLabelValues(m, "1").Add(us / 10)
+			a.input.WithLabelValues(m, "1").Add(us / 10)
+			a.infer.WithLabelValues(m, "1").Add(us * 7 / 10)
+			a.output.WithLabelValues(m, "1").Add(us / 10)
 		}
-		a.mu.Unlock()
 	}
 }
 
 // Close stops the load and the server.
 func (a *Triton) Close() error {
-	select {
-	case <-a.stop:
-	default:
-		close(a.stop)
-	}
-	<-a.done
+	a.load.Stop()
 	return a.close()
 }

@@ -2,9 +2,7 @@ package testapps
 
 import (
 	"fmt"
-	"math"
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -54,7 +52,7 @@ type VLLM struct {
 	errorRatio         float64
 	served, failed     float64
 
-	stop, done chan struct{}
+	load *ticking
 }
 
 // vLLM's bucket lists (vllm/v1/metrics/buckets.py DEFAULT_BUCKETS).
@@ -114,7 +112,6 @@ func StartVLLM(o VLLMOptions) (*VLLM, error) {
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "http_request_duration_seconds",
 			Help: "Latency with only few buckets by handler.", Buckets: []float64{0.1, 0.5, 1}}, []string{"method", "handler"}),
 		ttftS: o.TTFT, tpotS: o.TPOT, e2eS: o.E2E,
-		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(a.running, a.waiting, a.kv, a.preemptions, a.promptTokens, a.genTok, a.success,
@@ -141,7 +138,7 @@ func StartVLLM(o VLLMOptions) (*VLLM, error) {
 		return nil, err
 	}
 	a.server = s
-	go a.loop()
+	a.load = startTicking(loadTick, a.step)
 	return a, nil
 }
 
@@ -167,56 +164,40 @@ func (a *VLLM) SetWaiting(n int) { a.waiting.WithLabelValues(a.o.Model, "0").Set
 
 func (a *VLLM) SetKVCache(f float64) { a.kv.WithLabelValues(a.o.Model, "0").Set(f) }
 
-func (a *VLLM) loop() {
-	defer close(a.done)
-	const tick = 100 * time.Millisecond
-	per := int(math.Round(float64(a.o.RequestsPerSecond) * tick.Seconds()))
-	t := time.NewTicker(tick)
-	defer t.Stop()
+// step serves one tick's requests.
+func (a *VLLM) step() {
 	const handler = "/v1/chat/completions"
-	for {
-		select {
-		case <-a.stop:
-			return
-		case <-t.C:
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ttft, tpot, e2e, ratio := a.ttftS, a.tpotS, a.e2eS, a.errorRatio
+	for i := range perTick(a.o.RequestsPerSecond) {
+		a.served++
+		engine := fmt.Sprint(i % a.o.Engines)
+		if a.failed < ratio*a.served {
+			// A request failing with an internal error: a 500 of the
+			// API server.
+			a.failed++
+			a.httpRequests.WithLabelValues("POST", "5xx", handler).Inc()
+			a.httpDuration.WithLabelValues("POST", handler).Observe(ttft)
+			continue
 		}
-		a.mu.Lock()
-		ttft, tpot, e2e, ratio := a.ttftS, a.tpotS, a.e2eS, a.errorRatio
-		for i := range per {
-			a.served++
-			engine := fmt.Sprint(i % a.o.Engines)
-			if a.failed < ratio*a.served {
-				// A request failing with an internal error: a 500 of the
-				// API server.
-				a.failed++
-				a.httpRequests.WithLabelValues("POST", "5xx", handler).Inc()
-				a.httpDuration.WithLabelValues("POST", handler).Observe(ttft)
-				continue
-			}
-			l := []string{a.o.Model, engine}
-			a.success.WithLabelValues(append(l, "stop")...).Inc()
-			a.promptTokens.WithLabelValues(l...).Add(32)
-			a.genTok.WithLabelValues(l...).Add(float64(a.o.TokensPerRequest))
-			a.ttft.WithLabelValues(l...).Observe(ttft)
-			for range a.o.TokensPerRequest - 1 {
-				a.itl.WithLabelValues(l...).Observe(tpot)
-			}
-			a.e2e.WithLabelValues(l...).Observe(e2e)
-			a.qt.WithLabelValues(l...).Observe(0)
-			a.httpRequests.WithLabelValues("POST", "2xx", handler).Inc()
-			a.httpDuration.WithLabelValues("POST", handler).Observe(e2e)
+		l := []string{a.o.Model, engine}
+		a.success.WithLabelValues(append(l, "stop")...).Inc()
+		a.promptTokens.WithLabelValues(l...).Add(32)
+		a.genTok.WithLabelValues(l...).Add(float64(a.o.TokensPerRequest))
+		a.ttft.WithLabelValues(l...).Observe(ttft)
+		for range a.o.TokensPerRequest - 1 {
+			a.itl.WithLabelValues(l...).Observe(tpot)
 		}
-		a.mu.Unlock()
+		a.e2e.WithLabelValues(l...).Observe(e2e)
+		a.qt.WithLabelValues(l...).Observe(0)
+		a.httpRequests.WithLabelValues("POST", "2xx", handler).Inc()
+		a.httpDuration.WithLabelValues("POST", handler).Observe(e2e)
 	}
 }
 
 // Close stops the load and the server.
 func (a *VLLM) Close() error {
-	select {
-	case <-a.stop:
-	default:
-		close(a.stop)
-	}
-	<-a.done
+	a.load.Stop()
 	return a.close()
 }

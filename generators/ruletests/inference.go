@@ -76,13 +76,16 @@ type inference struct {
 
 // latency is how one histogram's observations fall: healthy requests at
 // lo, slow ones at hi (in the family's unit); bounds are the le values of
-// its buckets (the server's, or lo and hi when the server does not fix
-// them), +Inf left out; value is the quantile a slow window gives, in
-// seconds.
+// its buckets written in the tests, +Inf left out; above is the bound that
+// counts every healthy request and no slow one; value is the quantile a
+// window of slow requests gives, in seconds.
 type latency struct {
-	lo, hi float64
-	bounds []float64
-	value  float64
+	lo, hi, above float64
+	bounds        []float64
+	value         float64
+	// interpolated: value is histogram_quantile's interpolation, exact
+	// only once the window holds slow requests alone.
+	interpolated bool
 }
 
 // appSeries is one series of the app on a pod (and model).
@@ -213,9 +216,13 @@ func (x *inference) plan(byName map[string]monitoringv1.Rule) ([]plannedAlert, e
 		if err != nil || a == nil {
 			return err
 		}
-		lat := x.histogram(h.Family, model.Seconds(spec.Threshold))
+		lat := x.histogram(h.Family, model.Seconds(spec.Threshold), spec.Quantile)
 		if err := x.quantileCrossing(a, h.Family, spec.Quantile, spec.Window); err != nil {
 			return err
+		}
+		if lat.interpolated {
+			window, _ := dur(spec.Window)
+			a.settled = tl.onset + window
 		}
 		subject := "workload " + x.w.Name
 		byModel := p.HasModelLabel(presets.Selector{Family: h.Family})
@@ -312,45 +319,55 @@ func gaugeValues(g *presets.Gauge, max float64, unit presets.Unit) (healthy, fau
 }
 
 // histogram adds the bucket series of histogram family and returns how its
-// observations fall for a threshold of t seconds: healthy requests at the
-// largest bound not above it, slow ones above every bound (+Inf), whose
-// quantile is then the largest bound. Without the server's buckets, the
-// bounds are t/2 and 2t.
-func (x *inference) histogram(family string, t float64) *latency {
+// observations fall for a quantile q over a threshold of t seconds.
+//
+// With the server's buckets: healthy requests at the largest bound not
+// above t (b[h]), slow ones in the bucket whose lower bound is the first
+// above t (b[h+2], over b[h+1] > t): their quantile is then just over the
+// threshold, between b[h+1] and b[h+2], so that a rule whose threshold
+// moves up fails its test. Only those bounds and the one below b[h] (the
+// lower end of the healthy interpolation) are written: every other
+// bucket's count repeats a neighbour's (0 below, every request above), so
+// leaving it out changes no quantile. Near the top of the buckets, slow
+// requests land in +Inf and the quantile is the largest bound.
+//
+// Without the server's buckets (custom), the bounds are t/2 and 2t,
+// healthy requests at t/2, slow ones in +Inf: the quantile is 2t.
+func (x *inference) histogram(family string, t, q float64) *latency {
 	if l := x.latencies[family]; l != nil {
 		return l
 	}
 	f := x.p.Family(family)
 	unit := f.Unit.PerSecond()
 	l := &latency{}
-	if len(f.Buckets) == 0 {
+	b := f.Buckets
+	switch h := healthyBucket(b, t*unit); {
+	case len(b) == 0:
 		l.bounds = []float64{t / 2 * unit, 2 * t * unit}
-		l.lo = l.bounds[0]
-	} else {
-		// The server's bounds that the quantiles of these observations
-		// read: the healthy bucket, the one below it (the lower end of
-		// its interpolation) and the largest. Every other bucket's count
-		// repeats its lower neighbour's (0 below, all healthy requests
-		// above), so leaving it out changes no quantile.
-		h := 0
-		for i, b := range f.Buckets {
-			if b/unit <= t {
-				h = i
-			}
-		}
-		l.lo = f.Buckets[h]
+		l.lo, l.hi, l.above = l.bounds[0], 4*t*unit, 2*t*unit
+		l.value = 2 * t
+	case h+2 < len(b):
 		if h > 0 {
-			l.bounds = append(l.bounds, f.Buckets[h-1])
+			l.bounds = append(l.bounds, b[h-1])
 		}
-		l.bounds = append(l.bounds, l.lo)
-		if last := f.Buckets[len(f.Buckets)-1]; last != l.lo {
+		l.bounds = append(l.bounds, b[h], b[h+1], b[h+2])
+		l.lo, l.hi, l.above = b[h], b[h+2], b[h+1]
+		// histogram_quantile's interpolation in (b[h+1], b[h+2]], every
+		// request of the window in it.
+		l.value = (b[h+1] + (b[h+2]-b[h+1])*q) / unit
+		l.interpolated = true
+	default:
+		if h > 0 {
+			l.bounds = append(l.bounds, b[h-1])
+		}
+		l.bounds = append(l.bounds, b[h])
+		if last := b[len(b)-1]; last != b[h] {
 			l.bounds = append(l.bounds, last)
 		}
+		last := b[len(b)-1]
+		l.lo, l.hi, l.above = b[h], 2*last, last
+		l.value = last / unit
 	}
-	l.hi = 2 * l.bounds[len(l.bounds)-1]
-	// A slow request lands above the highest finite bucket, so the
-	// quantile is that bucket's bound (histogram_quantile's rule).
-	l.value = l.bounds[len(l.bounds)-1] / unit
 	x.latencies[family] = l
 	byModel := x.p.HasModelLabel(presets.Selector{Family: family})
 	extra := labelPairs(f.Labels, nil)
@@ -359,6 +376,18 @@ func (x *inference) histogram(family string, t float64) *latency {
 	}
 	x.app = append(x.app, appSeries{metric: family + "_bucket", extra: append(slices.Clone(extra), "le", "+Inf"), byModel: byModel, lazy: f.Lazy, bucketOf: family, le: inf})
 	return l
+}
+
+// healthyBucket is the index of the largest bound not above t (the first
+// when none is: spec/server refuses such a threshold).
+func healthyBucket(bounds []float64, t float64) int {
+	h := 0
+	for i, b := range bounds {
+		if b <= t {
+			h = i
+		}
+	}
+	return h
 }
 
 // averagePlan plans the average-latency alert of counter-shaped latency l:
@@ -622,11 +651,11 @@ func (x *inference) sumIncrease(c presets.Counter, f inferenceFault, limit, t, w
 }
 
 // quantileCrossing finds when quantile q of histogram family goes over
-// the threshold. Slow requests land in +Inf and fast ones at or below the
-// threshold, so the quantile is either at most the threshold or the
-// largest bound: it is over the threshold exactly when rank q×count exceeds
-// the largest bucket's count (the rule of promql.BucketQuantile), counts
-// being the window's increases summed over the two pods.
+// the threshold. Fast requests land at or below the threshold, slow ones
+// above l.above, which is above it: the quantile is over the threshold
+// exactly when rank q×count exceeds the count at l.above (the rule of
+// promql.BucketQuantile), counts being the window's increases summed over
+// the two pods.
 func (x *inference) quantileCrossing(a *alertRule, family string, q float64, windowText string) error {
 	window, _ := dur(windowText)
 	limit := x.tl.onset + window
@@ -635,7 +664,7 @@ func (x *inference) quantileCrossing(a *alertRule, family string, q float64, win
 	var hi, all []float64
 	for i := range x.app {
 		s := &x.app[i]
-		if s.bucketOf == family && s.le == l.bounds[len(l.bounds)-1] {
+		if s.bucketOf == family && s.le == l.above {
 			hi = x.seriesSamples(s, f, limit)
 		}
 		if s.bucketOf == family && math.IsInf(s.le, 1) {

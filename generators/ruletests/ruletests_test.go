@@ -142,13 +142,20 @@ var mutations = []mutation{
 // A broken rule must fail its tests: every mutation of every alert of the
 // example, applied to that one alert, makes the workload's tests fail.
 func TestMutationsFail(t *testing.T) {
-	s := example(t)
+	mutationsFail(t, example(t), mutations)
+}
+
+// mutationsFail applies each mutation that applies to each alert of each
+// workload of s, alone, and wants the workload's tests to fail naming the
+// alert; at least three must apply to every alert.
+func mutationsFail(t *testing.T, s *model.Spec, muts []mutation) {
+	t.Helper()
 	for _, w := range s.Workloads {
 		g := rules.WorkloadGroup(s, w)
 		tf := testFile(t, s, w)
 		for i, r := range g.Rules {
 			applied := 0
-			for _, m := range mutations {
+			for _, m := range muts {
 				broken := g
 				broken.Rules = append([]monitoringv1.Rule(nil), g.Rules...)
 				br := r.DeepCopy()
@@ -168,7 +175,7 @@ func TestMutationsFail(t *testing.T) {
 			}
 			t.Logf("%s: %s: %d mutations caught", w.Name, r.Alert, applied)
 			if applied < 3 {
-				t.Errorf("%s: only %d mutations apply", r.Alert, applied)
+				t.Errorf("%s: %s: only %d mutations apply", w.Name, r.Alert, applied)
 			}
 		}
 	}

@@ -115,7 +115,7 @@ func ForWorkload(w *model.Workload) Config {
 		labelSelector += k + "=" + w.Selector[k]
 	}
 	rel = append(rel,
-		Relabel{SourceLabels: []string{meta + portMeta(w)}, Regex: regexp.QuoteMeta(w.Metrics.Port), Action: "keep"},
+		Relabel{SourceLabels: []string{meta + portMeta(w)}, Regex: regexp.QuoteMeta(string(w.Metrics.Port)), Action: "keep"},
 		// A finished or not-yet-started pod has no endpoint to scrape; keeping
 		// it would only produce up == 0 noise.
 		Relabel{SourceLabels: []string{meta + "phase"}, Regex: "Pending|Succeeded|Failed", Action: "drop"},
@@ -153,7 +153,7 @@ func copyLabel(from, to string) Relabel {
 // or its number when metrics.port is one (a container port name always has
 // a letter).
 func portMeta(w *model.Workload) string {
-	if stack.PortNumber(w.Metrics.Port) {
+	if w.Metrics.Port.Number() {
 		return "container_port_number"
 	}
 	return "container_port_name"

@@ -71,7 +71,7 @@ func decodeValue(v cue.Value, x reflect.Value) error {
 	case reflect.String:
 		if v.Kind() == cue.IntKind {
 			// A port given by number (metrics.port: 8000): the one string
-			// field the schema lets be an int.
+			// field the schema lets be an int (Port, as its UnmarshalJSON).
 			n, err := v.Int64()
 			if err != nil {
 				return err

@@ -115,7 +115,7 @@ type Workload struct {
 	Team      string            `json:"team"`
 	Selector  map[string]string `json:"selector"`
 	Metrics   struct {
-		Port      string   `json:"port"`
+		Port      Port     `json:"port"`
 		Path      string   `json:"path"`
 		Scheme    string   `json:"scheme"`
 		AppLabels []string `json:"appLabels"`
@@ -126,6 +126,41 @@ type Workload struct {
 	Logs       WorkloadLogs `json:"logs"`
 	Training   *Training    `json:"training,omitempty"`
 	Inference  *Inference   `json:"inference,omitempty"`
+}
+
+// Port is a container port serving metrics: its name, or its number in
+// decimal (the spec's metrics.port takes either).
+type Port string
+
+// Number reports whether the port is given by number.
+func (p Port) Number() bool {
+	if p == "" {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// UnmarshalJSON accepts a name or a number.
+func (p *Port) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' {
+		var n int
+		if err := jsonUnmarshal(b, &n); err != nil {
+			return err
+		}
+		*p = Port(fmt.Sprint(n))
+		return nil
+	}
+	var s string
+	if err := jsonUnmarshal(b, &s); err != nil {
+		return err
+	}
+	*p = Port(s)
+	return nil
 }
 
 // Path is the spec path of the workload, for positions.
@@ -176,14 +211,9 @@ type Inference struct {
 	ModelLabel     string   `json:"modelLabel"`
 	StatusLabel    string   `json:"statusLabel"`
 	ErrorStatus    string   `json:"errorStatus"`
-	Latency        struct {
-		Enabled   bool    `json:"enabled"`
-		Quantile  float64 `json:"quantile"`
-		Threshold string  `json:"threshold"`
-		Window    string  `json:"window"`
-		For       string  `json:"for"`
-		Severity  string  `json:"severity"`
-	} `json:"latency"`
+	// Latency: quantile and threshold of the end-to-end latency (the
+	// quantile is unused for servers that export no histogram).
+	Latency   QuantileAlert `json:"latency"`
 	ErrorRate struct {
 		Enabled  bool    `json:"enabled"`
 		Max      float64 `json:"max"`
@@ -207,7 +237,7 @@ type Inference struct {
 	Preset *presets.Server `json:"-"`
 }
 
-// QuantileAlert is an alert on a latency histogram's quantile.
+// QuantileAlert is an alert on a latency's quantile over a threshold.
 type QuantileAlert struct {
 	Enabled   bool    `json:"enabled"`
 	Quantile  float64 `json:"quantile"`

@@ -152,26 +152,12 @@ func WorkloadMatchers(w *model.Workload) []string {
 	return []string{LabelNamespace, w.Namespace, LabelWorkload, w.Name}
 }
 
-// PortNumber reports whether a metrics port (workloads.<name>.metrics.port)
-// is a number rather than a name.
-func PortNumber(port string) bool {
-	if port == "" {
-		return false
-	}
-	for _, c := range port {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // PortMeta are the kubernetes_sd discovery labels of a pod's container
 // port that serves metrics on port (a name or a number), as a pod that
 // declares it gives them: its name and number.
-func PortMeta(port string) (name, number string) {
-	if PortNumber(port) {
-		return "http-metrics", port
+func PortMeta(port model.Port) (name, number string) {
+	if port.Number() {
+		return "http-metrics", string(port)
 	}
-	return port, "8080"
+	return string(port), "8080"
 }
