@@ -191,7 +191,23 @@ func exhaustive(def, v cue.Value, ix *syntaxIndex) diag.List {
 	diags := cleanup(raw, ix.positions)
 	diags.Append(notAllowed(def, v, ix.fields, ix.positions)...)
 	diags.Append(literalCredentials(ix.stringLits)...)
-	return dropInsideBadNames(diags).Sorted()
+	return dropExplained(dropInsideBadNames(diags)).Sorted()
+}
+
+// dropExplained removes a diagnostic that another at the same position
+// repeats with an explanation appended (CUE's "field not allowed" and
+// notAllowed's, which says why for a server's signal block).
+func dropExplained(l diag.List) diag.List {
+	out := l[:0:0]
+	for i, d := range l {
+		explained := slices.ContainsFunc(l, func(e diag.Diagnostic) bool {
+			return e.Pos == d.Pos && e.Check == d.Check && len(e.Message) > len(d.Message) && strings.HasPrefix(e.Message, d.Message+": ")
+		})
+		if !explained {
+			out = append(out, l[i])
+		}
+	}
+	return out
 }
 
 // validateDeep collects the errors of v and, where v fails, of each of its
@@ -460,7 +476,7 @@ func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]
 			out.Add(pos, "cue", "%s: %q is not a valid name: use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters", path, names[len(names)-1])
 			continue
 		}
-		out.Add(pos, "cue", "%s: field not allowed", path)
+		out.Add(pos, "cue", "%s: field not allowed%s", path, serverHint(v, names))
 	}
 	return out
 }

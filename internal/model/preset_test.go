@@ -34,12 +34,11 @@ func TestPresetChecks(t *testing.T) {
 	latency: {quantile: 0.95, threshold: "200ms"}}}`,
 		want: []string{"s.cue:3:12: spec/server: workloads.v.inference.latency.quantile: Triton exports its request durations as cumulative counters of microseconds"},
 	}, {
-		name: "the error alert of a server without failures, and TTFT of a server without it",
+		name: "the error alert of a server without failures",
 		src: `workloads: k: {kind: "inference", namespace: "ml", inference: {server: "kserve", models: ["m"],
-	errorRate: max: 0.01, ttft: enabled: true}}`,
+	errorRate: max: 0.01}}`,
 		want: []string{
 			"s.cue:3:2: spec/server: workloads.k.inference.errorRate: server kserve (KServe model server): KServe's model server exports latency histograms only",
-			"s.cue:3:24: spec/server: workloads.k.inference.ttft: server kserve (KServe model server): KServe model server exports no time-to-first-token histogram",
 		},
 	}, {
 		name: "custom names and models on a preset without a model label",
