@@ -52,22 +52,8 @@ func TestPresetsPass(t *testing.T) {
 	}
 	alerts := map[string]bool{}
 	for _, w := range s.Workloads {
-		tf := testFile(t, s, w)
-		fires, quiet := map[string]bool{}, map[string]bool{}
-		for _, tg := range tf.Tests {
-			for _, c := range tg.AlertRuleTests {
-				if len(c.ExpAlerts) > 0 {
-					fires[c.Alertname] = true
-				} else {
-					quiet[c.Alertname] = true
-				}
-			}
-		}
-		for _, r := range rules.WorkloadGroup(s, w).Rules {
-			alerts[r.Alert] = true
-			if !fires[r.Alert] || !quiet[r.Alert] {
-				t.Errorf("%s: %s: fires checked %v, quiet checked %v", w.Name, r.Alert, fires[r.Alert], quiet[r.Alert])
-			}
+		for _, a := range firesAndQuiet(t, s, w) {
+			alerts[a] = true
 		}
 	}
 	for _, a := range []string{rules.HighInferenceLatency, rules.InferenceErrorRateHigh, rules.HighTimeToFirstToken,

@@ -265,26 +265,35 @@ workloads: "fine-tune": {
 				t.Error(f.String())
 			}
 			for _, w := range s.Workloads {
-				tf := testFile(t, s, w)
-				fires, quiet := map[string]bool{}, map[string]bool{}
-				for _, tg := range tf.Tests {
-					for _, c := range tg.AlertRuleTests {
-						if len(c.ExpAlerts) > 0 {
-							fires[c.Alertname] = true
-						} else {
-							quiet[c.Alertname] = true
-						}
-					}
-				}
-				for _, r := range rules.WorkloadGroup(s, w).Rules {
-					if !fires[r.Alert] || !quiet[r.Alert] {
-						t.Errorf("%s: fires checked %v, quiet checked %v", r.Alert, fires[r.Alert], quiet[r.Alert])
-					}
-				}
+				firesAndQuiet(t, s, w)
 			}
 			promtoolCheck(t, files)
 		})
 	}
+}
+
+// firesAndQuiet checks that each alert of workload w has a firing and a
+// quiet check in its tests, and returns the alerts' names.
+func firesAndQuiet(t *testing.T, s *model.Spec, w *model.Workload) []string {
+	t.Helper()
+	fires, quiet := map[string]bool{}, map[string]bool{}
+	for _, tg := range testFile(t, s, w).Tests {
+		for _, c := range tg.AlertRuleTests {
+			if len(c.ExpAlerts) > 0 {
+				fires[c.Alertname] = true
+			} else {
+				quiet[c.Alertname] = true
+			}
+		}
+	}
+	var names []string
+	for _, r := range rules.WorkloadGroup(s, w).Rules {
+		names = append(names, r.Alert)
+		if !fires[r.Alert] || !quiet[r.Alert] {
+			t.Errorf("%s: %s: fires checked %v, quiet checked %v", w.Name, r.Alert, fires[r.Alert], quiet[r.Alert])
+		}
+	}
+	return names
 }
 
 // promtoolCheck runs the emitted files under a real promtool ($PROMTOOL or
