@@ -14,6 +14,9 @@ type TritonOptions struct {
 	RequestsPerSecond int
 	// Latency of every successful request, in seconds; default 0.02.
 	Latency float64
+	// Host is the loopback address to listen on (the pod's IP); default
+	// 127.0.0.1.
+	Host string
 }
 
 // Triton exports the per-model metric families of Triton Inference Server
@@ -87,7 +90,7 @@ func StartTriton(o TritonOptions) (*Triton, error) {
 		a.pending.WithLabelValues(m, "1")
 		a.loadTime.WithLabelValues(m, "1").Set(1.5)
 	}
-	s, err := startServer(metricsMux(reg))
+	s, err := startServer(o.Host, metricsMux(reg))
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,9 @@ type VLLMOptions struct {
 	TTFT, TPOT, E2E float64
 	// TokensPerRequest generated; default 100.
 	TokensPerRequest int
+	// Host is the loopback address to listen on (the pod's IP); default
+	// 127.0.0.1.
+	Host string
 }
 
 // VLLM exports the metric families of vLLM's OpenAI-compatible server as
@@ -133,7 +136,7 @@ func StartVLLM(o VLLMOptions) (*VLLM, error) {
 			h.WithLabelValues(l...)
 		}
 	}
-	s, err := startServer(metricsMux(reg))
+	s, err := startServer(o.Host, metricsMux(reg))
 	if err != nil {
 		return nil, err
 	}

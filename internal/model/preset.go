@@ -13,13 +13,6 @@ import (
 // an inference workload with what its server's preset exports.
 const PresetCheck = "spec/server"
 
-// Written reports whether the user wrote the field at path (not a
-// default of the schema).
-func (s *Spec) Written(path string) bool {
-	_, ok := s.positions[path]
-	return ok
-}
-
 // resolvePresets sets each inference workload's Preset and reports what
 // the spec asks that its server cannot give: names of a custom server given
 // to a preset, models for a server without a model label, a quantile of
