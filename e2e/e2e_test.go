@@ -59,9 +59,10 @@ func TestEndToEnd(t *testing.T) {
 	}()
 
 	// The emitted rule tests pass under a real promtool (built from the same
-	// Prometheus module), for this spec and for the committed example out/.
+	// Prometheus module), for this spec and for the committed examples'
+	// outputs (out/, examples/slos/out, examples/llm-serving/out).
 	run("PromtoolTestRules", func(t *testing.T) {
-		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "slos", "out")} {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "slos", "out"), filepath.Join(root, "examples", "llm-serving", "out")} {
 			promtoolTestRules(t, bins.promtool, d)
 		}
 	})
@@ -83,7 +84,7 @@ func TestEndToEnd(t *testing.T) {
 // to wantAlerts). inject and repair act on the test apps (metrics) or on
 // the API server's objects (pods, Jobs), as the failure would.
 func (s *stack) faults() []scenario {
-	return []scenario{{
+	return append([]scenario{{
 		alert: "HighInferenceLatency",
 		inject: func(*testing.T) {
 			for _, a := range s.inference {
@@ -129,7 +130,7 @@ func (s *stack) faults() []scenario {
 		repair:   func(*testing.T) { s.training.Stall(false) },
 		labels:   map[string]string{"severity": "warning", "team": trainingTeam, "workload": trainingName, "namespace": namespace, "pod": trainingPod},
 		mentions: []string{trainingPod, trainingName},
-	}}
+	}}, s.serverFaults()...)
 }
 
 // healthy: every pod discovered and scraped with its labels, nothing else
