@@ -41,8 +41,10 @@ type sloWorld struct {
 	series []*sloSeries // sorted by labels, as the engine sees them
 }
 
-// selected are the series a selector reads, in the engine's order.
-func (w *sloWorld) selected(sel slo.Selector) []*sloSeries {
+// selected are the series the terms of a sum read, each once (two terms of
+// one metric that read a series give it once in the rule's `or`), in the
+// engine's order.
+func (w *sloWorld) selected(sel slo.Sum) []*sloSeries {
 	var out []*sloSeries
 	for _, s := range w.series {
 		if sel.Matches(s.metric, s.labels) {
@@ -167,7 +169,7 @@ func (w *sloWorld) errorRatio(sli *slo.SLI, t, win time.Duration) (float64, bool
 	if num == nil {
 		num = sli.Good
 	}
-	n, ok := sum(w.selected(*num), rate)
+	n, ok := sum(w.selected(num), rate)
 	if !ok {
 		n = 0 // or vector(0)
 	}

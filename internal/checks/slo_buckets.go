@@ -11,8 +11,9 @@ import (
 
 var sloBucketBoundary = Check{
 	Name: "slo/bucket-boundary",
-	Doc: "A latency SLI's threshold is one of the bucket bounds its histogram exports (a preset's buckets, or sli.latency.buckets " +
-		"for an application's own histogram, which must then be declared): a request is counted good by the bucket le=threshold, " +
+	Doc: "A latency SLI's threshold is one of the bucket bounds its histogram exports (the server preset's buckets, read from the " +
+		"server's source, or sli.latency.buckets for an application's own histogram or a preset that does not know them, which must " +
+		"then be declared): a request is counted good by the bucket le=threshold, " +
 		"and a threshold between two buckets would silently measure another one.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
@@ -23,9 +24,13 @@ var sloBucketBoundary = Check{
 			}
 			path := p.SLO.Path("sli", model.SLILatency, "threshold")
 			if h.Buckets == nil {
+				who, why := "the application", ""
+				if h.NoBuckets != "" {
+					who, why = "the server", " ("+h.NoBuckets+")"
+				}
 				out.Add(in.Spec.Pos(p.SLI.Path), "slo/bucket-boundary",
-					"the bucket bounds of histogram %s are not known: list them in sli.latency.buckets (in %s, as the application exports them), so that the threshold %s can be checked against them",
-					h.Metric, h.Unit, p.SLO.SLI.Latency.Threshold)
+					"the bucket bounds of histogram %s are not known%s: list them in sli.latency.buckets (in %s, as %s exports them), so that the threshold %s can be checked against them",
+					h.Metric, why, h.Unit, who, p.SLO.SLI.Latency.Threshold)
 				continue
 			}
 			if slices.Contains(h.Buckets, p.SLI.Threshold) {

@@ -63,12 +63,22 @@ type AvailabilitySLI struct {
 	Models []string `json:"models,omitempty"`
 }
 
+// Latency SLI signals: the histograms of a server preset.
+const (
+	LatencyRequest = "request"
+	LatencyTTFT    = "ttft"
+	LatencyTPOT    = "tpot"
+)
+
 type LatencySLI struct {
-	Threshold string    `json:"threshold"`
-	Metric    string    `json:"metric,omitempty"`
-	Unit      string    `json:"unit"`
-	Buckets   []float64 `json:"buckets,omitempty"`
-	Models    []string  `json:"models,omitempty"`
+	Threshold string `json:"threshold"`
+	// Signal is the server's histogram: LatencyRequest, LatencyTTFT or
+	// LatencyTPOT.
+	Signal  string    `json:"signal"`
+	Metric  string    `json:"metric,omitempty"`
+	Unit    string    `json:"unit"`
+	Buckets []float64 `json:"buckets,omitempty"`
+	Models  []string  `json:"models,omitempty"`
 }
 
 type RatioSLI struct {

@@ -1,6 +1,7 @@
 package slo
 
 import (
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -65,38 +66,47 @@ func TestNumber(t *testing.T) {
 	}
 }
 
+// TestStreams: the streams of each SLI shape, with the event counts each
+// sum reads: a good event is one of total's and none of errors' (one of
+// good's), a bad event one of total's and one of errors' (none of
+// good's); every decoy is read by no selector.
 func TestStreams(t *testing.T) {
 	for _, c := range []struct {
 		name      string
-		errors    string
-		good      string
-		total     string
+		errors    []string
+		good      []string
+		total     []string
 		gauge     bool
 		wantReal  int
 		wantDecoy int
 	}{
-		{name: "errors by label", errors: `http_requests_total{job="api", code=~"5..|429"}`, total: `http_requests_total{job="api"}`, wantReal: 2, wantDecoy: 2},
-		{name: "errors of another metric", errors: `errors_total{job="api"}`, total: `requests_total{job="api"}`, wantReal: 2, wantDecoy: 2},
-		{name: "good bucket", good: `lat_bucket{le="0.5"}`, total: `lat_count`, wantReal: 2, wantDecoy: 1},
-		{name: "gauge", total: `up{job="x"}`, gauge: true, wantReal: 1, wantDecoy: 1},
+		{name: "errors by label", errors: []string{`http_requests_total{job="api", code=~"5..|429"}`}, total: []string{`http_requests_total{job="api"}`}, wantReal: 2, wantDecoy: 2},
+		{name: "errors of another metric", errors: []string{`errors_total{job="api"}`}, total: []string{`requests_total{job="api"}`}, wantReal: 2, wantDecoy: 2},
+		{name: "good bucket", good: []string{`lat_bucket{le="0.5"}`}, total: []string{`lat_count`}, wantReal: 2, wantDecoy: 1},
+		{name: "gauge", total: []string{`up{job="x"}`}, gauge: true, wantReal: 1, wantDecoy: 1},
+		// Triton: failures are a term of total (success + failure).
+		{name: "errors a term of a sum", errors: []string{`nv_inference_request_failure{model="m"}`},
+			total: []string{`nv_inference_request_success{model="m"}`, `nv_inference_request_failure{model="m"}`}, wantReal: 2, wantDecoy: 2},
+		// TorchServe: 5XX among 2XX + 4XX + 5XX.
+		{name: "errors one of three", errors: []string{`Requests5XX{level="host"}`},
+			total: []string{`Requests2XX{level="host"}`, `Requests4XX{level="host"}`, `Requests5XX{level="host"}`}, wantReal: 2, wantDecoy: 2},
 	} {
-		sli := SLI{Total: mustSel(t, c.total), Gauge: c.gauge}
+		sli := SLI{Total: mustSum(t, c.total), Gauge: c.gauge}
 		switch {
-		case c.errors != "":
-			b := mustSel(t, c.errors)
-			sli.Bad = &b
-		case c.good != "":
-			g := mustSel(t, c.good)
-			sli.Good = &g
+		case c.errors != nil:
+			sli.Bad = mustSum(t, c.errors)
+		case c.good != nil:
+			sli.Good = mustSum(t, c.good)
 		default:
-			g := sli.Total
-			sli.Good = &g
+			sli.Good = sli.Total
 		}
 		st, err := sli.Streams()
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		real, decoys := 0, 0
+		// reads[event][sum]: how many series of the sum one event increments.
+		reads := map[string]map[string]int{"good": {}, "bad": {}}
 		for _, s := range st {
 			if s.Decoy {
 				decoys++
@@ -109,14 +119,46 @@ func TestStreams(t *testing.T) {
 			if !sli.reads(s) {
 				t.Errorf("%s: stream %v is read by no selector", c.name, s.Labels)
 			}
-			if s.Bad > 0 && s.Good == 0 && sli.Bad != nil && !sli.Bad.Matches(s.Metric, s.Labels) {
-				t.Errorf("%s: a bad stream %v that errors does not read", c.name, s.Labels)
+			for _, sum := range []struct {
+				name string
+				Sum
+			}{{"errors", sli.Bad}, {"good", sli.Good}, {"total", sli.Total}} {
+				if !sum.Matches(s.Metric, s.Labels) {
+					continue
+				}
+				if s.Good > 0 {
+					reads["good"][sum.name]++
+				}
+				if s.Bad > 0 {
+					reads["bad"][sum.name]++
+				}
 			}
+		}
+		want := map[string]map[string]int{"good": {"total": 1}, "bad": {"total": 1}}
+		switch {
+		case c.gauge:
+			want = map[string]map[string]int{"good": {"total": 1, "good": 1}, "bad": {}}
+		case c.errors != nil:
+			want["bad"]["errors"] = 1
+		default:
+			want["good"]["good"] = 1
+		}
+		if fmt.Sprint(reads) != fmt.Sprint(want) {
+			t.Errorf("%s: an event is read %v times, want %v: %+v", c.name, reads, want, st)
 		}
 		if real != c.wantReal || decoys != c.wantDecoy {
 			t.Errorf("%s: %d streams and %d decoys, want %d and %d: %+v", c.name, real, decoys, c.wantReal, c.wantDecoy, st)
 		}
 	}
+}
+
+func mustSum(t *testing.T, ss []string) Sum {
+	t.Helper()
+	var out Sum
+	for _, s := range ss {
+		out = append(out, mustSel(t, s))
+	}
+	return out
 }
 
 func mustSel(t *testing.T, s string) Selector {

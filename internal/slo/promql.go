@@ -2,25 +2,37 @@ package slo
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dataopsgen/dataopsgen/generators/signals"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
-// events is the number of events a selector counts over window d: the
-// increase of a counter, as a per-second rate (the ratio is the same), or
-// the samples of a gauge (good: its sum, total: its count).
-func (s *SLI) events(sel Selector, d time.Duration, good bool) string {
+// events is the number of events a sum counts over window d: the
+// increase of its counters, as a per-second rate (the ratio is the same),
+// or the samples of a gauge (good: its sum, total: its count). Several
+// counters are summed in one aggregation, each rate labelled with its
+// metric name first (as generators/signals does): rate() drops the name,
+// so counters with the same other labels (Triton's success and failure of
+// a model) would hide one another in `or`, and a counter that does not
+// exist yet (no request has failed) still leaves the others' sum.
+func (s *SLI) events(sum Sum, d time.Duration, good bool) string {
 	w := "[" + Dur(d) + "]"
 	switch {
-	case !s.Gauge:
-		return "sum(rate(" + sel.String() + w + "))"
-	case good:
-		return "sum(sum_over_time(" + sel.String() + w + "))"
-	default:
-		return "sum(count_over_time(" + sel.String() + w + "))"
+	case s.Gauge && good:
+		return "sum(sum_over_time(" + sum[0].String() + w + "))"
+	case s.Gauge:
+		return "sum(count_over_time(" + sum[0].String() + w + "))"
+	case len(sum) == 1:
+		return "sum(rate(" + sum[0].String() + w + "))"
 	}
+	parts := make([]string, len(sum))
+	for i, sel := range sum {
+		parts[i] = "label_replace(rate(" + sel.String() + w + "), " + strconv.Quote(signals.CounterLabel) + ", " + strconv.Quote(sel.Metric) + `, "", "")`
+	}
+	return "sum(" + strings.Join(parts, " or ") + ")"
 }
 
 // ErrorRatio is the expression of the SLI's error ratio over window d:
@@ -30,9 +42,9 @@ func (s *SLI) events(sel Selector, d time.Duration, good bool) string {
 func (s *SLI) ErrorRatio(d time.Duration) string {
 	total := s.events(s.Total, d, false)
 	if s.Bad != nil {
-		return fmt.Sprintf("(%s or vector(0))\n/\n%s", s.events(*s.Bad, d, false), total)
+		return fmt.Sprintf("(%s or vector(0))\n/\n%s", s.events(s.Bad, d, false), total)
 	}
-	return fmt.Sprintf("1 - (\n  (%s or vector(0))\n  /\n  %s\n)", s.events(*s.Good, d, true), total)
+	return fmt.Sprintf("1 - (\n  (%s or vector(0))\n  /\n  %s\n)", s.events(s.Good, d, true), total)
 }
 
 // Select is the selector of the SLO's own recorded series of a record.

@@ -2,6 +2,7 @@ package slo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -103,4 +104,47 @@ func ParseSelector(p parser.Parser, text string) (Selector, error) {
 		return Selector{}, fmt.Errorf("%q names no metric", text)
 	}
 	return out, nil
+}
+
+// Sum is counters added up: one selector, or several whose rates are
+// summed (Triton's successful and failed requests are two counters).
+type Sum []Selector
+
+// String renders the terms joined by " + ".
+func (s Sum) String() string {
+	parts := make([]string, len(s))
+	for i, sel := range s {
+		parts[i] = sel.String()
+	}
+	return strings.Join(parts, " + ")
+}
+
+// With returns the sum with more matchers on every term.
+func (s Sum) With(ms ...*labels.Matcher) Sum {
+	out := make(Sum, len(s))
+	for i, sel := range s {
+		out[i] = sel.With(ms...)
+	}
+	return out
+}
+
+// Matches reports whether any term selects the series.
+func (s Sum) Matches(name string, l map[string]string) bool {
+	for _, sel := range s {
+		if sel.Matches(name, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// names are the distinct metric names of the terms, joined by ", ".
+func (s Sum) names() string {
+	var out []string
+	for _, sel := range s {
+		if !slices.Contains(out, sel.Metric) {
+			out = append(out, sel.Metric)
+		}
+	}
+	return strings.Join(out, ", ")
 }

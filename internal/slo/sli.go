@@ -12,15 +12,16 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
-// SLI is an SLO's indicator as series selectors. Exactly one of Bad and
-// Good is set; the error ratio over a window is bad/total, or 1 -
-// good/total. A Gauge SLI counts samples of a 0/1 gauge (Good and Total
-// are the gauge) instead of the rate of counters.
+// SLI is an SLO's indicator as sums of series selectors. Exactly one of
+// Bad and Good is set (non-nil); the error ratio over a window is
+// bad/total, or 1 - good/total. A Gauge SLI counts samples of a 0/1 gauge
+// (Good and Total are the gauge, one selector) instead of the rate of
+// counters.
 type SLI struct {
 	Kind  string
-	Bad   *Selector
-	Good  *Selector
-	Total Selector
+	Bad   Sum
+	Good  Sum
+	Total Sum
 	Gauge bool
 	// Histogram and Threshold (in the histogram's unit) of a latency SLI.
 	Histogram *Histogram
@@ -34,13 +35,15 @@ type SLI struct {
 // Selectors returns the SLI's selectors with their spec paths.
 func (s *SLI) Selectors() []PathSelector {
 	var out []PathSelector
-	if s.Bad != nil {
-		out = append(out, PathSelector{*s.Bad, s.BadPath})
+	for _, sum := range []struct {
+		Sum
+		path string
+	}{{s.Bad, s.BadPath}, {s.Good, s.GoodPath}, {s.Total, s.TotalPath}} {
+		for _, sel := range sum.Sum {
+			out = append(out, PathSelector{sel, sum.path})
+		}
 	}
-	if s.Good != nil {
-		out = append(out, PathSelector{*s.Good, s.GoodPath})
-	}
-	return append(out, PathSelector{s.Total, s.TotalPath})
+	return out
 }
 
 // PathSelector is a selector and the spec path it comes from.
@@ -85,10 +88,19 @@ func resolveSLI(o *model.SLO, w *model.Workload) (SLI, []Problem) {
 		}
 		return signalsOf(w), true
 	}
-	models := func(sig Signals, want []string, path string) []*labels.Matcher {
+	// models is the model matcher of series that carry the model label
+	// (byModel; what names them in messages); an SLI on series without it
+	// covers every model.
+	models := func(sig Signals, byModel bool, what string, want []string, path string) []*labels.Matcher {
 		if sig.ModelLabel == "" || len(sig.Models) == 0 {
 			if len(want) > 0 {
 				bad(path, "workload %s serves no models to choose from", w.Name)
+			}
+			return nil
+		}
+		if !byModel {
+			if len(want) > 0 {
+				bad(path, "%s carry no %s label (the server counts every model together): an SLI on them covers all of workload %s's models; remove models", what, sig.ModelLabel, w.Name)
 			}
 			return nil
 		}
@@ -112,28 +124,39 @@ func resolveSLI(o *model.SLO, w *model.Workload) (SLI, []Problem) {
 			bad(out.Path, "%s", sig.NoRequests)
 			break
 		}
-		ms := models(sig, o.SLI.Availability.Models, o.Path("sli", kind, "models"))
-		b, t := sig.Requests.Bad.With(ms...), sig.Requests.Total.With(ms...)
-		out.Bad, out.Total = &b, t
+		r := sig.Requests
+		ms := models(sig, r.ByModel, "its request counters ("+slices.Concat(r.Bad, r.Total).names()+")", o.SLI.Availability.Models, o.Path("sli", kind, "models"))
+		out.Bad, out.Total = r.Bad.With(ms...), r.Total.With(ms...)
 		out.BadPath, out.TotalPath = out.Path, out.Path
 	case model.SLILatency:
 		l := o.SLI.Latency
 		var sig Signals
-		h := &Histogram{Unit: l.Unit}
-		var base []*labels.Matcher
+		// An application's own histogram: the workload's series, split by
+		// the workload's model label.
+		h := &Histogram{Unit: l.Unit, ByModel: true}
 		if w != nil {
 			sig = signalsOf(w)
-			base = workloadMatchers(w)
+			h.Matchers = workloadMatchers(w)
+		}
+		signal := l.Signal
+		if signal == "" {
+			signal = model.LatencyRequest
 		}
 		switch {
+		case l.Metric != "" && signal != model.LatencyRequest:
+			bad(o.Path("sli", kind, "metric"), "metric names a histogram of the application's own, signal %q one of its server's: set one of them", signal)
 		case l.Metric != "":
 			h.Metric = l.Metric
 		case w == nil:
 			needWorkload()
-		case sig.Latency == nil:
-			bad(out.Path, "%s", sig.NoLatency)
+		case sig.Latency[signal] == nil:
+			path := out.Path
+			if l.Signal != "" {
+				path = o.Path("sli", kind, "signal")
+			}
+			bad(path, "%s", sig.NoLatency[signal])
 		default:
-			*h = *sig.Latency
+			*h = *sig.Latency[signal]
 		}
 		if h.Metric == "" {
 			break
@@ -146,14 +169,14 @@ func resolveSLI(o *model.SLO, w *model.Workload) (SLI, []Problem) {
 		}
 		var ms []*labels.Matcher
 		if w != nil {
-			ms = models(sig, l.Models, o.Path("sli", kind, "models"))
+			ms = models(sig, h.ByModel, "its histogram's series ("+h.Metric+")", l.Models, o.Path("sli", kind, "models"))
 		}
 		d, _ := parseDuration(l.Threshold) // the schema validated it
 		out.Histogram = h
 		out.Threshold = float64(d) / unitNanos[h.Unit]
-		good := Selector{Metric: h.Metric + "_bucket", Matchers: base}.With(ms...).With(eq("le", labels.FormatOpenMetricsFloat(out.Threshold)))
-		out.Good = &good
-		out.Total = Selector{Metric: h.Metric + "_count", Matchers: base}.With(ms...)
+		series := Selector{Matchers: h.Matchers}.With(ms...)
+		out.Good = Sum{Selector{Metric: h.Metric + "_bucket", Matchers: series.Matchers}.With(eq("le", labels.FormatOpenMetricsFloat(out.Threshold)))}
+		out.Total = Sum{Selector{Metric: h.Metric + "_count", Matchers: series.Matchers}}
 		out.GoodPath, out.TotalPath = o.Path("sli", kind, "threshold"), out.Path
 	case model.SLIRatio:
 		r := o.SLI.Ratio
@@ -161,7 +184,7 @@ func resolveSLI(o *model.SLO, w *model.Workload) (SLI, []Problem) {
 			bad(out.Path, "set exactly one of errors (bad events) and good")
 			break
 		}
-		parse := func(field, text string) *Selector {
+		parse := func(field, text string) Sum {
 			s, err := ParseSelector(PromQL, text)
 			if err != nil {
 				bad(o.Path("sli", kind, field), "%v", err)
@@ -170,17 +193,14 @@ func resolveSLI(o *model.SLO, w *model.Workload) (SLI, []Problem) {
 			if w != nil {
 				s = s.With(workloadMatchers(w)...)
 			}
-			return &s
+			return Sum{s}
 		}
 		if r.Errors != "" {
 			out.Bad, out.BadPath = parse("errors", r.Errors), o.Path("sli", kind, "errors")
 		} else {
 			out.Good, out.GoodPath = parse("good", r.Good), o.Path("sli", kind, "good")
 		}
-		if t := parse("total", r.Total); t != nil {
-			out.Total = *t
-		}
-		out.TotalPath = o.Path("sli", kind, "total")
+		out.Total, out.TotalPath = parse("total", r.Total), o.Path("sli", kind, "total")
 	case model.SLIBoolGauge:
 		s, err := ParseSelector(PromQL, o.SLI.BoolGauge.Selector)
 		path := o.Path("sli", kind, "selector")
@@ -191,7 +211,7 @@ func resolveSLI(o *model.SLO, w *model.Workload) (SLI, []Problem) {
 		if w != nil {
 			s = s.With(workloadMatchers(w)...)
 		}
-		out.Good, out.Total, out.Gauge = &s, s, true
+		out.Good, out.Total, out.Gauge = Sum{s}, Sum{s}, true
 		out.GoodPath, out.TotalPath = path, path
 	}
 	return out, probs

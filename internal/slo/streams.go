@@ -33,6 +33,14 @@ type Stream struct {
 // series can be what the selectors ask: errors (or good) and total that
 // read no common series, errors that read series total does not (a bad
 // event must be one of all events), matchers nothing satisfies.
+//
+// The numerator's events (bad ones for errors, good ones for good) go to
+// a series both the numerator and total read when there is one (one
+// counter with a status label; Triton's failure counter, a term of both);
+// the other events to a series total reads and the numerator does not.
+// When no series is read by both, the numerator and total are different
+// counters (TGI's failures and requests, a histogram's le bucket and its
+// count): an event of the numerator's increments both.
 func (s *SLI) Streams() ([]Stream, error) {
 	var out []Stream
 	num, good := s.Bad, false
@@ -43,54 +51,93 @@ func (s *SLI) Streams() ([]Stream, error) {
 	if good {
 		numName = "good"
 	}
-	switch {
-	case s.Gauge:
-		l, ok := satisfy(s.Total.Matchers)
+	if s.Gauge {
+		l, ok := satisfy(s.Total[0].Matchers)
 		if !ok {
 			return nil, fmt.Errorf("no series can match %s", s.Total)
 		}
-		out = append(out, Stream{Metric: s.Total.Metric, Labels: l, Good: 1})
-	case num.Metric == s.Total.Metric:
-		// Both read one metric: the numerator's series are some of total's.
-		if err := subset(*num, s.Total, numName); err != nil {
-			return nil, err
-		}
-		in, ok := satisfy(append(slices.Clone(num.Matchers), s.Total.Matchers...))
-		if !ok {
-			return nil, fmt.Errorf("%s %s and total %s read no common series", numName, num, s.Total)
-		}
-		var rest map[string]string
-		for _, m := range num.Matchers {
-			if l, ok := satisfy(append(slices.Clone(s.Total.Matchers), negate(m))); ok {
-				rest = l
-				break
+		return s.withDecoys([]Stream{{Metric: s.Total[0].Metric, Labels: l, Good: 1}}), nil
+	}
+	var in *Stream // read by both
+	sameMetric := false
+	for _, n := range num {
+		same := s.Total.ofMetric(n.Metric)
+		sameMetric = sameMetric || len(same) > 0
+		if len(same) == 1 {
+			if err := subset(n, same[0], numName); err != nil {
+				return nil, err
 			}
 		}
-		if rest == nil {
-			return nil, fmt.Errorf("every series total %s reads is also read by %s %s: it must pick out some of them", s.Total, numName, num)
+		for _, t := range same {
+			if l, ok := satisfy(append(slices.Clone(n.Matchers), t.Matchers...)); ok && in == nil {
+				in = &Stream{Metric: n.Metric, Labels: l}
+			}
 		}
-		if good {
-			out = append(out, Stream{Metric: s.Total.Metric, Labels: in, Good: 1}, Stream{Metric: s.Total.Metric, Labels: rest, Bad: 1})
-		} else {
-			out = append(out, Stream{Metric: s.Total.Metric, Labels: rest, Good: 1}, Stream{Metric: s.Total.Metric, Labels: in, Bad: 1})
-		}
-	default:
-		nl, ok := satisfy(num.Matchers)
-		if !ok {
-			return nil, fmt.Errorf("no series can match %s", num)
-		}
-		tl, ok := satisfy(s.Total.Matchers)
-		if !ok {
-			return nil, fmt.Errorf("no series can match %s", s.Total)
-		}
-		n := Stream{Metric: num.Metric, Labels: nl, Bad: 1}
-		if good {
-			n = Stream{Metric: num.Metric, Labels: nl, Good: 1}
-		}
-		out = append(out, n, Stream{Metric: s.Total.Metric, Labels: tl, Good: 1, Bad: 1})
 	}
-	// Decoys: every stream again with one matcher of a selector reading it
-	// broken, bad events only.
+	if in == nil && sameMetric {
+		return nil, fmt.Errorf("%s %s and total %s read no common series", numName, num, s.Total)
+	}
+	rest, err := s.others(num, in != nil, numName)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case in != nil && good:
+		out = append(out, Stream{Metric: in.Metric, Labels: in.Labels, Good: 1}, Stream{Metric: rest.Metric, Labels: rest.Labels, Bad: 1})
+	case in != nil:
+		out = append(out, Stream{Metric: rest.Metric, Labels: rest.Labels, Good: 1}, Stream{Metric: in.Metric, Labels: in.Labels, Bad: 1})
+	default:
+		nl, ok := satisfy(num[0].Matchers)
+		if !ok {
+			return nil, fmt.Errorf("no series can match %s", num[0])
+		}
+		n := Stream{Metric: num[0].Metric, Labels: nl, Bad: 1}
+		if good {
+			n = Stream{Metric: num[0].Metric, Labels: nl, Good: 1}
+		}
+		out = append(out, n, Stream{Metric: rest.Metric, Labels: rest.Labels, Good: 1, Bad: 1})
+	}
+	return s.withDecoys(out), nil
+}
+
+// others finds the series of the other events: one total reads and num
+// does not. Candidates first break one matcher of a numerator term of the
+// same metric, then take a total term as it is.
+func (s *SLI) others(num Sum, shared bool, numName string) (Stream, error) {
+	for _, t := range s.Total {
+		var cands [][]*labels.Matcher
+		for _, n := range num.ofMetric(t.Metric) {
+			for _, m := range n.Matchers {
+				cands = append(cands, append(slices.Clone(t.Matchers), negate(m)))
+			}
+		}
+		cands = append(cands, t.Matchers)
+		for _, c := range cands {
+			if l, ok := satisfy(c); ok && !num.Matches(t.Metric, l) {
+				return Stream{Metric: t.Metric, Labels: l}, nil
+			}
+		}
+	}
+	if shared {
+		return Stream{}, fmt.Errorf("every series total %s reads is also read by %s %s: it must pick out some of them", s.Total, numName, num)
+	}
+	return Stream{}, fmt.Errorf("no series can match %s", s.Total)
+}
+
+// ofMetric are the terms of metric name.
+func (s Sum) ofMetric(name string) Sum {
+	var out Sum
+	for _, sel := range s {
+		if sel.Metric == name {
+			out = append(out, sel)
+		}
+	}
+	return out
+}
+
+// withDecoys adds, to the streams, every stream again with one matcher of
+// a selector reading it broken, bad events only.
+func (s *SLI) withDecoys(out []Stream) []Stream {
 	real := len(out)
 	seen := map[string]bool{}
 	for _, st := range out[:real] {
@@ -114,15 +161,15 @@ func (s *SLI) Streams() ([]Stream, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // reading are the selectors that read stream st.
 func (s *SLI) reading(st Stream) []Selector {
 	var out []Selector
-	for _, sel := range []*Selector{s.Bad, s.Good, &s.Total} {
-		if sel != nil && sel.Matches(st.Metric, st.Labels) && !slices.ContainsFunc(out, func(o Selector) bool { return o.String() == sel.String() }) {
-			out = append(out, *sel)
+	for _, sel := range slices.Concat(s.Bad, s.Good, s.Total) {
+		if sel.Matches(st.Metric, st.Labels) && !slices.ContainsFunc(out, func(o Selector) bool { return o.String() == sel.String() }) {
+			out = append(out, sel)
 		}
 	}
 	return out
