@@ -583,6 +583,26 @@ func (x *sloTest) budgetCheck(sc *sloScenario, w *sloWorld, i int, badEvents, ev
 	return nil
 }
 
+// ratioChecks assert the error ratio recorded over every window at step
+// i, as Prometheus's arithmetic computes it from the input: a record that
+// reads other series (a counter of a sum left out, a matcher dropped)
+// changes it, even where no alert's step moves.
+func (x *sloTest) ratioChecks(sc *sloScenario, w *sloWorld, i int) {
+	t := time.Duration(i) * x.step
+	for _, d := range x.p.Windows {
+		r, ok := w.errorRatio(&x.p.SLI, t, d)
+		if !ok || math.IsNaN(r) {
+			continue
+		}
+		record := slo.RecordName(d)
+		sc.exprs = append(sc.exprs, ruletest.PromqlTestCase{
+			Expr:       x.p.Select(record),
+			EvalTime:   modelDur(t),
+			ExpSamples: []ruletest.Sample{{Labels: sloLabelsText(record, x.p.Labels), Value: r}},
+		})
+	}
+}
+
 // events counts the events (gauge: samples) of the first i steps of the
 // phases: all and bad.
 func (x *sloTest) events(phases []phase, i int) (bad, all *big.Rat) {

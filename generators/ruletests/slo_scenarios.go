@@ -92,6 +92,7 @@ func (x *sloTest) healthyScenario() (*sloScenario, error) {
 		return nil, err
 	}
 	x.checkAt(sc, sim, end)
+	x.ratioChecks(sc, w, end)
 	bad, all := x.events(phases, end)
 	return sc, x.budgetCheck(sc, w, end, bad, all)
 }

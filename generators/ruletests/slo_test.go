@@ -20,13 +20,18 @@ import (
 // sloSpec has SLOs of every SLI kind and shape: availability, latency on a
 // 28d window, a workload-less ratio of one metric (errors by label), a
 // good/total ratio of two metrics, a boolGauge with pages only, tickets
-// only with `for`, custom windows on a 7d window, and a 99.95% objective.
+// only with `for`, custom windows on a 7d window, and a 99.95% objective;
+// and SLIs from server presets: vLLM's HTTP 5xx and its time to first
+// token, Triton's failures over the sum of its success and failure
+// counters.
 const sloSpec = `
 stack: prometheus: retention: "30d"
 workloads: {
 	chat: {kind: "inference", namespace: "serving", team: "llm", inference: models: ["llama", "mistral"]
 		metrics: exported: ["chat_tokens_total", "chat_good_tokens_total"]}
 	trainer: {kind: "training", namespace: "ml", training: lossMetric: "training_loss"}
+	vllm: {kind: "inference", namespace: "llm", inference: {server: "vllm", models: ["llama"]}}
+	triton: {kind: "inference", namespace: "cv", inference: {server: "triton", models: ["resnet50", "yolo"]}}
 }
 slos: {
 	avail: {workload: "chat", objective: 99.9, sli: availability: {}}
@@ -42,6 +47,9 @@ slos: {
 		alerting: ticket: for: "30m"}
 	scrapes: {workload: "trainer", objective: 99, sli: boolGauge: selector: "up"
 		alerting: ticket: enabled: false}
+	"vllm-avail": {workload: "vllm", objective: 99.9, sli: availability: {}}
+	"vllm-ttft": {workload: "vllm", objective: 99, sli: latency: {signal: "ttft", threshold: "250ms"}}
+	"triton-avail": {workload: "triton", objective: 99.5, sli: availability: models: ["resnet50"]}
 	weekly: {workload: "chat", objective: 99, window: "7d", sli: availability: {}
 		alerting: page: windows: [{long: "30m", short: "2m", budgetPercent: 1}]
 		alerting: ticket: windows: [{long: "6h", short: "30m", budgetPercent: 10}]}
@@ -165,11 +173,18 @@ var sloMutations = []sloMutation{
 	{"drop the error matcher", func(r *monitoringv1.Rule) bool {
 		return r.Record != "" && editExpr(r, func(e string) string {
 			e = strings.ReplaceAll(e, `, status="error"`, "")
+			e = strings.ReplaceAll(e, `, status="5xx"`, "")
 			return strings.ReplaceAll(e, `, code=~"5.."`, "")
 		})
 	}},
 	{"drop the model matcher", func(r *monitoringv1.Rule) bool {
-		return r.Record != "" && editExpr(r, func(e string) string { return regexp.MustCompile(`, model_name=~?"[^"]*"`).ReplaceAllString(e, "") })
+		return r.Record != "" && editExpr(r, func(e string) string { return regexp.MustCompile(`, model(_name)?=~?"[^"]*"`).ReplaceAllString(e, "") })
+	}},
+	{"a counter of a sum left out", func(r *monitoringv1.Rule) bool {
+		// sum(label_replace(rate(A), …) or label_replace(rate(B), …)): B goes.
+		return r.Record != "" && editExpr(r, func(e string) string {
+			return regexp.MustCompile(` or label_replace\(rate\([^\n]*?"", ""\)\)`).ReplaceAllString(e, ")")
+		})
 	}},
 	{"another bucket", func(r *monitoringv1.Rule) bool {
 		return r.Record != "" && editExpr(r, func(e string) string { return strings.ReplaceAll(e, `le="0.25"`, `le="0.5"`) })
