@@ -9,9 +9,9 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-// sloCases are the generated tests of SLOs of every SLI kind (their alerts
-// read recording rules), intact and with their rules broken, and the
-// edge rules of the step cache.
+// sloCases are the generated tests of SLOs of every SLI kind and shape
+// (their alerts read recording rules), intact and with their rules broken,
+// and the edge rules of the step cache.
 func sloCases(t *testing.T) []tcase {
 	t.Helper()
 	spec := modeltest.Inline(t, `
@@ -19,8 +19,11 @@ stack: prometheus: retention: "30d"
 workloads: {
 	chat: {kind: "inference", namespace: "serving", inference: models: ["llama", "mistral"]}
 	trainer: {kind: "training", namespace: "ml"}
+	vision: {kind: "inference", namespace: "cv", inference: {server: "triton", models: ["resnet50"]}}
 }
 slos: {
+	// A sum of counters (Triton's success + failure) and a preset's model label.
+	"vision-avail": {workload: "vision", objective: 99.5, sli: availability: {}}
 	avail: {workload: "chat", objective: 99.9, sli: availability: {}}
 	latency: {workload: "chat", objective: 99, window: "28d", sli: latency: {threshold: "250ms", buckets: [0.25]}
 		alerting: page: for: "2m"}
