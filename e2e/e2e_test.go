@@ -74,6 +74,7 @@ func TestEndToEnd(t *testing.T) {
 		run(sc.alert, func(t *testing.T) { s.scenario(t, sc) })
 	}
 	run("SLOBurnRate", s.sloBurn)
+	run("SLOTimeToFirstToken", s.sloTTFT)
 	if errs := s.hook.Errors(); len(errs) > 0 {
 		t.Errorf("webhook got undecodable requests: %v", errs)
 	}

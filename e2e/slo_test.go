@@ -3,15 +3,17 @@ package e2e
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dataopsgen/dataopsgen/e2e/testapps"
 )
 
-// The SLO of testdata/spec: its alerts' names, labels and routing.
+// The SLOs of testdata/spec: their alerts' names, labels and routing.
 const (
 	sloName     = "resnet-availability"
+	sloTTFTName = "chat-ttft"
 	sloPage     = "SLOErrorBudgetBurnPage"
 	sloTicket   = "SLOErrorBudgetBurnTicket"
 	sloAlertPfx = "SLOErrorBudgetBurn"
@@ -26,33 +28,15 @@ func (s *stack) sloBurn(t *testing.T) {
 	s.waitBaseline(t, quiet, baselineTimeout)
 	ctx := context.Background()
 	start := time.Now()
-	for _, a := range s.inference {
-		a.SetErrorRatio(0.5)
-	}
-	repaired := false
-	repair := func() {
-		if !repaired {
-			for _, a := range s.inference {
-				a.SetErrorRatio(0)
-			}
-			repaired = true
+	page, repair := s.sloPageFires(t, sloName, inferenceTeam, inferenceName, func() {
+		for _, a := range s.inference {
+			a.SetErrorRatio(0.5)
 		}
-	}
-	defer repair()
-	fctx, cancel := context.WithTimeout(ctx, fireTimeout)
-	n, page, err := s.hook.WaitAlert(fctx, start, func(_ testapps.Notification, a testapps.Alert) bool {
-		return a.Status == "firing" && a.Labels["alertname"] == sloPage
+	}, func() {
+		for _, a := range s.inference {
+			a.SetErrorRatio(0)
+		}
 	})
-	cancel()
-	if err != nil {
-		s.explain(t, sloPage)
-		t.Fatalf("%s did not reach the webhook within %s of the burst", sloPage, fireTimeout)
-	}
-	t.Logf("%s delivered %.1fs after the burst: %v", sloPage, time.Since(start).Seconds(), page.Labels)
-	checkDelivered(t, n, page, scenario{alert: sloPage, labels: map[string]string{
-		"slo": sloName, "slo_tier": "page", "severity": "critical", "team": inferenceTeam,
-		"workload": inferenceName, "namespace": namespace, "long": "20s", "short": "4s",
-	}, mentions: []string{sloName}})
 
 	// The ticket fires in Prometheus too, and Alertmanager holds it.
 	deadline := time.Now().Add(fireTimeout)
@@ -85,15 +69,7 @@ func (s *stack) sloBurn(t *testing.T) {
 
 	repairStart := time.Now()
 	repair()
-	rctx, cancel := context.WithTimeout(ctx, resolveTimeout)
-	resolved, _, err := s.hook.WaitAlert(rctx, repairStart, func(_ testapps.Notification, r testapps.Alert) bool {
-		return r.Status == "resolved" && r.Fingerprint == page.Fingerprint
-	})
-	cancel()
-	if err != nil {
-		t.Fatalf("%s not resolved at the webhook within %s of the end of the burst", sloPage, resolveTimeout)
-	}
-	t.Logf("%s resolved %.1fs after the burst ended", sloPage, time.Since(repairStart).Seconds())
+	resolved := s.waitSLOPageResolved(t, repairStart, page)
 	// While the page fired, the ticket reached nobody. (Once the page is
 	// resolved the ticket may still burn over its longer windows for a few
 	// seconds: Alertmanager then delivers it, as it should.)
@@ -112,4 +88,62 @@ func (s *stack) sloBurn(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sloTTFT: vLLM's first tokens slow down to 2s, over the SLO's 500ms: the
+// TTFT SLO's page, computed from the le="0.5" bucket of the stand-in's
+// vllm:time_to_first_token_seconds (vLLM's own buckets), reaches the
+// webhook with the SLO's labels, and resolves once first tokens are fast
+// again.
+func (s *stack) sloTTFT(t *testing.T) {
+	s.waitBaseline(t, quiet, baselineTimeout)
+	page, repair := s.sloPageFires(t, sloTTFTName, vllmTeam, vllmName,
+		func() { s.vllm.SetLatencies(2, 0.02, 3) },
+		func() { s.vllm.SetLatencies(0.05, 0.02, 1) })
+	repairStart := time.Now()
+	repair()
+	s.waitSLOPageResolved(t, repairStart, page)
+}
+
+// sloPageFires injects a fault and waits for the page of SLO slo (on
+// workload of team) at the webhook, delivered after the fault, with the
+// SLO's labels. repair undoes the fault once (it runs at the end of the
+// test if nobody did).
+func (s *stack) sloPageFires(t *testing.T, slo, team, workload string, inject, undo func()) (testapps.Alert, func()) {
+	t.Helper()
+	start := time.Now()
+	inject()
+	repair := sync.OnceFunc(undo)
+	t.Cleanup(repair)
+	ctx, cancel := context.WithTimeout(context.Background(), fireTimeout)
+	defer cancel()
+	n, page, err := s.hook.WaitAlert(ctx, start, func(_ testapps.Notification, a testapps.Alert) bool {
+		return a.Status == "firing" && a.Labels["alertname"] == sloPage && a.Labels["slo"] == slo
+	})
+	if err != nil {
+		s.explain(t, sloPage)
+		t.Fatalf("%s of SLO %s did not reach the webhook within %s of the fault", sloPage, slo, fireTimeout)
+	}
+	t.Logf("%s delivered %.1fs after the fault: %v", sloPage, time.Since(start).Seconds(), page.Labels)
+	checkDelivered(t, n, page, scenario{alert: sloPage, labels: map[string]string{
+		"slo": slo, "slo_tier": "page", "severity": "critical", "team": team,
+		"workload": workload, "namespace": namespace, "long": "20s", "short": "4s",
+	}, mentions: []string{slo}})
+	return page, repair
+}
+
+// waitSLOPageResolved waits for the resolution of page at the webhook,
+// delivered after the repair.
+func (s *stack) waitSLOPageResolved(t *testing.T, repairStart time.Time, page testapps.Alert) testapps.Notification {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), resolveTimeout)
+	defer cancel()
+	resolved, _, err := s.hook.WaitAlert(ctx, repairStart, func(_ testapps.Notification, r testapps.Alert) bool {
+		return r.Status == "resolved" && r.Fingerprint == page.Fingerprint
+	})
+	if err != nil {
+		t.Fatalf("%s of SLO %s not resolved at the webhook within %s of the repair", sloPage, page.Labels["slo"], resolveTimeout)
+	}
+	t.Logf("%s resolved %.1fs after the repair", sloPage, time.Since(repairStart).Seconds())
+	return resolved
 }
