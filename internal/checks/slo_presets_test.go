@@ -49,7 +49,8 @@ func TestSLOPresetSLIs(t *testing.T) {
 		{
 			name: "TTFT of a server without it", base: sloBase,
 			extra: "slos: a: {workload: \"vision\", objective: 99, sli: latency: {signal: \"ttft\", threshold: \"100ms\"}}" + sloServers,
-			want:  []string{`x.cue:1:61: Triton Inference Server (server "triton") exports no time-to-first-token histogram (servers that do: nim, sglang, vllm)`},
+			want: []string{`x.cue:1:61: Triton Inference Server (server "triton") exports no time-to-first-token histogram (servers that do: nim, sglang, vllm); ` +
+				"for a histogram of the application's own, set sli.latency.metric and buckets"},
 		},
 		{
 			name: "models of counters without the model label", base: sloBase,

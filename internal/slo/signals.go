@@ -127,7 +127,8 @@ func histogramOf(p *presets.Server, signal string) (*Histogram, string) {
 			". A latency SLI counts the requests under a threshold from a histogram's buckets, which an average cannot give; " +
 			"use an availability SLI, the average-latency alert (inference.latency), or a latency SLI on a histogram the workload exports (sli.latency.metric and buckets)"
 	default:
-		return nil, "exports no " + signalTitles[signal] + " (servers that do: " + strings.Join(serversWith(signal), ", ") + ")"
+		return nil, "exports no " + signalTitles[signal] + " (servers that do: " + strings.Join(serversWith(signal), ", ") +
+			"); for a histogram of the application's own, set sli.latency.metric and buckets"
 	}
 	f := p.Family(h.Family)
 	out := &Histogram{Metric: h.Family, Matchers: matchersOf(h.Matchers), Unit: unitOf[f.Unit], Buckets: f.Buckets,
