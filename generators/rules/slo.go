@@ -115,6 +115,13 @@ func sloAlert(s *model.Spec, p *slo.Plan, t slo.Tier) monitoringv1.Rule {
 		labels[k] = v
 	}
 	labels["severity"], labels["team"], labels[slo.LabelTier] = t.Severity, p.Team, t.Name
+	// The SLO's own labels (slo, namespace, workload) come with the
+	// recorded series too; stated on the rule, they are what routes, the
+	// build's routing summary and the inhibit rule's `equal: [slo]` can be
+	// checked against without evaluating it.
+	for k, v := range p.Labels {
+		labels[k] = v
+	}
 	r := monitoringv1.Rule{
 		Alert:       t.Alert,
 		Expr:        intstr.FromString(p.AlertExpr(t)),

@@ -6,7 +6,7 @@ import (
 
 // sloChecks is the SLO family: one check per file (slo_*.go).
 func sloChecks() []Check {
-	return []Check{sloSLI, sloBucketBoundary, sloWindowRetention, sloWindowScrape, sloBurnThreshold, sloProvenance}
+	return []Check{sloSLI, sloBucketBoundary, sloWindowRetention, sloWindowScrape, sloBurnThreshold, sloProvenance, sloInhibition}
 }
 
 // resolvedSLO is an SLO of the spec, planned.
