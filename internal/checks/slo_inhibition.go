@@ -20,8 +20,9 @@ var sloInhibition = Check{
 	Name: "slo/inhibition",
 	Doc: "No SLO's burn-rate alert is silenced by another SLO's: Alertmanager's own inhibitor, with the generated " +
 		"configuration (the chart's inhibit rules kept and ours), holds an SLO's ticket only while that SLO's page fires. The " +
-		"chart's severity rules hold an alert while one of the same alertname and namespace with a higher severity fires: two " +
-		"SLOs in one namespace whose tickets (or pages) have different severities would hide one's alerts whenever the other's fire.",
+		"severity rules (the chart's, scoped by workload) hold an alert while one of the same alertname, namespace and workload with a " +
+		"higher severity fires: two SLOs of one workload whose tickets (or pages) have different severities would hide one's alerts " +
+		"whenever the other's fire. Reported at the severity of the one held.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
 		alerts := sloAlertLabels(in)
