@@ -1,0 +1,189 @@
+package ruletests
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/controllers"
+	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+)
+
+// controllerSpec is a GPU training workload under controller c, with every
+// alert it can have (Kueue's where Kueue manages c).
+func controllerSpec(c *controllers.Controller) string {
+	return fmt.Sprintf(`
+workloads: train: {
+	kind: "training", namespace: "ml", gpu: true
+	training: {
+		controller: %q
+		lossMetric: "loss"
+		kueue: enabled: %v
+	}
+}`, c.Name, c.Kueue)
+}
+
+// The mutations of the new alerts' typical regressions, besides those of
+// TestMutationsFail.
+var controllerMutations = []mutation{
+	{"read the run's running state as failed", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string {
+			return regexp.MustCompile(`(type|phase|condition)(=~?)"(Failed[^"]*|true)"`).ReplaceAllString(e, `$1$2"Running"`)
+		})
+	}},
+	{"forget the XID's age (any last XID fires)", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string {
+			return regexp.MustCompile(`\nunless on \(UUID, err_code\)\n[^\n]+ offset \w+`).ReplaceAllString(e, "")
+		})
+	}},
+	{"compare the other way", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string {
+			if strings.Contains(e, " < ") {
+				return strings.Replace(e, " < ", " > ", 1)
+			}
+			return strings.Replace(e, " > ", " < ", 1)
+		})
+	}},
+	{"drop the throttling unit conversion", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string { return strings.Replace(e, " / 1e+06", "", 1) })
+	}},
+	{"count admitted runs as waiting", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string { return strings.Replace(e, `type=~"Admitted|Finished"`, `type="Finished"`, 1) })
+	}},
+	{"join on the wrong owner kind", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string { return regexp.MustCompile(`owner_kind="\w+"`).ReplaceAllString(e, `owner_kind="Deployment"`) })
+	}},
+	{"drop the run's labels join", func(w *model.Workload, r *monitoringv1.Rule) bool {
+		return editExpr(r, func(e string) string {
+			return regexp.MustCompile(`(_info|kube_job_labels)\{namespace="ml", label_app_kubernetes_io_component="training"\}`).
+				ReplaceAllString(e, `$1{namespace="ml"}`)
+		})
+	}},
+}
+
+// Every controller's tests pass, and every mutation of every alert of a
+// workload under it (the generic ones and the controllers' and GPUs'),
+// applied to that one alert, makes them fail; each alert has a firing and
+// a quiet check and at least three mutations that apply.
+func TestControllersMutationsFail(t *testing.T) {
+	all := append(append([]mutation(nil), mutations...), controllerMutations...)
+	for _, c := range controllers.All() {
+		t.Run(c.Name, func(t *testing.T) {
+			s := specOf(t, controllerSpec(c))
+			files := generateT(t, s)
+			for _, f := range Run(files) {
+				t.Fatal(f.String())
+			}
+			w := s.Workloads[0]
+			g := rules.WorkloadGroup(s, w)
+			tf := testFile(t, s, w)
+			checked(t, tf, g)
+			for i, r := range g.Rules {
+				applied := 0
+				for _, m := range all {
+					broken := g
+					broken.Rules = append([]monitoringv1.Rule(nil), g.Rules...)
+					br := r.DeepCopy()
+					if !m.f(w, br) {
+						continue
+					}
+					applied++
+					broken.Rules[i] = *br
+					if fails := ruletest.Run(tf, parseGroup(t, broken)); len(fails) == 0 {
+						t.Errorf("%s: %s: tests still pass", r.Alert, m.name)
+					} else if !strings.Contains(fails[0].String(), r.Alert) {
+						t.Errorf("%s: %s: failure does not name the alert:\n%s", r.Alert, m.name, fails[0])
+					}
+				}
+				t.Logf("%s: %d mutations caught", r.Alert, applied)
+				if applied < 3 {
+					t.Errorf("%s: only %d mutations apply", r.Alert, applied)
+				}
+			}
+		})
+	}
+}
+
+// checked fails unless every alert of g has a firing and a quiet check in tf.
+func checked(t *testing.T, tf *ruletest.TestFile, g rules.Group) {
+	t.Helper()
+	fires, quiet := map[string]bool{}, map[string]bool{}
+	for _, tg := range tf.Tests {
+		for _, c := range tg.AlertRuleTests {
+			if len(c.ExpAlerts) > 0 {
+				fires[c.Alertname] = true
+			} else {
+				quiet[c.Alertname] = true
+			}
+		}
+	}
+	for _, r := range g.Rules {
+		if !fires[r.Alert] || !quiet[r.Alert] {
+			t.Errorf("%s: fires checked %v, quiet checked %v", r.Alert, fires[r.Alert], quiet[r.Alert])
+		}
+	}
+}
+
+// Controllers and GPU alerts with other thresholds, windows and selectors,
+// an inference workload on GPUs, some alerts disabled: the generated tests
+// pass, in-process and under the real promtool.
+func TestVariedControllerAndGPUSpecs(t *testing.T) {
+	specs := map[string]string{
+		"jobset, short windows, strict retries, custom selector": `
+workloads: "llm-pretrain": {
+	kind: "training", namespace: "research", gpu: true
+	selector: {app: "pretrain", "app.kubernetes.io/component": "trainer"}
+	training: {
+		controller: "jobset"
+		restarts: {max: 2, window: "2m", for: "30s"}
+		retries: {max: 1, window: "90s", for: "30s", severity: "critical"}
+		pending: after: "2m"
+		kueue: {enabled: true, admissionWait: after: "45s"}
+	}
+	gpuAlerts: {
+		xid: window: "2m"
+		rowRemap: window: "1m"
+		ecc: window: "3m"
+		temperature: {max: 70.5, for: "1m"}
+		throttling: {max: 0.9, window: "2m", for: "0s"}
+		idle: {below: 50, window: "4m", for: "1m"}
+	}
+}`,
+		"rayjob and volcano, alerts off": `
+workloads: {
+	ray: {
+		kind: "training", namespace: "ray"
+		training: {controller: "rayjob", jobFailed: enabled: false, pending: enabled: false}
+	}
+	vc: {
+		kind: "training", namespace: "batch", gpu: true
+		training: {controller: "volcanojob", retries: enabled: false}
+		gpuAlerts: {xid: enabled: false, ecc: enabled: false, idle: enabled: false}
+	}
+}`,
+		"inference on GPUs, idle alert on": `
+workloads: serve: {
+	kind: "inference", namespace: "serving", gpu: true
+	inference: {models: ["llama"], latency: window: "1m", errorRate: window: "1m"}
+	gpuAlerts: idle: {enabled: true, below: 10, window: "15m"}
+}`,
+	}
+	for name, src := range specs {
+		t.Run(name, func(t *testing.T) {
+			s := specOf(t, src)
+			files := generateT(t, s)
+			for _, f := range Run(files) {
+				t.Error(f.String())
+			}
+			for _, w := range s.Workloads {
+				checked(t, testFile(t, s, w), rules.WorkloadGroup(s, w))
+			}
+			promtoolCheck(t, files)
+		})
+	}
+}
