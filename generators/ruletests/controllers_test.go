@@ -56,7 +56,9 @@ var controllerMutations = []mutation{
 		return editExpr(r, func(e string) string { return strings.Replace(e, `type=~"Admitted|Finished"`, `type="Finished"`, 1) })
 	}},
 	{"join on the wrong owner kind", func(w *model.Workload, r *monitoringv1.Rule) bool {
-		return editExpr(r, func(e string) string { return regexp.MustCompile(`owner_kind="\w+"`).ReplaceAllString(e, `owner_kind="Deployment"`) })
+		return editExpr(r, func(e string) string {
+			return regexp.MustCompile(`owner_kind="\w+"`).ReplaceAllString(e, `owner_kind="Deployment"`)
+		})
 	}},
 	{"drop the run's labels join", func(w *model.Workload, r *monitoringv1.Rule) bool {
 		return editExpr(r, func(e string) string {
