@@ -67,8 +67,8 @@ func gpuRow(d *board, s *model.Spec) {
 func gpuSpan(s *model.Spec, f func(*model.GPUAlerts) (float64, bool)) (lo, hi float64, ok bool) {
 	var ws []*model.Workload
 	for _, w := range s.Workloads {
-		if w.GPUAlerts != nil {
-			if _, on := f(w.GPUAlerts); on {
+		if w.GPUHealth() != nil {
+			if _, on := f(w.GPUHealth()); on {
 				ws = append(ws, w)
 			}
 		}
@@ -76,6 +76,6 @@ func gpuSpan(s *model.Spec, f func(*model.GPUAlerts) (float64, bool)) (lo, hi fl
 	if len(ws) == 0 {
 		return 0, 0, false
 	}
-	lo, hi = span(ws, func(w *model.Workload) float64 { v, _ := f(w.GPUAlerts); return v })
+	lo, hi = span(ws, func(w *model.Workload) float64 { v, _ := f(w.GPUHealth()); return v })
 	return lo, hi, true
 }

@@ -46,7 +46,7 @@ func WorkloadGroup(s *model.Spec, w *model.Workload) Group {
 	case w.Training != nil:
 		alerts = trainingAlerts(w)
 	}
-	if w.GPUAlerts != nil {
+	if w.GPUHealth() != nil {
 		alerts = append(alerts, gpuAlerts(w)...)
 	}
 	g := Group{RuleGroup: monitoringv1.RuleGroup{Name: "dataops." + w.Name}, Source: w.Path()}

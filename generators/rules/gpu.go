@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dataopsgen/dataopsgen/internal/dcgm"
@@ -25,7 +26,7 @@ const (
 // carry the namespace and pod using the GPU; the join on kube_pod_labels
 // keeps the workload's pods. Each alert is one GPU of one pod.
 func gpuAlerts(w *model.Workload) []alert {
-	g := w.GPUAlerts
+	g := w.GPUHealth()
 	by := strings.Join(dcgm.GPUKey, ", ")
 	ns := stack.Matchers(stack.LabelNamespace, w.Namespace)
 	ofPods := "\nand on (namespace, pod)\n" + ksmLabels("kube_pod_labels", w)
@@ -104,7 +105,7 @@ func gpuAlerts(w *model.Workload) []alert {
 			severity: a.Severity,
 			summary:  "GPU {{ $labels.gpu }} of pod {{ $labels.pod }} is thermally throttled",
 			description: of(fmt.Sprintf("was slowed down by thermal limits {{ $value | humanizePercentage }} of the time over the last %s "+
-				"(allowed: %s), for %s.", a.Window, num(a.Max*100)+"%", a.For)),
+				"(allowed: %s), for %s.", a.Window, num(math.Round(a.Max*100*1000)/1000)+"%", a.For)),
 			source: w.Path("gpuAlerts", "throttling"),
 		})
 	}

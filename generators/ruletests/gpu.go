@@ -2,6 +2,7 @@ package ruletests
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 
 // gpuWindows are the windows of the workload's enabled GPU alerts.
 func gpuWindows(w *model.Workload) []string {
-	g := w.GPUAlerts
+	g := w.GPUHealth()
 	var out []string
 	for _, a := range []struct {
 		on     bool
@@ -39,7 +40,7 @@ func gpuWindows(w *model.Workload) []string {
 // GPU window, at most a quarter of the shortest; the healthy phase lasts
 // the longest window of all plus a step.
 func gpuTimeline(tl timeline, w *model.Workload) (timeline, error) {
-	if w.GPUAlerts == nil {
+	if w.GPUHealth() == nil {
 		return tl, nil
 	}
 	windows := gpuWindows(w)
@@ -93,7 +94,7 @@ const (
 // kube_pod_labels. Only the GPU alerts are checked (the series of the
 // kind's alerts are not there).
 func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
-	g := w.GPUAlerts
+	g := w.GPUHealth()
 	sb := labels.NewScratchBuilder(16)
 	x := &gpuWorld{w: w, g: g, tl: tl, pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}, free: s.Stack.Namespace, sb: &sb}
 	type check struct {
@@ -128,7 +129,7 @@ func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]m
 			x.increaseAt(dcgm.ECCDBEVolatile, g.ECC.Window), x.counterCrossing(gpuECC, g.ECC.Window)),
 		add(rules.GPUTemperatureHigh, g.Temperature.For, gpuHot, fmt.Sprintf("runs at %s °C", num(x.hotTemp())),
 			func(*alertRule) float64 { return x.hotTemp() }, nil),
-		add(rules.GPUThermalThrottling, g.Throttling.For, gpuThrottled, fmt.Sprintf("is throttled %s of the time", num(x.throttled(true)*100)+"%"),
+		add(rules.GPUThermalThrottling, g.Throttling.For, gpuThrottled, fmt.Sprintf("is throttled %s of the time", num(math.Round(x.throttled(true)*100*1000)/1000)+"%"),
 			x.throttledRate, x.throttleCrossing),
 		add(rules.GPUIdle, g.Idle.For, gpuIdle, fmt.Sprintf("is used %s%%", num(x.idleUtil())),
 			x.avgUtil, x.idleCrossing),

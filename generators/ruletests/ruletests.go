@@ -165,7 +165,7 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 			groups, err = trainingTests(w, tl, byName, parsed)
 		}
 	}
-	if err == nil && w.GPUAlerts != nil {
+	if err == nil && w.GPUHealth() != nil {
 		var gpu []ruletest.TestGroup
 		gpu, err = gpuTests(s, w, tl, byName)
 		groups = append(groups, gpu...)

@@ -123,7 +123,7 @@ type Workload struct {
 	Logs       WorkloadLogs `json:"logs"`
 	Training   *Training    `json:"training,omitempty"`
 	Inference  *Inference   `json:"inference,omitempty"`
-	// GPUAlerts is set when GPU is.
+	// GPUAlerts apply when GPU is set (GPUHealth).
 	GPUAlerts *GPUAlerts `json:"gpuAlerts,omitempty"`
 }
 
