@@ -8,14 +8,16 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v '/e2e')
 all: build
 
 build:
-	$(GO) build -o bin/dataopsgen ./cmd/dataopsgen
+	$(GO) build -buildvcs=auto -o bin/dataopsgen ./cmd/dataopsgen
 
 # The test command of the README and of .ci/run: unit + golden + CLI
 # scripts, then the real Prometheus/Alertmanager end-to-end suite.
 test: unit e2e
 
+# -timeout: the rule-test runner's equivalence tests take minutes on a
+# loaded 2-core machine (go test's default is 10m per package).
 unit:
-	$(GO) test -count=1 $(UNIT_PKGS)
+	$(GO) test -count=1 -timeout 30m $(UNIT_PKGS)
 
 # Real Prometheus (built from our Go module) + Debian's Alertmanager.
 e2e: e2e-deps
@@ -38,10 +40,28 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
-# Fuzz the loader for a while (FUZZTIME=5m make fuzz).
-FUZZTIME ?= 30s
+# Fuzz every parser and writer of ours for a while, one target after the
+# other (FUZZTIME=5m make fuzz; FUZZ=FuzzLoad make fuzz for one). A
+# failing input is saved under the package's testdata/fuzz and then runs
+# as a seed in make unit.
+FUZZTIME ?= 1m
+FUZZ ?=
+FUZZ_TARGETS = \
+	./internal/load:FuzzLoad \
+	./internal/build:FuzzBuild \
+	./internal/artifact:FuzzYAMLMatchesSigsYAML \
+	./internal/artifact:FuzzStringMemoIsString \
+	./generators/ruletests:FuzzDirectYAMLMatchesYAML \
+	./generators/ruletests:FuzzRulesFileIsYAML \
+	./generators/ruletests:FuzzBatchIsExpand \
+	./internal/checks:FuzzLogQLRegexes
 fuzz:
-	$(GO) test ./internal/load/ -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		if [ -n "$(FUZZ)" ] && [ "$$name" != "$(FUZZ)" ]; then continue; fi; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 # Build wall time, peak RSS, output size for 10 … 5,000 synthetic workloads
 # (BENCH_SIZES="10 100" make bench for a quick look), and vet of the example.

@@ -24,6 +24,10 @@ func New() generators.Generator {
 }
 
 func generate(s *model.Spec) ([]artifact.File, error) {
+	if len(s.Workloads) == 0 && len(s.ExtraPanels) == 0 {
+		// Nothing to show: a spec that installs the stack alone.
+		return nil, nil
+	}
 	d, err := overview(s)
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: overview: %w", err)

@@ -158,8 +158,10 @@ func TestOverview(t *testing.T) {
 	{title: "Errors", type: "logs", datasource: "loki", expr: "{namespace=\"ml\"} |= \"error\""},
 ]`)
 		},
-		rows:  []string{"Resources", "Extra"},
-		exprs: []string{`label_values(up{workload=~"[^\\s\\S]"}, namespace)`, `{namespace="ml"} |= "error"`},
+		// No workload: no variables (they select the workloads' series)
+		// and no generated row, only the user's panels.
+		rows:  []string{"Extra"},
+		exprs: []string{`{namespace="ml"} |= "error"`},
 		last:  []string{"Extra", "Queue depth", "Nodes", "Versions", "Errors"},
 	}}
 	for _, tt := range tests {
@@ -275,7 +277,11 @@ func checkFile(t *testing.T, s *model.Spec, f artifact.File) jsonDashboard {
 			t.Errorf("variable %s: multi %v includeAll %v datasource %v", v.Name, v.Multi, v.IncludeAll, v.Datasource)
 		}
 	}
-	if !slices.Equal(vars, []string{"namespace", "workload", "pod"}) {
+	if want := []string{"namespace", "workload", "pod"}; len(s.Workloads) == 0 {
+		if len(vars) != 0 {
+			t.Errorf("variables = %q, want none without workloads", vars)
+		}
+	} else if !slices.Equal(vars, want) {
 		t.Errorf("variables = %q", vars)
 	}
 	// Generating again gives the same bytes.

@@ -25,6 +25,12 @@ func overview(s *model.Spec) (dashboard.Dashboard, error) {
 		Timezone("browser").
 		Time("now-6h", "now").
 		Refresh("1m")}
+	if len(s.Workloads) == 0 {
+		// The user's extra panels alone: the variables and rows all
+		// select the workloads' series, and there are none.
+		extraRow(d, s)
+		return d.b.Build()
+	}
 	for _, v := range variables(s) {
 		d.b.WithVariable(v)
 	}

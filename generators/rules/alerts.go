@@ -64,7 +64,9 @@ func (a alert) rule(s *model.Spec, w *model.Workload) monitoringv1.Rule {
 		"dashboard":   dashboardURL(s, w),
 	}
 	if w.RunbookURL != "" {
-		ann["runbook_url"] = stack.TemplateLiteral(w.RunbookURL)
+		// A template, as Prometheus's annotations are: the runbook may
+		// take the alert's labels ({{ $labels.alertname }}).
+		ann["runbook_url"] = w.RunbookURL
 	}
 	r := monitoringv1.Rule{
 		Alert: a.name,

@@ -62,6 +62,15 @@ func alertTemplates(in *Input) []*alertTemplate {
 	}).([]*alertTemplate)
 }
 
+// source is the spec path the template comes from: the workload's
+// runbookURL for a generated alert's runbook_url, else the rule's.
+func (t *alertTemplate) source() string {
+	if t.field == "annotation runbook_url" && !t.rule.Extra && t.rule.GroupSource != "" {
+		return t.rule.GroupSource + ".runbookURL"
+	}
+	return t.rule.Source
+}
+
 func newAlertTemplate(r *ruleRef, field, text string) *alertTemplate {
 	t := &alertTemplate{rule: r, field: field, text: text}
 	if t.scanSimple() {
@@ -138,7 +147,7 @@ var rulesTemplate = Check{
 				continue // only label and value reads: cannot fail
 			}
 			if err := expand(t, cat); err != nil {
-				out.Append(at(in, t.rule.Source, "rules/template", t.rule.File, "%s: %s does not expand: %s",
+				out.Append(at(in, t.source(), "rules/template", t.rule.File, "%s: %s does not expand: %s",
 					t.rule.What(), t.field, cleanTemplateErr(err)))
 			}
 		}
@@ -154,7 +163,7 @@ func literalVars(in *Input, t *alertTemplate, text string) []diag.Diagnostic {
 			key := strings.Trim(m[2], "{}[].\"'")
 			fix = "{{ $" + m[1] + "." + key + " }}"
 		}
-		out = append(out, at(in, t.rule.Source, "rules/template", t.rule.File,
+		out = append(out, at(in, t.source(), "rules/template", t.rule.File,
 			"%s: %s: %q is outside {{ }}, so Prometheus prints it as is; write %s", t.rule.What(), t.field, m[0], fix))
 	}
 	return out
@@ -485,7 +494,7 @@ var rulesTemplateLabels = Check{
 				if _, isRuleLabel := t.rule.Rule.Labels[ref.name]; isRuleLabel {
 					hint = "; the rule's own labels are not in $labels"
 				}
-				out.Append(at(in, t.rule.Source, "rules/template-labels", t.rule.File,
+				out.Append(at(in, t.source(), "rules/template-labels", t.rule.File,
 					"%s: %s reads %s, but the alert's series never carry label %s (they carry %s)%s",
 					t.rule.What(), t.field, ref.text, ref.name, carry, hint))
 			}

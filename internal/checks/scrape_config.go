@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 
@@ -55,7 +56,11 @@ func loadedScrape(in *Input) scrapeLoad {
 		if err != nil {
 			return scrapeLoad{file: f, err: err}
 		}
-		doc := string(global) + "scrape_configs:\n" + string(f.Data)
+		sep := "\n"
+		if bytes.HasPrefix(f.Data, []byte("[")) {
+			sep = " " // an empty list, "[]": a flow value, on the key's line
+		}
+		doc := string(global) + "scrape_configs:" + sep + string(f.Data)
 		cfg, err := config.Load(doc, slog.New(slog.DiscardHandler))
 		if err != nil {
 			return scrapeLoad{file: f, err: fmt.Errorf("Prometheus rejects the scrape configs: %w", err)}

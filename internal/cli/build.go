@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,15 +27,18 @@ func newBuild() *cobra.Command {
 		Short: "Compile the spec in DIR, check everything, and replace OUT with the overlay",
 		Long: `build compiles every .cue file in DIR, runs every check, and writes the
 kustomize overlay to OUT: into a temporary directory first, then swapped in.
-On any problem nothing is written. With --check it writes nothing and fails
-when OUT differs from what the spec compiles to (for CI).`,
-		Args: cobra.ExactArgs(1),
+On any problem nothing is written. With --check it writes nothing and exits
+3 when OUT differs from what the spec compiles to (for CI).
+
+-o OUT is required. OUT must be absent, empty, or a previous output of
+dataopsgen: build never replaces a directory it did not write.`,
+		Args: dirArg("dataopsgen build DIR -o OUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			if out == "" {
-				return fmt.Errorf("build needs -o OUT")
+			if err := specDir(args[0]); err != nil {
+				return err
 			}
 			cache := testcache.Open()
 			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux, TestCache: cache})
@@ -42,6 +48,10 @@ when OUT differs from what the spec compiles to (for CI).`,
 				return printDiags(cmd, format, diags)
 			}
 			if check {
+				if _, err := os.Stat(out); errors.Is(err, fs.ErrNotExist) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s does not exist: nothing was built from %s yet\nrun: dataopsgen build %s -o %s\n", out, args[0], args[0], out)
+					return errStale
+				}
 				diff, err := output.Diff(out, res.Files)
 				if err != nil {
 					return err
@@ -52,7 +62,7 @@ when OUT differs from what the spec compiles to (for CI).`,
 						fmt.Fprintf(cmd.ErrOrStderr(), "\t%s\n", p)
 					}
 					fmt.Fprintf(cmd.ErrOrStderr(), "run: dataopsgen build %s -o %s\n", args[0], out)
-					return errProblems
+					return errStale
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date (%d files)\n", out, len(res.Files))
 				return nil
@@ -64,8 +74,9 @@ when OUT differs from what the spec compiles to (for CI).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "", "overlay directory to write (replaced as a whole)")
-	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 when OUT is stale")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "overlay directory to write, replaced as a whole (required)")
+	cmd.MarkFlagRequired("output")
+	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 3 when OUT is stale or missing")
 	cmd.Flags().BoolVar(&noFlux, "no-flux", false, "leave out the Flux HelmRepository/HelmRelease objects (plain values files for helm install -f)")
 	cmd.Flags().StringVar(&format, "format", "text", "diagnostics format: text or json")
 	return cmd
@@ -100,7 +111,7 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	}
 	fmt.Fprintf(w, "wrote %s: %d files, %d bytes\n", out, len(res.Files), bytes)
 	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
-	fmt.Fprintf(w, "  rules:      %d in %d PrometheusRule objects\n", rulesN, ruleFiles)
+	fmt.Fprintf(w, "  rules:      %d in %s\n", rulesN, plural(ruleFiles, "PrometheusRule object"))
 	t := res.RuleTests
 	fmt.Fprintf(w, "  rule tests: %d files passed (%d run, ", t.Files, t.Files-t.Cached)
 	if cacheOn {
@@ -111,16 +122,22 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
 	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
-	if len(res.Environments) == 0 {
-		fmt.Fprintf(w, "apply with: kubectl apply -k %s\n", out)
-		return
+	if len(res.Environments) > 0 {
+		var envs []string
+		for _, e := range res.Environments {
+			envs = append(envs, e.Environment)
+		}
+		fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
 	}
-	var envs []string
-	for _, e := range res.Environments {
-		envs = append(envs, e.Environment)
+	applySteps(w, res, out)
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
 	}
-	fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
-	fmt.Fprintf(w, "apply with: kubectl apply -k %s/%s/<env>\n", out, kustomization.OverlaysDir)
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // cacheNote says, once, that the rule-test cache had a problem: the build

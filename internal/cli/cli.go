@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace/noop"
@@ -18,18 +21,36 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
-// Exit codes.
+// Exit codes, the same for every command (README "Exit codes", and the
+// end of every command's --help: exitCodesHelp).
 const (
-	ExitOK       = 0
+	// ExitOK: done, nothing wrong.
+	ExitOK = 0
+	// ExitProblems: the spec has problems (each printed at its position),
+	// or a rule test failed. Fix the spec.
 	ExitProblems = 1
-	ExitUsage    = 2
+	// ExitUsage: the command could not run as asked: wrong arguments or
+	// flags, a spec directory that does not exist or holds no .cue file,
+	// an OUT that cannot be written or is not ours to replace.
+	ExitUsage = 2
+	// ExitStale: the spec is fine but OUT is not what it compiles to
+	// (build --check, diff): rebuild and commit OUT.
+	ExitStale = 3
 )
+
+// exitCodesHelp ends every command's long help.
+const exitCodesHelp = `
+
+Exit status: 0 ok; 1 the spec has problems (or a rule test failed); 2 usage
+or environment error (arguments, flags, a missing spec directory, an OUT
+that cannot be written); 3 OUT is stale (build --check, diff).`
 
 // errProblems means diagnostics were already printed.
 var errProblems = errors.New("problems found")
 
-// errDiffers is diff's "there are differences" (exit 1, like diff(1)).
-var errDiffers = errors.New("differences found")
+// errStale means OUT differs from what the spec compiles to; what differs
+// was already printed.
+var errStale = errors.New("out differs from the spec")
 
 // Main runs the command line with os.Args and returns the exit code.
 func Main() int {
@@ -69,8 +90,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, errProblems), errors.Is(err, errDiffers):
+	case errors.Is(err, errProblems):
 		return ExitProblems
+	case errors.Is(err, errStale):
+		return ExitStale
 	default:
 		fmt.Fprintln(stderr, "dataopsgen:", err)
 		return ExitUsage
@@ -85,7 +108,46 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newBuild(), newVet(), newTest(), newDiff(), newInit(), newVersion())
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w (see %s --help)", cmd.Name(), err, cmd.CommandPath())
+	})
+	for _, c := range root.Commands() {
+		c.Long += exitCodesHelp
+	}
 	return root
+}
+
+// specDir checks that dir is a directory holding .cue files before it is
+// compiled: a wrong path is a usage error (exit 2), not a spec problem.
+func specDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("spec directory %s does not exist", dir)
+		}
+		return fmt.Errorf("spec directory %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory: give the directory that holds the spec's .cue files", dir)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.cue")); len(m) == 0 {
+		return fmt.Errorf("spec directory %s holds no .cue file (dataopsgen init %s writes a starter spec)", dir, dir)
+	}
+	return nil
+}
+
+// dirArg accepts exactly one positional argument, the spec directory, and
+// says so by name when it is missing (cobra's "accepts 1 arg(s)" does not).
+func dirArg(usage string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return fmt.Errorf("%s needs the spec directory DIR: %s", cmd.Name(), usage)
+		case len(args) > 1:
+			return fmt.Errorf("%s takes one spec directory DIR, got %d arguments (%s): %s", cmd.Name(), len(args), strings.Join(args, " "), usage)
+		}
+		return nil
+	}
 }
 
 // printDiags prints diagnostics in the requested format and returns

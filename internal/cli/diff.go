@@ -23,14 +23,17 @@ func newDiff() *cobra.Command {
 		Long: `diff compiles DIR and compares the result with the overlay in OUT (default
 "out"): first a summary a reviewer reads in a pull request — alerts added,
 removed or changed (expression, for, labels), dashboards and scrape jobs
-changed, files — then a unified diff of the files. Exit status as diff(1):
-0 no difference, 1 differences, 2 trouble (including a spec with problems).`,
-		Args: cobra.ExactArgs(1),
+changed, files — then a unified diff of the files. Exit 0 when there is no
+difference, 3 when there are (as build --check), 1 when the spec has
+problems (nothing to compare).`,
+		Args: dirArg("dataopsgen diff DIR [--against OUT]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := specDir(args[0]); err != nil {
+				return err
+			}
 			res, diags := build.Dir(args[0], build.Options{NoFlux: noFlux})
 			if diags != nil {
-				printDiags(cmd, "text", diags)
-				return fmt.Errorf("%s has problems; nothing to compare", args[0])
+				return printDiags(cmd, "text", diags)
 			}
 			old, err := readTree(against)
 			if err != nil {
@@ -61,7 +64,7 @@ changed, files — then a unified diff of the files. Exit status as diff(1):
 					}
 				}
 			}
-			return errDiffers
+			return errStale
 		},
 	}
 	cmd.Flags().StringVar(&against, "against", "out", "the overlay to compare with")

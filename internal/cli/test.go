@@ -23,7 +23,7 @@ built overlay — every DIR/tests/*.test.yaml is run, so edited or hand-written
 tests count — or a spec directory, which is compiled and whose generated
 tests are run (all of them: unlike build, test never takes a pass from the
 rule-test cache). Exit 1 on any failure.`,
-		Args: cobra.ExactArgs(1),
+		Args: dirArg("dataopsgen test DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
@@ -37,6 +37,9 @@ rule-test cache). Exit 1 on any failure.`,
 				// it neither reads nor fills the cache.
 				if _, err := os.Stat(filepath.Join(dir, "kustomization.yaml")); err == nil {
 					return fmt.Errorf("%s holds no %s/*.test.yaml", dir, ruletests.Dir)
+				}
+				if err := specDir(dir); err != nil {
+					return fmt.Errorf("%w, and no %s/*.test.yaml of a built overlay", err, ruletests.Dir)
 				}
 				res, diags := build.Dir(dir, build.Options{RuleTests: true})
 				if diags != nil {

@@ -18,9 +18,12 @@ func newVet() *cobra.Command {
 check on the generated artifacts — and writes nothing. Every problem is
 printed as file:line:col: check: message; the exit status is 1 if there is
 any. Meant for pre-commit.`,
-		Args: cobra.ExactArgs(1),
+		Args: dirArg("dataopsgen vet DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if err := specDir(args[0]); err != nil {
 				return err
 			}
 			res, diags := build.Dir(args[0], build.Options{})
@@ -36,15 +39,4 @@ any. Meant for pre-commit.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "diagnostics format: text or json")
 	return cmd
-}
-
-func newVersion() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version and the spec apiVersion it reads",
-		Args:  cobra.NoArgs,
-		Run: func(cmd *cobra.Command, args []string) {
-			fmt.Fprintf(cmd.OutOrStdout(), "dataopsgen %s (spec %s)\n", Version, specVersion)
-		},
-	}
 }

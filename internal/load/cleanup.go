@@ -16,32 +16,55 @@ type rawErr struct {
 	path string // without the #Spec prefix
 	msg  string
 	pos  diag.Pos
+	// where are the places in the user's files the error names, when
+	// more than one (the two sides of a conflict).
+	where []string
 }
 
 var (
 	conflictRE   = regexp.MustCompile(`^conflicting values (.+) and (.+)$`)
 	mismatchRE   = regexp.MustCompile(` \(mismatched types (\S+) and (\S+)\)$`)
 	incompleteRE = regexp.MustCompile(`^(incomplete value|non-concrete value) `)
+	// boundsRE: bounds no value of the user's type meets (max: 2 against
+	// >0 & <1: no integer is in between), which CUE words without the value.
+	boundsRE = regexp.MustCompile(`^incompatible (?:integer|number|float) bounds (.+) and (.+)$`)
 )
+
+const msgMissing = "required field is missing"
 
 // cleanup turns CUE's errors into one readable diagnostic per problem. A
 // default such as `*"5m" | #Duration` makes CUE report every failed branch of
 // the disjunction ("conflicting values "5m" and "5 min"", "invalid value ...",
 // "2 errors in empty disjunction"); the user wants the one that explains.
-func cleanup(errs []cueerrors.Error, positions map[string]diag.Pos) diag.List {
+//
+// value returns the user's own value at a path, as CUE prints it, to quote
+// it where CUE's message does not.
+func cleanup(errs []cueerrors.Error, positions map[string]diag.Pos, value func(path string) (string, bool)) diag.List {
 	byPath := map[string][]rawErr{}
 	var order []string
 	for _, e := range errs {
 		format, args := e.Msg()
 		r := rawErr{
 			path: strings.TrimPrefix(strings.TrimPrefix(strings.Join(e.Path(), "."), "#Spec"), "."),
-			msg:  fmt.Sprintf(format, args...),
+			msg:  explainMessage(fmt.Sprintf(format, args...)),
 			pos:  pickPos(e),
+		}
+		if where := userPositions(e); len(where) > 1 {
+			r.where = where
+		}
+
+		if m := boundsRE.FindStringSubmatch(r.msg); m != nil {
+			if v, ok := value(r.path); ok {
+				r.msg = fmt.Sprintf("invalid value %s: want a number %s and %s", v, m[1], m[2])
+			}
 		}
 		if _, ok := byPath[r.path]; !ok {
 			order = append(order, r.path)
 		}
-		byPath[r.path] = append(byPath[r.path], r)
+		// validateDeep sees an error again from each subtree it is in.
+		if !slices.ContainsFunc(byPath[r.path], func(o rawErr) bool { return o.msg == r.msg }) {
+			byPath[r.path] = append(byPath[r.path], r)
+		}
 	}
 	var out diag.List
 	for _, path := range order {
@@ -52,12 +75,22 @@ func cleanup(errs []cueerrors.Error, positions map[string]diag.Pos) diag.List {
 		if dependsOnBadKind(path, byPath) {
 			continue
 		}
-		for _, r := range explain(byPath[path]) {
+		for _, r := range explain(byPath[path], value) {
+			if r.msg == msgMissing {
+				if _, written := positions[PathString(splitPath(r.path)...)]; written {
+					// The user wrote the field: its value is a
+					// reference that never resolves, not a hole.
+					r.msg = "its value is never known: it refers to a field that refers back to it (a reference cycle) or that has no value"
+				}
+			}
 			pos := r.pos
 			if !pos.IsValid() || pos.File == SchemaFile {
 				pos = nearest(positions, r.path, pos)
 			}
 			msg := r.msg
+			if r.where != nil && conflictRE.MatchString(msg) {
+				msg += " (set at " + strings.Join(r.where, " and ") + ")"
+			}
 			if r.path != "" {
 				msg = r.path + ": " + msg
 			}
@@ -68,13 +101,13 @@ func cleanup(errs []cueerrors.Error, positions map[string]diag.Pos) diag.List {
 }
 
 // explain reduces the errors of one path.
-func explain(rs []rawErr) []rawErr {
+func explain(rs []rawErr, value func(path string) (string, bool)) []rawErr {
 	var invalid, conflicts, incomplete, other []rawErr
 	for _, r := range rs {
 		switch {
 		case strings.Contains(r.msg, "errors in empty disjunction"):
 			// a header; the branches follow
-		case strings.HasPrefix(r.msg, "invalid value"):
+		case strings.HasPrefix(r.msg, "invalid value"), boundsRE.MatchString(r.msg):
 			invalid = append(invalid, r)
 		case conflictRE.MatchString(r.msg):
 			conflicts = append(conflicts, r)
@@ -88,10 +121,12 @@ func explain(rs []rawErr) []rawErr {
 	switch {
 	case len(invalid) > 0:
 		out = append(out, invalid...)
-	case len(conflicts) == 1:
+	case len(conflicts) == 1 && (!mismatchRE.MatchString(conflicts[0].msg) || conflicts[0].where != nil):
+		// One conflict, or the user's files contradict each other
+		// (both sides are the user's, where says which): as it is.
 		out = append(out, conflicts[0])
-	case len(conflicts) > 1:
-		out = append(out, mergeConflicts(conflicts))
+	case len(conflicts) > 0:
+		out = append(out, mergeConflicts(conflicts, value))
 	}
 	if len(out) == 0 && len(incomplete) > 0 {
 		r := incomplete[0]
@@ -99,7 +134,7 @@ func explain(rs []rawErr) []rawErr {
 			r.path = strings.TrimSuffix(r.path, ".0")
 			r.msg = "needs at least one element"
 		} else {
-			r.msg = "required field is missing"
+			r.msg = msgMissing
 		}
 		out = append(out, r)
 	}
@@ -159,7 +194,7 @@ func splitPath(path string) []string {
 
 // mergeConflicts explains the failed branches of one disjunction: the value
 // the user gave is the one every branch conflicts with.
-func mergeConflicts(conflicts []rawErr) rawErr {
+func mergeConflicts(conflicts []rawErr, value func(path string) (string, bool)) rawErr {
 	count := map[string]int{}
 	var pairs [][2]string
 	mismatch := ""
@@ -176,10 +211,17 @@ func mergeConflicts(conflicts []rawErr) rawErr {
 			count[m[2]]++
 		}
 	}
+	// The user's value conflicts with every branch; when that does not
+	// tell it (one branch: both sides count once), the user's own value
+	// does.
 	given := ""
-	for v, n := range count {
-		if n == len(conflicts) && (given == "" || v < given) {
-			given = v
+	if v, ok := value(conflicts[0].path); ok && count[v] == len(conflicts) {
+		given = v
+	} else {
+		for v, n := range count {
+			if n == len(conflicts) && (given == "" || v < given) {
+				given = v
+			}
 		}
 	}
 	r := conflicts[0]

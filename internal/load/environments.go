@@ -41,8 +41,9 @@ func environments(ctx *cue.Context, def, user, full cue.Value, ix *syntaxIndex) 
 		}
 		merged := Merge(base, override).(map[string]any)
 		eix := ix.forEnvironment(name)
-		v := def.Unify(ctx.Encode(merged))
-		if d := validate(def, v, eix); d != nil {
+		mv := ctx.Encode(merged)
+		v := def.Unify(mv)
+		if d := validate(def, v, mv, eix); d != nil {
 			for i := range d {
 				d[i].Message = "environment " + name + ": " + d[i].Message
 			}

@@ -34,9 +34,9 @@ func missedByCUE(t testing.TB, files []File, res *Result) diag.List {
 			}
 		}
 	}
-	keep(exhaustive(def, res.Value, ix))
+	keep(exhaustive(def, res.Value, res.Value, ix))
 	for _, e := range res.Environments {
-		keep(exhaustive(def, e.Value, ix.forEnvironment(e.Name)))
+		keep(exhaustive(def, e.Value, e.Value, ix.forEnvironment(e.Name)))
 	}
 	return out
 }

@@ -152,12 +152,21 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 		return nil, diags.Sorted()
 	}
 	user := ctx.BuildInstance(inst)
+	// The user's files among themselves: conflicting values of two files,
+	// imports. These do not hide the rest: the spec is still checked
+	// against the schema, and every problem reported in one run.
+	var own diag.List
 	if err := user.Err(); err != nil {
-		return nil, fromCUE(err, "cue").Sorted()
+		own = fromCUE(err, "cue")
 	}
 	v := def.Unify(user)
-	if diags := validate(def, v, ix); diags != nil {
-		return nil, diags
+	if importFailed(own) {
+		// Without its imports the spec means little: the schema's
+		// complaints would be about the hole, not the user's mistakes.
+		return nil, own.Sorted()
+	}
+	if diags := validate(def, v, user, ix); diags != nil || own != nil {
+		return nil, dropInsideWrongTypes(withoutRepeats(own, diags)).Sorted()
 	}
 	res = &Result{Value: v, Positions: ix.positions, Files: files}
 	envs, diags := environments(ctx, def, user, v, ix)
@@ -171,27 +180,30 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 // validate checks a spec unified with #Spec and reports every problem.
 // One validation by CUE decides; only a refused spec pays for the
 // exhaustive pass that finds every problem to report.
-func validate(def, v cue.Value, ix *syntaxIndex) diag.List {
+//
+// user is the user's value before the schema (the value a message should
+// quote: CUE's sometimes quotes the schema's default instead).
+func validate(def, v, user cue.Value, ix *syntaxIndex) diag.List {
 	if err := v.Validate(cue.Concrete(true), cue.Final()); err == nil {
 		return nil
 	}
-	return exhaustive(def, v, ix)
+	return exhaustive(def, v, user, ix)
 }
 
 // exhaustive reports every problem of v. On a spec CUE accepts it finds
 // nothing but literal credentials (which the model reports then): the tests
 // and FuzzLoad check it.
-func exhaustive(def, v cue.Value, ix *syntaxIndex) diag.List {
+func exhaustive(def, v, user cue.Value, ix *syntaxIndex) diag.List {
 	ix.detail()
 	// CUE reports the worst class of error of a subtree and hides the
 	// rest (a misspelt field hides a missing one): validate each subtree
 	// on its own so that the user gets every problem in one run.
 	raw := cueerrors.Errors(v.Validate())
 	validateDeep(v, &raw)
-	diags := cleanup(raw, ix.positions)
+	diags := cleanup(raw, ix.positions, userValue(user))
 	diags.Append(notAllowed(def, v, ix.fields, ix.positions)...)
 	diags.Append(literalCredentials(ix.stringLits)...)
-	return dropInsideBadNames(diags).Sorted()
+	return dropInsideWrongTypes(dropInsideBadNames(diags)).Sorted()
 }
 
 // validateDeep collects the errors of v and, where v fails, of each of its
@@ -221,7 +233,13 @@ func fromCUE(err error, check string) diag.List {
 	var out diag.List
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
-		msg := fmt.Sprintf(format, args...)
+		msg := explainMessage(fmt.Sprintf(format, args...))
+		if where := userPositions(e); len(where) > 1 && conflictRE.MatchString(msg) {
+			msg += " (set at " + strings.Join(where, " and ") + ")"
+		}
+		if strings.HasPrefix(msg, "import ") && strings.HasSuffix(msg, " not found") {
+			continue // the import itself is reported, at the import
+		}
 		if p := e.Path(); len(p) > 0 {
 			msg = strings.Join(p, ".") + ": " + msg
 		}
@@ -229,6 +247,27 @@ func fromCUE(err error, check string) diag.List {
 		out = append(out, d)
 	}
 	return out
+}
+
+// withoutRepeats is own followed by the diagnostics of more that are not
+// about a path own already reports (the schema pass sees the conflicts of
+// the user's files again), and without exact repeats.
+func withoutRepeats(own, more diag.List) diag.List {
+	paths := map[string]bool{}
+	for _, d := range own {
+		if p, _, ok := strings.Cut(d.Message, ": "); ok {
+			paths[p] = true
+		}
+	}
+	out := slices.Clone(own)
+	for _, d := range more {
+		if p, _, ok := strings.Cut(d.Message, ": "); ok && paths[p] {
+			continue
+		}
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b diag.Diagnostic) int { return strings.Compare(a.String(), b.String()) })
+	return slices.CompactFunc(out, func(a, b diag.Diagnostic) bool { return a.String() == b.String() })
 }
 
 func pickPos(e cueerrors.Error) diag.Pos {
@@ -455,12 +494,12 @@ func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]
 			continue
 		}
 		pos := positions[PathString(names...)]
-		if isNamedMap(names[:len(names)-1]) {
+		if want, ok := keyRule(names[:len(names)-1]); ok {
 			badName = path
-			out.Add(pos, "cue", "%s: %q is not a valid name: use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters", path, names[len(names)-1])
+			out.Add(pos, "cue", "%s: %q is not a valid name: want %s", PathString(names[:len(names)-1]...), names[len(names)-1], want)
 			continue
 		}
-		out.Add(pos, "cue", "%s: field not allowed", path)
+		out.Add(pos, "cue", "%s: field not allowed", PathString(names...))
 	}
 	return out
 }
@@ -470,8 +509,14 @@ func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]
 func dropInsideBadNames(l diag.List) diag.List {
 	var bad []string
 	for _, d := range l {
-		if strings.Contains(d.Message, " is not a valid name: ") {
-			bad = append(bad, d.Message[:strings.Index(d.Message, ": ")]+".")
+		if i := strings.Index(d.Message, " is not a valid name: want "); i >= 0 {
+			// "<map>: "<key>" is not ...": the entry's path
+			m, key, _ := strings.Cut(d.Message[:i], ": ")
+			k, err := strconv.Unquote(key)
+			if err != nil {
+				continue
+			}
+			bad = append(bad, m+"."+PathString(k)+".", m+"."+k+".", m+"."+PathString(k)+": ")
 		}
 	}
 	out := l[:0]
@@ -483,14 +528,27 @@ func dropInsideBadNames(l diag.List) diag.List {
 	return out
 }
 
-// isNamedMap reports whether path is a map whose keys the schema constrains
-// to #Name.
-func isNamedMap(path []string) bool {
-	switch strings.Join(path, ".") {
-	case "workloads", "extraRules", "alerting.receivers":
-		return true
+// dropInsideWrongTypes removes "field not allowed" inside a value whose
+// type is wrong (a struct where a string belongs): its fields are not
+// a second problem.
+func dropInsideWrongTypes(l diag.List) diag.List {
+	var wrong []string
+	for _, d := range l {
+		if strings.Contains(d.Message, "mismatched types") || strings.Contains(d.Message, " is of type struct, want ") {
+			if p, _, ok := strings.Cut(d.Message, ": "); ok {
+				wrong = append(wrong, p+".")
+			}
+		}
 	}
-	return false
+	out := l[:0]
+	for _, d := range l {
+		inside := strings.HasSuffix(d.Message, ": field not allowed") &&
+			slices.ContainsFunc(wrong, func(p string) bool { return strings.HasPrefix(d.Message, p) })
+		if !inside {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // schemaNode finds the schema's value at sels, without the user's fields

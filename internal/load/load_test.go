@@ -23,9 +23,9 @@ workloads: {
 }
 `,
 		want: []string{
-			`3: workloads.Trainer: "Trainer" is not a valid name`,
+			`3: workloads: "Trainer" is not a valid name: want a name of lower-case letters`,
 			`4: workloads.inf.kind: "inferance" is not allowed; want one of "inference", "training"`,
-			`5: workloads.svc.namespace: invalid value "ML"`,
+			`5: workloads.svc.namespace: invalid value "ML": want a name of lower-case letters`,
 			`5: workloads.svc.gpu: "yes" is of type string, want bool`,
 			`5: workloads.svc.bogus: field not allowed`,
 		},
@@ -63,6 +63,55 @@ environments: dev: {workloads: a: namespace: "dev", stack: prometheus: retention
 `,
 		want: []string{
 			`2: workloads.a.namespace: invalid value "ML"`,
+		},
+	}, {
+		name: "invalid keys of label maps, once each, saying what is allowed",
+		src: `apiVersion: "dataopsgen.dev/v1alpha1"
+logs: extraLabels: "bad-key": "x"
+alerting: routes: [{receiver: "null", match: {"team.name": "x"}}]
+extraRules: g: rules: [{alert: "A", expr: "up == 0", labels: {"my-label": "x"}}]
+workloads: a: {kind: "training", namespace: "ml", selector: {"-x": "y"}}
+`,
+		want: []string{
+			`2: logs.extraLabels: "bad-key" is not a valid name: want letters, digits and '_', not starting with a digit`,
+			`3: alerting.routes.0.match: "team.name" is not a valid name: want letters, digits and '_'`,
+			`4: extraRules.g.rules.0.labels: "my-label" is not a valid name: want letters, digits and '_'`,
+			`5: workloads.a.selector: "-x" is not a valid name: want a Kubernetes label key`,
+		},
+	}, {
+		name: "the value the user wrote, not the schema's default",
+		src: `apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: a: {kind: "inference", namespace: "ml", inference: {models: ["m"], errorRate: max: 2}}
+workloads: b: {kind: "inference", namespace: "ml", inference: {models: ["m"], latency: threshold: "0ms"}}
+environments: prod: workloads: a: inference: errorRate: max: 3
+stack: namespace: {x: 1}
+workloads: c: {kind: "training", namespace: "ml", team: {t: 1}}
+`,
+		want: []string{
+			`2: workloads.a.inference.errorRate.max: invalid value 2: want a number >0 and <1`,
+			`3: workloads.b.inference.latency.threshold: invalid value "0ms": want a duration above zero`,
+			`5: stack.namespace: {x:1} is of type struct, want string`,
+			`6: workloads.c.team: {t:1} is of type struct, want string`,
+		},
+	}, {
+		name: "a reference cycle is not a missing field",
+		src: `apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: a: {kind: "training", namespace: "ml", team: workloads.a.logs.minLevel}
+workloads: a: logs: minLevel: workloads.a.team
+`,
+		want: []string{
+			`2: workloads.a.team: its value is never known: it refers to a field that refers back to it (a reference cycle)`,
+			`3: workloads.a.logs.minLevel: its value is never known`,
+		},
+	}, {
+		name: "an import",
+		src: `package spec
+import "example.com/monitoring/base"
+apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: base.workloads
+`,
+		want: []string{
+			`2: cannot import "example.com/monitoring/base": a spec is plain CUE`,
 		},
 	}}
 	for _, c := range cases {
@@ -108,5 +157,30 @@ workloads: a: {kind: "inference", namespace: "ml", selector: app: "", inference:
 `)}})
 	if len(diags) != 1 || diags[0].Pos.Line != 2 || !strings.Contains(diags[0].Message, `workloads.a.selector.app`) {
 		t.Fatalf("got %v", diags.Err())
+	}
+}
+
+// A conflict between two files names both places, and does not hide the
+// spec's other problems.
+func TestConflictBetweenFiles(t *testing.T) {
+	_, diags := Files([]File{
+		{Name: "a.cue", Data: []byte("apiVersion: \"dataopsgen.dev/v1alpha1\"\nstack: prometheus: retention: \"15d\"\n")},
+		{Name: "b.cue", Data: []byte("stack: prometheus: retention: \"30d\"\nstack: namespace: \"NS\"\n")},
+	})
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.String())
+	}
+	want := []string{
+		`b.cue:1:31: cue: stack.prometheus.retention: conflicting values "30d" and "15d" (set at b.cue:1:31 and a.cue:2:31)`,
+		`b.cue:2:19: cue: stack.namespace: invalid value "NS": want a name of lower-case letters`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("got  %s\nwant %s...", got[i], want[i])
+		}
 	}
 }

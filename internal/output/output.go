@@ -1,6 +1,7 @@
 // Package output is the only code that writes the overlay to disk. It writes
 // into a temporary directory beside the target and swaps it in, so that the
-// target is replaced as a whole or left untouched.
+// target is replaced as a whole or left untouched, even when the process is
+// killed at any point (see swap_linux.go).
 package output
 
 import (
@@ -23,46 +24,42 @@ import (
 // Write replaces dir with exactly files. dir must not exist, be empty, or
 // hold a previous dataopsgen output (its kustomization.yaml starts with our
 // header): we never delete a directory we did not write.
+//
+// The new tree is written to a temporary directory beside dir
+// (".<dir>.new-N"), then exchanged with dir in one atomic rename (swap):
+// dir is the old tree or the new one, whole, whenever the process dies.
+// What a build killed before the swap or before removing the old tree
+// leaves (a ".<dir>.new-N" directory) is removed by the next Write.
 func Write(dir string, files []artifact.File) (err error) {
 	if err := replaceable(dir); err != nil {
 		return err
 	}
-	parent := filepath.Dir(filepath.Clean(dir))
+	dir = filepath.Clean(dir)
+	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	removeLeftovers(parent, filepath.Base(dir))
+	tmp, err := newTempDir(parent, filepath.Base(dir))
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
+		// After the swap tmp holds the old tree; on an error, the partial
+		// new one. Either way it goes.
+		os.RemoveAll(tmp.path)
+		tmp.unlock()
 	}()
-	if err := writeFiles(tmp, files); err != nil {
+	if err := writeFiles(tmp.path, files); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := os.Remove(filepath.Join(tmp.path, partialMarker)); err != nil {
 		return err
 	}
-	old := ""
-	if _, err := os.Lstat(dir); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(old, dir) // put the previous output back
-		}
+	if err := os.Chmod(tmp.path, 0o755); err != nil {
 		return err
 	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return nil
+	return swap(tmp.path, dir)
 }
 
 // writeFiles writes files under dir: each directory is created once, and
@@ -115,20 +112,34 @@ func replaceable(dir string) error {
 	if !st.IsDir() {
 		return fmt.Errorf("%s exists and is not a directory", dir)
 	}
-	entries, err := os.ReadDir(dir)
+	ours, err := isOutput(dir)
 	if err != nil {
 		return err
 	}
+	if !ours {
+		return fmt.Errorf("%s is not empty and does not hold a dataopsgen output (no generated %s): refusing to replace it", dir, kustomization.Path)
+	}
+	return nil
+}
+
+// isOutput reports whether dir is empty or holds a dataopsgen output: its
+// kustomization.yaml (or base/kustomization.yaml, with environments) starts
+// with our header.
+func isOutput(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false, err
+	}
 	if len(entries) == 0 {
-		return nil
+		return true, nil
 	}
 	for _, marker := range []string{kustomization.Path, kustomization.BaseDir + "/" + kustomization.Path} {
 		k, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(marker)))
 		if err == nil && bytes.HasPrefix(k, []byte(kustomization.Header)) {
-			return nil
+			return true, nil
 		}
 	}
-	return fmt.Errorf("%s is not empty and does not hold a dataopsgen output (no generated %s): refusing to replace it", dir, kustomization.Path)
+	return false, nil
 }
 
 // Diff compares files with what dir holds and returns the paths that differ:
