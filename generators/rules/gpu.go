@@ -116,8 +116,8 @@ func gpuAlerts(w *model.Workload) []alert {
 			forDur:   a.For,
 			severity: a.Severity,
 			summary:  "GPU {{ $labels.gpu }} of pod {{ $labels.pod }} is idle",
-			description: of(fmt.Sprintf("averaged {{ $value | printf \"%%.1f\" }}%% utilization over the last %s (below %s%%): "+
-				"a GPU held and not used.", a.Window, num(a.Below))),
+			description: of(fmt.Sprintf("has averaged under %s%% utilization over every %s for %s (now {{ $value | printf \"%%.1f\" }}%%): "+
+				"a GPU held and not used.", num(a.Below), a.Window, a.For)),
 			source: w.Path("gpuAlerts", "idle"),
 		})
 	}
