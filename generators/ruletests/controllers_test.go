@@ -3,13 +3,17 @@ package ruletests
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/prometheus/prometheus/model/labels"
 
+	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/controllers"
+	"github.com/dataopsgen/dataopsgen/internal/dcgm"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
@@ -187,5 +191,86 @@ workloads: serve: {
 			}
 			promtoolCheck(t, files)
 		})
+	}
+}
+
+// The custom-resource-state series of every controller's tests carry
+// exactly the labels the generated kube-state-metrics config gives them
+// (controllers.SeriesOf), besides kube-state-metrics' target labels: the
+// test world and the configured exporter agree.
+func TestCustomResourceSeriesAreTheConfigs(t *testing.T) {
+	for _, c := range controllers.All() {
+		if c.Object.Native {
+			continue
+		}
+		s := specOf(t, controllerSpec(c))
+		cfg, _, ok := promstack.CRSConfig(s)
+		if !ok {
+			t.Fatalf("%s: no config", c.Name)
+		}
+		want := map[string][]string{}
+		for _, sr := range controllers.SeriesOf(cfg) {
+			want[sr.Name] = append(slices.Clone(sr.Labels), "instance", "job")
+			slices.Sort(want[sr.Name])
+		}
+		seen := map[string]bool{}
+		for _, g := range testFile(t, s, s.Workloads[0]).Tests {
+			for _, in := range g.InputSeries {
+				ls, _, err := seriesParser.ParseSeriesDesc(in.Series)
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := ls.Get(labels.MetricName)
+				if !strings.HasPrefix(name, controllers.MetricPrefix) {
+					continue
+				}
+				seen[name] = true
+				var got []string
+				ls.Range(func(l labels.Label) {
+					if l.Name != labels.MetricName {
+						got = append(got, l.Name)
+					}
+				})
+				if w, ok := want[name]; !ok || !slices.Equal(got, w) {
+					t.Errorf("%s: %s has labels %v, the config %v", c.Name, name, got, w)
+				}
+			}
+		}
+		if len(seen) == 0 {
+			t.Errorf("%s: no custom-resource series in the tests", c.Name)
+		}
+	}
+}
+
+// The DCGM series of the GPU tests carry only labels dcgm-exporter sets
+// (internal/dcgm.Labels) or its ServiceMonitor's scrape attaches, and each
+// field is one the generated collectors list enables.
+func TestDCGMSeriesAreTheExporters(t *testing.T) {
+	s := specOf(t, controllerSpec(controllers.Job))
+	allowed := append(slices.Clone(dcgm.Labels), "job", "instance", "service", "endpoint")
+	n := 0
+	for _, g := range testFile(t, s, s.Workloads[0]).Tests {
+		for _, in := range g.InputSeries {
+			ls, _, err := seriesParser.ParseSeriesDesc(in.Series)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := ls.Get(labels.MetricName)
+			if !strings.HasPrefix(name, "DCGM_") {
+				continue
+			}
+			n++
+			if !dcgm.Enabled(name) {
+				t.Errorf("%s is not collected", name)
+			}
+			ls.Range(func(l labels.Label) {
+				if l.Name != labels.MetricName && !slices.Contains(allowed, l.Name) {
+					t.Errorf("%s: label %s is not dcgm-exporter's", name, l.Name)
+				}
+			})
+		}
+	}
+	if n == 0 {
+		t.Error("no DCGM series in the tests")
 	}
 }

@@ -397,13 +397,13 @@ func (x *training) runSeries(out []ruletest.Series, o *objects, rv runValues, on
 		// QuotaReserved False (reason Pending), no Admitted condition.
 		kc := controllers.Kueue.Object.CRS
 		out = append(out,
-			o.workload.input(kc.InfoMetric(), ones),
+			o.workload.input(kc.InfoMetric(), ones, controllers.QueueLabel, kueueQueue),
 			o.workload.input(kc.ConditionMetric(), ones, controllers.ConditionLabel, "QuotaReserved"),
 			o.workload.input(kc.ConditionMetric(), ones, controllers.ConditionLabel, "Admitted"))
 		if notAdmitted {
 			out = append(out,
 				o.nextLabels.input(c.Object.LabelsMetric, late.ones),
-				o.nextWorkload.input(kc.InfoMetric(), late.ones),
+				o.nextWorkload.input(kc.InfoMetric(), late.ones, controllers.QueueLabel, kueueQueue),
 				o.nextWorkload.input(kc.ConditionMetric(), late.zeros, controllers.ConditionLabel, "QuotaReserved"))
 		}
 	}
@@ -450,10 +450,14 @@ func (x *training) runLabels(p pod, name string) labelSet {
 	return l
 }
 
-// workloadLabels are the labels of Kueue's Workload for run name: owned by
-// the run's object, in the workload's queue.
+// kueueQueue is the local queue the runs are submitted to (on the
+// Workload's _info series).
+const kueueQueue = "training"
+
+// workloadLabels are the labels of the series of Kueue's Workload for run
+// name, owned by the run's object.
 func (x *training) workloadLabels(p pod, run string) labelSet {
-	l := ksm.with(controllers.OwnerKindLabel, x.c.Object.Kind, controllers.OwnerNameLabel, run, controllers.QueueLabel, "training")
+	l := ksm.with(controllers.OwnerKindLabel, x.c.Object.Kind, controllers.OwnerNameLabel, run)
 	// Kueue names it <kind>-<owner>-<hash> (jobframework
 	// workload_names.go, GetWorkloadNameForOwnerWithGVK).
 	for k, v := range controllers.Kueue.Object.CommonLabels(p.w.Namespace, strings.ToLower(x.c.Object.Kind)+"-"+run+"-1a2b3") {
