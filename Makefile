@@ -3,7 +3,7 @@ GO ?= go
 # Unit, golden and CLI tests: everything but the real-stack end-to-end suite.
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v '/e2e')
 
-.PHONY: all build test unit e2e e2e-deps examples lint fuzz bench bench-go clean
+.PHONY: all build test unit e2e e2e-deps render examples lint fuzz bench bench-go clean
 
 all: build
 
@@ -19,9 +19,15 @@ test: unit e2e
 unit:
 	$(GO) test -count=1 -timeout 30m $(UNIT_PKGS)
 
-# Real Prometheus (built from our Go module) + Debian's Alertmanager.
+# Real Prometheus (built from our Go module) + Debian's Alertmanager, and
+# the chart render tests (helm built from tools/helm).
 e2e: e2e-deps
 	$(GO) test -count=1 -timeout 20m ./e2e/...
+
+# The chart render tests alone (part of e2e): helm built from tools/helm
+# renders the pinned charts (e2e/testdata/charts) with every example's values.
+render:
+	$(GO) test -count=1 ./e2e/render/ ./e2e/harness/
 
 # Installs Debian's Alertmanager when it is missing; fails loudly if it
 # cannot (never skips).

@@ -14,6 +14,12 @@ func isRuleTest(f artifact.File) bool {
 	return f.Role == artifact.Aside && strings.HasPrefix(f.Path, "tests/")
 }
 
+// isTopLevelDoc reports whether f is a document at the top of the overlay
+// (SECRETS.md): not applied, and each environment has its own.
+func isTopLevelDoc(f artifact.File) bool {
+	return f.Role == artifact.Aside && !strings.Contains(f.Path, "/") && strings.HasSuffix(f.Path, ".md")
+}
+
 // WriteFS writes files under dir of fsys for kustomize to build, without
 // the rule tests (68 of 73 MB at 1,000 workloads, which kustomize never
 // reads; a kustomization listing one fails, as it should: a test file is

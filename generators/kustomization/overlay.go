@@ -46,9 +46,10 @@ func Overlay(env *model.Spec, base, cur []artifact.File) ([]artifact.File, error
 			layers = append(layers, l)
 		}
 	}
-	// The environment's own rule tests, runnable with promtool from the overlay.
+	// The environment's own rule tests, runnable with promtool from the
+	// overlay, and its list of Secrets to create (generators/secrets).
 	for _, f := range cur {
-		if isRuleTest(f) {
+		if isRuleTest(f) || isTopLevelDoc(f) {
 			f.Path = dir + f.Path
 			out = append(out, f)
 		}

@@ -65,9 +65,9 @@ type PagerdutyConfig struct {
 }
 
 type InhibitRule struct {
-	SourceMatchers []string `json:"source_matchers"`
+	SourceMatchers []string `json:"source_matchers,omitempty"`
 	TargetMatchers []string `json:"target_matchers"`
-	Equal          []string `json:"equal"`
+	Equal          []string `json:"equal,omitempty"`
 }
 
 // NullReceiver drops what reaches it (the chart's default receiver name).
@@ -127,17 +127,10 @@ func BuildAlertmanager(s *model.Spec) (AlertmanagerConfig, []string) {
 		Global:    map[string]string{"resolve_timeout": "5m"},
 		Route:     root,
 		Receivers: receivers,
-		InhibitRules: []InhibitRule{{
-			// A critical alert silences the warning of the same problem.
-			SourceMatchers: []string{`severity = "critical"`},
-			TargetMatchers: []string{`severity =~ "warning|info"`},
-			Equal:          []string{"namespace", "alertname", stack.LabelWorkload},
-		}, {
-			SourceMatchers: []string{`severity = "warning"`},
-			TargetMatchers: []string{`severity = "info"`},
-			Equal:          []string{"namespace", "alertname", stack.LabelWorkload},
-		}},
-		Templates: []string{"/etc/alertmanager/config/*.tmpl"},
+		// The chart's own rules (InfoInhibitor) with ours merged in: the
+		// list replaces the chart's (generators/promstack/inhibit.go).
+		InhibitRules: MergeInhibitRules(ChartInhibitRules(), OwnInhibitRules()),
+		Templates:    []string{"/etc/alertmanager/config/*.tmpl"},
 	}, secrets
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
+	"github.com/dataopsgen/dataopsgen/generators/secrets"
 )
 
 var registry = []generators.Generator{
@@ -21,4 +22,5 @@ var registry = []generators.Generator{
 	logs.New(),
 	ruletests.New(),
 	flux.New(),
+	secrets.New(),
 }

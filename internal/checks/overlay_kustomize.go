@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"slices"
+
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -13,7 +15,7 @@ var overlayKustomize = Check{
 	Name: "overlay/kustomize",
 	Doc:  "The overlay builds with kustomize (krusty, in memory): every listed file exists, generators and resources are valid.",
 	Run: func(in *Input) (out diag.List) {
-		if _, err := run(in); err != nil {
+		if _, err := kustomized(in); err != nil {
 			out.Add(in.Spec.Pos("stack"), "overlay/kustomize", "the overlay does not build: %v", err)
 		}
 		return out
@@ -38,4 +40,56 @@ func run(in *Input) (resmap.ResMap, error) {
 	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	return k.Run(fs, "/out")
+}
+
+// kustomizedObject is one object of the overlay as kustomize builds it,
+// as much as the reference checks read: its identity, the keys of a
+// ConfigMap or Secret, and the whole of a HelmRelease.
+type kustomizedObject struct {
+	Kind, Name, Namespace string
+	// Keys of data and binaryData (ConfigMap, Secret), sorted.
+	Keys []string
+	// Object is the decoded HelmRelease (nil for other kinds).
+	Object map[string]any
+}
+
+// kustomizedResult is the overlay as kustomize builds it, shared by the
+// checks that read kustomize's output (overlay/kustomize and the
+// reference checks): one build per Input, decoded once into values that
+// the concurrent checks only read.
+type kustomizedResult struct {
+	objs []kustomizedObject
+	err  error
+}
+
+func kustomized(in *Input) ([]kustomizedObject, error) {
+	r := in.Memo("overlay/kustomized", func() any {
+		m, err := run(in)
+		if err != nil {
+			return kustomizedResult{err: err}
+		}
+		var out kustomizedResult
+		for _, res := range m.Resources() {
+			o := kustomizedObject{Kind: res.GetKind(), Name: res.GetName(), Namespace: res.GetNamespace()}
+			switch o.Kind {
+			case "ConfigMap", "Secret":
+				for k := range res.GetDataMap() {
+					o.Keys = append(o.Keys, k)
+				}
+				for k := range res.GetBinaryDataMap() {
+					o.Keys = append(o.Keys, k)
+				}
+				slices.Sort(o.Keys)
+			case "HelmRelease":
+				if o.Object, err = res.Map(); err != nil {
+					return kustomizedResult{err: err}
+				}
+			default:
+				continue
+			}
+			out.objs = append(out.objs, o)
+		}
+		return out
+	}).(kustomizedResult)
+	return r.objs, r.err
 }

@@ -186,14 +186,16 @@ func TestSpecEscapingMutations(t *testing.T) {
 	})
 }
 
-// TestSpecEscapingTemplates: a spec value with "{{" that reaches an alert
-// annotation must come out of Prometheus's template expansion unchanged.
-// (The rules generator writes runbookURL and errorStatus unescaped: see
-// the mutation below, which plants the raw value whatever the generator
-// does.)
+// TestSpecEscapingTemplates: runbookURL is an alert template of the
+// user's, passed as written ({{ .Labels.page }} is meant): a generated
+// runbook_url that is not the spec's text is reported at runbookURL. (The
+// mutation below plants another text whatever the generator does.)
 func TestSpecEscapingTemplates(t *testing.T) {
 	src := strings.Replace(famTricky, `runbookURL: "https://wiki.example.com/a|b(c)?q=.+&x=$1"`, `runbookURL: "https://wiki.example.com/{{ .Labels.page }}"`, 1)
 	in := famInput(t, src)
+	if d := famRun(t, "spec/escaping", in); len(d) != 0 {
+		t.Fatalf("a runbookURL template passed as written is reported: %v", d)
+	}
 	in = famEditFunc(t, in, "prometheus-rules/workloads/serving.yaml", func(b []byte) []byte {
 		var pr map[string]any
 		if err := yaml.Unmarshal(b, &pr); err != nil {
@@ -201,7 +203,7 @@ func TestSpecEscapingTemplates(t *testing.T) {
 		}
 		for _, g := range pr["spec"].(map[string]any)["groups"].([]any) {
 			for _, r := range g.(map[string]any)["rules"].([]any) {
-				r.(map[string]any)["annotations"].(map[string]any)["runbook_url"] = "https://wiki.example.com/{{ .Labels.page }}"
+				r.(map[string]any)["annotations"].(map[string]any)["runbook_url"] = `https://wiki.example.com/{{ "{{" }} .Labels.page }}`
 			}
 		}
 		out, err := yaml.Marshal(pr)
@@ -211,7 +213,7 @@ func TestSpecEscapingTemplates(t *testing.T) {
 		return out
 	})
 	famWant(t, famRun(t, "spec/escaping", in),
-		`spec.cue:13:3: spec/escaping: alert HighInferenceLatency: annotation runbook_url expands to "https://wiki.example.com/", not the spec's "https://wiki.example.com/{{ .Labels.page }}"`,
+		`spec.cue:13:3: spec/escaping: alert HighInferenceLatency: annotation runbook_url is "https://wiki.example.com/{{ \"{{\" }} .Labels.page }}", not the spec's "https://wiki.example.com/{{ .Labels.page }}"`,
 		`alert InferenceErrorRateHigh: annotation runbook_url`,
 		`alert InferenceServiceDown: annotation runbook_url`,
 	)

@@ -4,5 +4,6 @@ package checks
 // other (rules and the rule selector, the scrape Secret, dashboards and the
 // Grafana sidecar and datasources).
 func wiringChecks() []Check {
-	return []Check{wiringRuleSelector, wiringScrapeSecret, wiringDashboardSidecar, wiringDatasource, wiringDashboardVariables}
+	return []Check{wiringRuleSelector, wiringScrapeSecret, wiringDashboardSidecar, wiringDatasource, wiringDashboardVariables,
+		wiringValuesFrom, wiringSecrets}
 }

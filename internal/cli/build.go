@@ -129,6 +129,7 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 		}
 		fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
 	}
+	secretsSummary(w, res, out)
 	applySteps(w, res, out)
 }
 
