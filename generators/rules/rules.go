@@ -52,7 +52,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, artifact.File{Path: o.Path, Data: data, Role: artifact.Resource, Source: o.Groups[0].Source})
+		files = append(files, artifact.File{Path: o.Path, Data: data, Role: artifact.Resource, Source: o.Groups[0].Source, Value: o.Rule})
 	}
 	return files, nil
 }

@@ -5,16 +5,19 @@ package build
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/kustomization"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/routing"
 	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
@@ -29,6 +32,9 @@ type Options struct {
 	TestCache *testcache.Cache
 	// NoFlux leaves out the Flux objects whatever stack.flux says.
 	NoFlux bool
+	// Routing computes where Alertmanager sends the generated alerts
+	// (Result.Routing), for the build summary.
+	Routing bool
 }
 
 // Result is a compiled, checked overlay in memory.
@@ -43,6 +49,9 @@ type Result struct {
 	// and environments) that passed, and how many of them passed from
 	// the cache rather than by running.
 	RuleTests ruletests.Stats
+	// Routing is where the generated alerts go (Options.Routing): the
+	// base's, then each environment's, in the order of Environments.
+	Routing []*routing.Table
 }
 
 // Dir compiles the spec directory.
@@ -77,7 +86,7 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 	if diags != nil || len(envs) == 0 {
 		return base, diags
 	}
-	out := &Result{Spec: spec, RuleTests: base.RuleTests}
+	out := &Result{Spec: spec, RuleTests: base.RuleTests, Routing: base.Routing}
 	for _, f := range base.Files {
 		f.Path = kustomization.BaseDir + "/" + f.Path
 		out.Files = append(out.Files, f)
@@ -100,6 +109,7 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 		diags.Append(verifyOverlay(envSpec, base.Files, overlay, env.Files)...)
 		out.Files = append(out.Files, overlay...)
 		out.Environments = append(out.Environments, envSpec)
+		out.Routing = append(out.Routing, env.Routing...)
 		out.RuleTests.Files += env.RuleTests.Files
 		out.RuleTests.Cached += env.RuleTests.Cached
 	}
@@ -132,6 +142,15 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	// read Data. The tests get them in a copy of the list, and let go of
 	// each as its file is done (~390 MB of test values at 5,000 workloads,
 	// about as much as the output itself).
+	var table []*routing.Table
+	if opts.Routing {
+		// From the typed rules, before they are let go of.
+		t, err := routing.Of(spec, files, func(p string) bool { return strings.HasPrefix(p, rules.Dir) })
+		if err != nil {
+			return nil, diag.List{{Check: "generate", Message: "routing: " + err.Error()}}
+		}
+		table = []*routing.Table{t}
+	}
 	testFiles := slices.Clone(files)
 	for i := range files {
 		files[i].Value = nil
@@ -150,7 +169,7 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	if tests != nil {
 		return nil, tests
 	}
-	return &Result{Spec: spec, Files: files, RuleTests: stats}, nil
+	return &Result{Spec: spec, Files: files, RuleTests: stats, Routing: table}, nil
 }
 
 // Generate runs every generator (concurrently; the result does not depend

@@ -18,6 +18,7 @@ func TestChecksDoc(t *testing.T) {
 	b.WriteString("| `cue` | the spec against the schema: types, bounds, names, unknown and missing fields |\n")
 	b.WriteString("| `spec/literal-secret` | a credential written as a literal instead of a Secret reference |\n")
 	b.WriteString("| `spec/receiver` | a route naming a receiver that does not exist; a receiver without integration |\n")
+	b.WriteString("| `spec/route` | a route that does not do what it says: `continue: true` on the last route (Alertmanager does not fall back to `alerting.route.receiver` once a route matched), a route after a catch-all route that stops |\n")
 	seen := map[string]bool{}
 	for _, c := range All() {
 		if c.Name == "" || c.Doc == "" {

@@ -41,7 +41,7 @@ dataopsgen: build never replaces a directory it did not write.`,
 				return err
 			}
 			cache := testcache.Open()
-			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux, TestCache: cache})
+			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux, TestCache: cache, Routing: !check})
 			cache.Trim()
 			cacheNote(cmd.ErrOrStderr(), cache)
 			if diags != nil {
@@ -129,6 +129,7 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 		}
 		fmt.Fprintf(w, "  environments: %s (overlays of %s/%s)\n", strings.Join(envs, ", "), out, kustomization.BaseDir)
 	}
+	routingSummary(w, res)
 	secretsSummary(w, res, out)
 	applySteps(w, res, out)
 }
@@ -155,4 +156,23 @@ func cacheNote(w io.Writer, cache *testcache.Cache) {
 		where = " " + cache.Dir()
 	}
 	fmt.Fprintf(w, "dataopsgen: note: rule-test cache%s: %v; the tests ran without it (%s=off turns it off)\n", where, err, testcache.Env)
+}
+
+// routingSummary says where Alertmanager sends the generated alerts, per
+// compiled spec: alerts that reach only "null" are dropped, and saying so
+// is the difference between a quiet pager and a broken one.
+func routingSummary(w io.Writer, res *build.Result) {
+	for i, t := range res.Routing {
+		where := ""
+		if len(res.Environments) > 0 {
+			where = " (base)"
+			if i > 0 {
+				where = " (" + res.Environments[i-1].Environment + ")"
+			}
+		}
+		fmt.Fprintf(w, "  alerts go to%s, as Alertmanager routes them:\n", where)
+		for _, l := range t.Lines() {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
 }

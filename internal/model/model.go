@@ -370,6 +370,13 @@ func (s *Spec) Pos(path string) diag.Pos {
 	return diag.Pos{}
 }
 
+// Written reports whether the user wrote path (rather than taking the
+// schema's default).
+func (s *Spec) Written(path string) bool {
+	_, ok := s.positions[path]
+	return ok
+}
+
 // HasGPU reports whether any workload uses GPUs.
 func (s *Spec) HasGPU() bool {
 	return slices.ContainsFunc(s.Workloads, func(w *Workload) bool { return w.GPU })

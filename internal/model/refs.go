@@ -60,5 +60,6 @@ func (s *Spec) checkReferences() diag.List {
 			out.Add(s.Pos(p), "spec/receiver", "%s: no receiver %q in alerting.receivers", p, r.Receiver)
 		}
 	}
+	out.Append(s.checkRoutes()...)
 	return out
 }
