@@ -11,7 +11,7 @@ build:
 	$(GO) build -buildvcs=auto -o bin/dataopsgen ./cmd/dataopsgen
 
 # The test command of the README and of .ci/run: unit + golden + CLI
-# scripts, then the real Prometheus/Alertmanager end-to-end suite.
+# scripts, then the real-stack end-to-end suite.
 test: unit e2e
 
 # -timeout: the rule-test runner's equivalence tests take minutes on a
@@ -19,24 +19,26 @@ test: unit e2e
 unit:
 	$(GO) test -count=1 -timeout 30m $(UNIT_PKGS)
 
-# Real Prometheus (built from our Go module) + Debian's Alertmanager, and
-# the chart render tests (helm built from tools/helm).
+# The real deployment path (e2e/README.md): Prometheus built from our Go
+# module; Alertmanager, kube-apiserver, kubectl, the prometheus-operator,
+# kube-state-metrics and helm from tools/<name>/go.mod; Debian's etcd. Also
+# the chart render tests (e2e/render).
 e2e: e2e-deps
-	$(GO) test -count=1 -timeout 20m ./e2e/...
+	$(GO) test -count=1 -timeout 45m ./e2e/...
 
 # The chart render tests alone (part of e2e): helm built from tools/helm
 # renders the pinned charts (e2e/testdata/charts) with every example's values.
 render:
 	$(GO) test -count=1 ./e2e/render/ ./e2e/harness/
 
-# Installs Debian's Alertmanager when it is missing; fails loudly if it
-# cannot (never skips).
+# Installs Debian's etcd (package etcd-server) when it is missing; fails
+# loudly if it cannot (never skips).
 e2e-deps:
-	@if [ ! -x /usr/bin/prometheus-alertmanager ]; then \
-		echo "installing Debian's prometheus-alertmanager (needs root)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null; \
+	@if [ ! -x /usr/bin/etcd ]; then \
+		echo "installing Debian's etcd-server (needs root)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null; \
 	fi
-	@test -x /usr/bin/prometheus-alertmanager || { echo "prometheus-alertmanager is required for make e2e" >&2; exit 1; }
+	@test -x /usr/bin/etcd || { echo "etcd (Debian's etcd-server) is required for make e2e" >&2; exit 1; }
 
 # Rebuild the committed overlay of the example (out/).
 examples:

@@ -102,6 +102,9 @@ func (p *Prometheus) Ready(ctx context.Context) bool {
 	return ready(ctx, p.URL+"/-/ready")
 }
 
+// HTTPReady reports whether GET u answers 200.
+func HTTPReady(ctx context.Context, u string) bool { return ready(ctx, u) }
+
 func ready(ctx context.Context, u string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

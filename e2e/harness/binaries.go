@@ -13,9 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -23,13 +20,6 @@ import (
 // PrometheusBuildTags are the tags Prometheus and promtool are built with:
 // every service discovery removed except Kubernetes.
 const PrometheusBuildTags = "remove_all_sd,enable_kubernetes_sd"
-
-// Binaries are the executables the end-to-end test runs.
-type Binaries struct {
-	Prometheus   string
-	Promtool     string
-	Alertmanager string
-}
 
 // RepoRoot returns the directory of the dataopsgen go.mod, searching upward
 // from the working directory.
@@ -129,49 +119,4 @@ func BuildCommand(ctx context.Context, repoRoot, pkg, out string) error {
 		return fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
 	}
 	return nil
-}
-
-// FindAlertmanager returns $ALERTMANAGER, else /usr/bin/prometheus-alertmanager
-// (Debian's package), else alertmanager or prometheus-alertmanager from PATH.
-func FindAlertmanager() (string, error) {
-	if p := os.Getenv("ALERTMANAGER"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("$ALERTMANAGER: %w", err)
-		}
-		return p, nil
-	}
-	if _, err := os.Stat("/usr/bin/prometheus-alertmanager"); err == nil {
-		return "/usr/bin/prometheus-alertmanager", nil
-	}
-	for _, name := range []string{"prometheus-alertmanager", "alertmanager"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("alertmanager not found: install Debian's prometheus-alertmanager " +
-		"(apt-get install prometheus-alertmanager) or set $ALERTMANAGER to an alertmanager binary")
-}
-
-var versionRE = regexp.MustCompile(`version (\d+)\.(\d+)\.(\d+)`)
-
-// Version runs `bin --version` and returns major, minor, patch.
-func Version(ctx context.Context, bin string) (v [3]int, raw string, err error) {
-	out, err := exec.CommandContext(ctx, bin, "--version").CombinedOutput()
-	raw = strings.TrimSpace(string(out))
-	if err != nil {
-		return v, raw, fmt.Errorf("%s --version: %w: %s", bin, err, raw)
-	}
-	m := versionRE.FindStringSubmatch(raw)
-	if m == nil {
-		return v, raw, fmt.Errorf("%s --version: no version in %q", bin, raw)
-	}
-	for i := range 3 {
-		v[i], _ = strconv.Atoi(m[i+1])
-	}
-	return v, raw, nil
-}
-
-// AtLeast reports whether v >= major.minor.
-func AtLeast(v [3]int, major, minor int) bool {
-	return v[0] > major || (v[0] == major && v[1] >= minor)
 }

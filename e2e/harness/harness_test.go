@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"sigs.k8s.io/yaml"
 )
 
 func loadFixture(t *testing.T) *Overlay {
@@ -34,16 +33,6 @@ func TestLoadOverlay(t *testing.T) {
 	if diff := cmp.Diff([]string{"InferenceServiceDown"}, alerts); diff != "" {
 		t.Errorf("alerts (-want +got):\n%s", diff)
 	}
-	if got := o.KubeStateMetricsAllowlist(); got != "pods=[app.kubernetes.io/component],jobs=[*]" {
-		t.Errorf("allowlist %q", got)
-	}
-	if diff := cmp.Diff([]string{"hooks"}, o.AlertmanagerSecrets()); diff != "" {
-		t.Errorf("secrets (-want +got):\n%s", diff)
-	}
-	problems := o.RuleSelectionProblems("prometheus")
-	if len(problems) != 1 || !strings.Contains(problems[0], "dataops-unselected lacks label release=\"prometheus\"") {
-		t.Errorf("rule selection problems: %q", problems)
-	}
 }
 
 func TestLoadOverlayErrors(t *testing.T) {
@@ -60,148 +49,6 @@ func TestLoadOverlayErrors(t *testing.T) {
 	}
 	if _, err := LoadOverlay(dir); err == nil || !strings.Contains(err.Error(), "want monitoring.coreos.com/v1 PrometheusRule") {
 		t.Errorf("wrong apiVersion: %v", err)
-	}
-}
-
-func TestPrometheusConfig(t *testing.T) {
-	o := loadFixture(t)
-	b, err := PrometheusConfig(o, PrometheusParams{
-		APIServer:          "http://127.0.0.1:1234",
-		Alertmanager:       "127.0.0.1:9093",
-		RuleFiles:          []string{"/r/a.yaml"},
-		ScrapeInterval:     "1s",
-		EvaluationInterval: "1s",
-		ExtraScrapeConfigs: []map[string]any{{"job_name": "kube-state-metrics", "honor_labels": true}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg struct {
-		Global        map[string]string `json:"global"`
-		RuleFiles     []string          `json:"rule_files"`
-		ScrapeConfigs []map[string]any  `json:"scrape_configs"`
-		Alerting      any               `json:"alerting"`
-	}
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	if len(cfg.ScrapeConfigs) != 2 {
-		t.Fatalf("scrape configs: %v", cfg.ScrapeConfigs)
-	}
-	// The generated config is unchanged but for api_server.
-	got := cfg.ScrapeConfigs[0]
-	sds := got[SDConfigKey].([]any)
-	if sds[0].(map[string]any)["api_server"] != "http://127.0.0.1:1234" {
-		t.Errorf("api_server not set: %v", sds)
-	}
-	delete(sds[0].(map[string]any), "api_server")
-	if diff := cmp.Diff(o.ScrapeConfigs[0], got); diff != "" {
-		t.Errorf("generated scrape config changed (-generated +used):\n%s", diff)
-	}
-	if _, ok := o.ScrapeConfigs[0][SDConfigKey].([]any)[0].(map[string]any)["api_server"]; ok {
-		t.Error("the overlay's config was modified in place")
-	}
-	if cfg.Global["evaluation_interval"] != "1s" || len(cfg.RuleFiles) != 1 {
-		t.Errorf("global %v rule_files %v", cfg.Global, cfg.RuleFiles)
-	}
-	// A clash with a generated job is refused.
-	if _, err := PrometheusConfig(o, PrometheusParams{ExtraScrapeConfigs: []map[string]any{{"job_name": "dataops/ml/web"}}}); err == nil {
-		t.Error("job name clash accepted")
-	}
-}
-
-func TestWriteRuleFiles(t *testing.T) {
-	o := loadFixture(t)
-	paths, err := WriteRuleFiles(o, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) != 2 {
-		t.Fatalf("paths %v", paths)
-	}
-	b, err := os.ReadFile(paths[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Groups []map[string]any `json:"groups"`
-	}
-	if err := yaml.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(o.Rules[1].Spec.Groups, f.Groups); diff != "" {
-		t.Errorf("groups changed (-want +got):\n%s", diff)
-	}
-}
-
-func TestAlertmanagerConfig(t *testing.T) {
-	o := loadFixture(t)
-	secrets := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(secrets, "hooks"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(secrets, "hooks", "url"), []byte("http://127.0.0.1:5001/hook\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, urlFile := range []bool{false, true} {
-		b, notes, err := AlertmanagerConfig(o, AlertmanagerParams{SecretsDir: secrets, WebhookURLFile: urlFile, GroupWait: "1s", GroupInterval: "1s"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cfg struct {
-			Receivers []struct {
-				Name           string           `json:"name"`
-				WebhookConfigs []map[string]any `json:"webhook_configs"`
-				SlackConfigs   []map[string]any `json:"slack_configs"`
-			} `json:"receivers"`
-			Route struct {
-				GroupWait     string           `json:"group_wait"`
-				GroupInterval string           `json:"group_interval"`
-				Routes        []map[string]any `json:"routes"`
-			} `json:"route"`
-		}
-		if err := yaml.Unmarshal(b, &cfg); err != nil {
-			t.Fatal(err)
-		}
-		wh := cfg.Receivers[1].WebhookConfigs[0]
-		if urlFile {
-			if wh["url_file"] != filepath.Join(secrets, "hooks", "url") || wh["url"] != nil {
-				t.Errorf("url_file kept: %v", wh)
-			}
-		} else if wh["url"] != "http://127.0.0.1:5001/hook" || wh["url_file"] != nil {
-			t.Errorf("url_file → url: %v", wh)
-		}
-		sl := cfg.Receivers[1].SlackConfigs[0]
-		if sl["api_url_file"] != filepath.Join(secrets, "hooks", "slack") {
-			t.Errorf("slack api_url_file: %v", sl)
-		}
-		cred := sl["http_config"].(map[string]any)["authorization"].(map[string]any)["credentials_file"]
-		if cred != filepath.Join(secrets, "hooks", "token") {
-			t.Errorf("nested credentials_file: %v", cred)
-		}
-		if cfg.Route.GroupWait != "1s" || cfg.Route.GroupInterval != "1s" ||
-			cfg.Route.Routes[0]["group_wait"] != "1s" || cfg.Route.Routes[1]["group_wait"] != nil {
-			t.Errorf("route timings: %+v", cfg.Route)
-		}
-		if len(notes) != 3 {
-			t.Errorf("notes: %q", notes)
-		}
-	}
-	// A credential in a Secret the Alertmanager does not mount is refused.
-	o.Values["alertmanager"].(map[string]any)["alertmanagerSpec"] = map[string]any{"secrets": []any{"other"}}
-	if _, _, err := AlertmanagerConfig(o, AlertmanagerParams{SecretsDir: secrets}); err == nil || !strings.Contains(err.Error(), "does not mount") {
-		t.Errorf("unmounted secret: %v", err)
-	}
-}
-
-func TestAtLeast(t *testing.T) {
-	for _, c := range []struct {
-		v    [3]int
-		want bool
-	}{{[3]int{0, 25, 0}, false}, {[3]int{0, 26, 0}, true}, {[3]int{1, 0, 0}, true}} {
-		if got := AtLeast(c.v, 0, 26); got != c.want {
-			t.Errorf("AtLeast(%v, 0.26) = %v", c.v, got)
-		}
 	}
 }
 

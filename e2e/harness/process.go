@@ -25,6 +25,12 @@ type Process struct {
 
 // StartProcess starts bin with args, output to dir/<name>.log.
 func StartProcess(name, dir, bin string, args ...string) (*Process, error) {
+	return StartProcessEnv(name, dir, bin, nil, args...)
+}
+
+// StartProcessEnv is StartProcess with env (KEY=value) added to the test's
+// environment.
+func StartProcessEnv(name, dir, bin string, env []string, args ...string) (*Process, error) {
 	logPath := filepath.Join(dir, name+".log")
 	f, err := os.Create(logPath)
 	if err != nil {
@@ -32,6 +38,9 @@ func StartProcess(name, dir, bin string, args ...string) (*Process, error) {
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Stdout, cmd.Stderr = f, f
 	// Stopped by Stop in the test's cleanup; if the test binary dies first
 	// (timeout panic, Ctrl-C), the kernel kills the child too.
@@ -92,8 +101,15 @@ func (p *Process) Tail(n int) string {
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func FreePort() (int, error) { return FreePortOn("127.0.0.1") }
+
+// FreePortOn returns a TCP port on the loopback address ip that was free a
+// moment ago.
+func FreePortOn(ip string) (int, error) {
+	if a := net.ParseIP(ip); a == nil || !a.IsLoopback() {
+		return 0, fmt.Errorf("%q is not a loopback address: the test listens on loopback only", ip)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		return 0, err
 	}

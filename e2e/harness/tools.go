@@ -30,6 +30,11 @@ type Tool struct {
 // file serialises concurrent test processes; the Go build cache makes an
 // up-to-date rebuild take seconds.
 func BuildTool(ctx context.Context, repoRoot, dir string, t Tool, logf func(string, ...any)) (string, error) {
+	return buildGo(ctx, filepath.Join(repoRoot, "tools", t.Module), dir, t, logf)
+}
+
+// buildGo builds t.Package in the module at moduleDir into dir/t.Name.
+func buildGo(ctx context.Context, moduleDir, dir string, t Tool, logf func(string, ...any)) (string, error) {
 	goCmd, err := GoCommand()
 	if err != nil {
 		return "", fmt.Errorf("go command not found: %w", err)
@@ -57,8 +62,8 @@ func BuildTool(ctx context.Context, repoRoot, dir string, t Tool, logf func(stri
 	args = append(args, t.Package)
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, goCmd, args...)
-	cmd.Dir = filepath.Join(repoRoot, "tools", t.Module)
-	// The tools module is its own module: never the product's workspace.
+	cmd.Dir = moduleDir
+	// A tools module is its own module: never the product's workspace.
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf

@@ -47,12 +47,13 @@ type GPU struct {
 // GPUPod is the pod a GPU is assigned to.
 type GPUPod struct{ Namespace, Name, Container string }
 
-// StartDCGM starts the exporter with no GPU.
-func StartDCGM() (*DCGM, error) {
+// StartDCGM starts the exporter with no GPU, on host (a loopback address;
+// "" is 127.0.0.1).
+func StartDCGM(host string) (*DCGM, error) {
 	d := &DCGM{gpus: map[string]*GPU{}}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(d)
-	s, err := startServer(metricsMux(reg))
+	s, err := startServer(host, metricsMux(reg))
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // labels, the pod's labels only on a GPU a pod holds, and err_code/err_msg
 // on the XID field.
 func TestDCGMExposition(t *testing.T) {
-	d, err := StartDCGM()
+	d, err := StartDCGM("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,9 @@ type InferenceOptions struct {
 	Latency float64
 	// ErrorRatio is the fraction of requests that fail (status "error").
 	ErrorRatio float64
+	// Host is the loopback address to listen on (the pod's IP); default
+	// 127.0.0.1.
+	Host string
 }
 
 // Inference is an inference service that serves a steady, synthetic request
@@ -79,7 +82,7 @@ func StartInference(o InferenceOptions) (*Inference, error) {
 		a.requests.WithLabelValues(m, "error")
 		a.duration.WithLabelValues(m)
 	}
-	s, err := startServer(metricsMux(reg))
+	s, err := startServer(o.Host, metricsMux(reg))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ package testapps
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -15,14 +16,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// server is an HTTP server on 127.0.0.1 serving a registry on /metrics.
+// server is an HTTP server on a loopback address serving a registry on
+// /metrics.
 type server struct {
 	ln  net.Listener
 	srv *http.Server
 }
 
-func startServer(h http.Handler) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// startServer listens on host (a loopback address; "" is 127.0.0.1) on a
+// free port.
+func startServer(host string, h http.Handler) (*server, error) {
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("test apps listen on loopback addresses only, not %q", host)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return nil, err
 	}
@@ -36,6 +46,12 @@ func metricsMux(reg *prometheus.Registry) *http.ServeMux {
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	return mux
+}
+
+// Host is the address the server listens on.
+func (s *server) Host() string {
+	h, _, _ := net.SplitHostPort(s.Addr())
+	return h
 }
 
 // Addr is host:port.

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func scrape(t *testing.T, url string) string {
@@ -37,57 +35,6 @@ func series(text, prefix string) []string {
 		}
 	}
 	return out
-}
-
-func TestKubeStateMetrics(t *testing.T) {
-	k, err := StartKubeStateMetrics("pods=[app.kubernetes.io/component]")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
-	k.SetPod(KSMPod{Namespace: "ml", Name: "p", UID: "u", Labels: map[string]string{"app.kubernetes.io/component": "training", "other": "x"},
-		OwnerKind: "Job", OwnerName: "j", Restarts: map[string]int{"c": 0}})
-	k.SetJob(KSMJob{Namespace: "ml", Name: "j", Labels: map[string]string{"app.kubernetes.io/component": "training"}})
-	k.SetDeployment(KSMDeployment{Namespace: "ml", Name: "d", Replicas: 2, Available: 2})
-	k.AddRestarts("ml", "p", "c", 3)
-	k.SetJobFailed("ml", "j", true)
-	k.SetDeploymentAvailable("ml", "d", 0)
-	text := scrape(t, k.URL())
-	want := []string{
-		`kube_pod_labels{label_app_kubernetes_io_component="training",namespace="ml",pod="p",uid="u"} 1`,
-		`kube_pod_container_status_restarts_total{container="c",namespace="ml",pod="p",uid="u"} 3`,
-		// jobs are not in the allowlist: no label_*.
-		`kube_job_labels{job_name="j",namespace="ml"} 1`,
-		`kube_job_failed{condition="true",job_name="j",namespace="ml"} 1`,
-		`kube_deployment_status_replicas_available{deployment="d",namespace="ml"} 0`,
-	}
-	for _, w := range want {
-		if !strings.Contains(text, w+"\n") {
-			t.Errorf("missing %s in\n%s", w, text)
-		}
-	}
-	k.SetJobFailed("ml", "j", false)
-	if got := series(scrape(t, k.URL()), "kube_job_failed{"); len(got) != 0 {
-		t.Errorf("job not failed, yet %v", got)
-	}
-	k.DeletePod("ml", "p")
-	if got := series(scrape(t, k.URL()), "kube_pod_"); len(got) != 0 {
-		t.Errorf("pod deleted, yet %v", got)
-	}
-}
-
-func TestParseLabelsAllowlist(t *testing.T) {
-	got, err := ParseLabelsAllowlist("pods=[app.kubernetes.io/component,team], jobs=[*],deployments=[]")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][]string{"pods": {"app.kubernetes.io/component", "team"}, "jobs": {"*"}, "deployments": nil}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-	if _, err := ParseLabelsAllowlist("pods=app"); err == nil {
-		t.Error("bad allowlist accepted")
-	}
 }
 
 func TestInference(t *testing.T) {
@@ -124,7 +71,7 @@ func TestInference(t *testing.T) {
 }
 
 func TestTrainingStall(t *testing.T) {
-	a, err := StartTraining("")
+	a, err := StartTraining("", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,5 +119,19 @@ func TestWebhook(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest || len(w.Errors()) != 1 {
 		t.Errorf("bad payload: %d %v", resp.StatusCode, w.Errors())
+	}
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	a, err := StartInference(InferenceOptions{Models: []string{"m"}, Host: "127.0.0.7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if a.Host() != "127.0.0.7" {
+		t.Errorf("listening on %s, want 127.0.0.7", a.Addr())
+	}
+	if _, err := StartTraining("", "0.0.0.0"); err == nil {
+		t.Error("a test app listened on every interface")
 	}
 }

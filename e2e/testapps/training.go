@@ -23,8 +23,9 @@ type Training struct {
 	done chan struct{}
 }
 
-// StartTraining starts the job's metrics server and progress loop.
-func StartTraining(lossMetric string) (*Training, error) {
+// StartTraining starts the job's metrics server, on host (the pod's IP; ""
+// is 127.0.0.1), and its progress loop.
+func StartTraining(lossMetric, host string) (*Training, error) {
 	if lossMetric == "" {
 		lossMetric = "training_loss"
 	}
@@ -38,7 +39,7 @@ func StartTraining(lossMetric string) (*Training, error) {
 	}
 	a.loss.Set(a.value)
 	reg.MustRegister(a.loss, a.steps)
-	s, err := startServer(metricsMux(reg))
+	s, err := startServer(host, metricsMux(reg))
 	if err != nil {
 		return nil, err
 	}

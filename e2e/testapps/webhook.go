@@ -52,7 +52,7 @@ type Webhook struct {
 // StartWebhook starts the collector.
 func StartWebhook() (*Webhook, error) {
 	w := &Webhook{changed: make(chan struct{})}
-	s, err := startServer(http.HandlerFunc(w.serve))
+	s, err := startServer("", http.HandlerFunc(w.serve))
 	if err != nil {
 		return nil, err
 	}

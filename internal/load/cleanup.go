@@ -215,8 +215,8 @@ func mergeConflicts(conflicts []rawErr, value func(path string) (string, bool)) 
 	// tell it (one branch: both sides count once), the user's own value
 	// does.
 	given := ""
-	if v, ok := value(conflicts[0].path); ok && count[v] == len(conflicts) {
-		given = v
+	if v, ok := value(conflicts[0].path); ok && count[sameValue(v, count)] == len(conflicts) {
+		given = sameValue(v, count)
 	} else {
 		for v, n := range count {
 			if n == len(conflicts) && (given == "" || v < given) {
@@ -238,6 +238,12 @@ func mergeConflicts(conflicts []rawErr, value func(path string) (string, bool)) 
 	}
 	slices.Sort(want)
 	want = slices.Compact(want)
+	if mismatch != "" && IsCredentialPath(strings.Join(splitPath(r.path), ".")) && strings.HasPrefix(given, "{") {
+		// A credential is a Secret reference (or a literal, to be
+		// refused): a struct of other fields is a wrong reference.
+		r.msg = fmt.Sprintf("%s is not a Secret reference: want {secret: \"NAME\", key: \"KEY\"}", given)
+		return r
+	}
 	if mismatch != "" {
 		m := mismatchRE.FindStringSubmatch(mismatch)
 		r.msg = fmt.Sprintf("%s is of type %s, want %s", given, m[1], m[2])
@@ -268,4 +274,24 @@ func dependsOnBadKind(path string, byPath map[string][]rawErr) bool {
 		}
 	}
 	return false
+}
+
+// sameValue finds the value of the messages that is v: CUE prints a value
+// on its own over several lines ("{\n\turl: \"x\"\n}") and in a message
+// on one ("{url:\"x\"}").
+func sameValue(v string, values map[string]int) string {
+	flat := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\n' || r == ',' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	for k := range values {
+		if flat(k) == flat(v) {
+			return k
+		}
+	}
+	return v
 }

@@ -51,6 +51,9 @@ var numBoundRE = regexp.MustCompile(`^invalid value (-?[0-9][0-9.e+-]*) \(out of
 // describeBound rewrites "invalid value X (out of bound =~"re")" into what
 // the value must be, when the schema's table knows re.
 func describeBound(msg string) string {
+	if v, ok := strings.CutSuffix(msg, ` (out of bound !="")`); ok {
+		return v + ": want a value that is not empty"
+	}
 	if m := numBoundRE.FindStringSubmatch(msg); m != nil {
 		return "invalid value " + m[1] + ": want a number " + m[2]
 	}
@@ -103,12 +106,19 @@ func keyRule(path []string) (string, bool) {
 	return "", false
 }
 
+// apiVersionRE: the user's apiVersion against the schema's (the only
+// field whose conflict is with a constant, not a default).
+var apiVersionRE = regexp.MustCompile(`^conflicting values ("[^"]*") and ("dataopsgen\.dev/[^"]*")$`)
+
 var importRE = regexp.MustCompile(`^package "([^"]+)" imported but not defined in`)
 
 // explainMessage rewords a CUE message where it leaves out what the user
 // needs: the meaning of a regex bound, the second place of a conflict, why
 // an import fails.
 func explainMessage(msg string) string {
+	if m := apiVersionRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s is not a spec version this dataopsgen reads: it reads %s", m[1], m[2])
+	}
 	if m := importRE.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("cannot import %q: a spec is plain CUE, unified with the schema built into dataopsgen, "+
 			"so it can import only CUE's standard library (\"strings\", \"list\", \"math\", ...)", m[1])

@@ -534,10 +534,17 @@ func dropInsideBadNames(l diag.List) diag.List {
 func dropInsideWrongTypes(l diag.List) diag.List {
 	var wrong []string
 	for _, d := range l {
-		if strings.Contains(d.Message, "mismatched types") || strings.Contains(d.Message, " is of type struct, want ") {
+		if strings.Contains(d.Message, "mismatched types") || strings.Contains(d.Message, " is of type struct, want ") || strings.Contains(d.Message, " is not a Secret reference: ") {
 			if p, _, ok := strings.Cut(d.Message, ": "); ok {
 				wrong = append(wrong, p+".")
 			}
+		}
+	}
+	for _, d := range l {
+		// A wrong kind: the kind's own block (training, inference) is
+		// then not allowed either, which is the same mistake.
+		if p, _, ok := strings.Cut(d.Message, ": "); ok && strings.HasSuffix(p, ".kind") && !strings.HasSuffix(d.Message, ": field not allowed") {
+			wrong = append(wrong, strings.TrimSuffix(p, "kind"))
 		}
 	}
 	out := l[:0]

@@ -94,6 +94,19 @@ workloads: c: {kind: "training", namespace: "ml", team: {t: 1}}
 			`6: workloads.c.team: {t:1} is of type struct, want string`,
 		},
 	}, {
+		name: "a struct where a string belongs quotes the struct",
+		src: `apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: a: {kind: "inference", namespace: "ml", inference: models: [{name: "m"}]}
+workloads: b: {kind: {k: "training"}, namespace: "ml", training: lossMetric: "loss"}
+alerting: receivers: x: slack: {channel: {name: "#a"}, apiURL: {url: "https://hooks"}}
+`,
+		want: []string{
+			`2: workloads.a.inference.models.0: {name:"m"} is of type struct, want string`,
+			`3: workloads.b.kind: {k:"training"} is of type struct, want string`,
+			`4: alerting.receivers.x.slack.channel: {name:"#a"} is of type struct, want string`,
+			`4: alerting.receivers.x.slack.apiURL: {url:"https://hooks"} is not a Secret reference: want {secret: "NAME", key: "KEY"}`,
+		},
+	}, {
 		name: "a reference cycle is not a missing field",
 		src: `apiVersion: "dataopsgen.dev/v1alpha1"
 workloads: a: {kind: "training", namespace: "ml", team: workloads.a.logs.minLevel}
