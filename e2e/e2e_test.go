@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os/exec"
@@ -70,7 +71,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	run("InferenceServiceDown", s.serviceDown)
 	for _, sc := range s.faults() {
-		run(sc.alert, func(t *testing.T) { s.scenario(t, sc) })
+		run(cmp.Or(sc.name, sc.alert), func(t *testing.T) { s.scenario(t, sc) })
 	}
 	if errs := s.hook.Errors(); len(errs) > 0 {
 		t.Errorf("webhook got undecodable requests: %v", errs)
@@ -82,7 +83,7 @@ func TestEndToEnd(t *testing.T) {
 // to wantAlerts). inject and repair act on the test apps (metrics) or on
 // the API server's objects (pods, Jobs), as the failure would.
 func (s *stack) faults() []scenario {
-	return []scenario{{
+	return append([]scenario{{
 		alert: "HighInferenceLatency",
 		inject: func(*testing.T) {
 			for _, a := range s.inference {
@@ -128,7 +129,7 @@ func (s *stack) faults() []scenario {
 		repair:   func(*testing.T) { s.training.Stall(false) },
 		labels:   map[string]string{"severity": "warning", "team": trainingTeam, "workload": trainingName, "namespace": namespace, "pod": trainingPod},
 		mentions: []string{trainingPod, trainingName},
-	}}
+	}}, s.controllerFaults()...)
 }
 
 // healthy: every pod discovered and scraped with its labels, nothing else
@@ -276,6 +277,8 @@ func (s *stack) waitTargets(t *testing.T, timeout time.Duration) {
 }
 
 type scenario struct {
+	// name of the subtest (default: alert).
+	name           string
 	alert          string
 	inject, repair func(t *testing.T)
 	// labels the delivered alert must carry (besides alertname).

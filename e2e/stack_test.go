@@ -45,6 +45,8 @@ var wantAlerts = []string{
 	"TrainingJobFailed",
 	"TrainingPodCrashLooping",
 	"TrainingProgressStalled",
+	"TrainingJobRetried",
+	"TrainingPodPending",
 }
 
 // podRef is a workload pod in the API server that Prometheus must scrape.
@@ -219,6 +221,7 @@ func startStack(t *testing.T, root, dir string, bins binaries, ov *harness.Overl
 	s.addInferencePods(t)
 	s.addTrainingPod(t)
 	s.addDecoys(t)
+	s.startControllers(t) // controllers_test.go: the PyTorchJob CRD and a run
 	s.startKubeStateMetrics(t)
 
 	// 5. Alertmanager and Prometheus.
