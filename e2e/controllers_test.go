@@ -182,7 +182,9 @@ func (s *stack) controllerFaults() []scenario {
 		name:  "TrainingJobFailed (PyTorchJob)",
 		alert: "TrainingJobFailed",
 		// The Training Operator's status of a run past its backoff limit.
-		inject:   func(t *testing.T) { s.setPyTorchJobConditions(t, map[string]string{"Created": "True", "Running": "False", "Failed": "True"}) },
+		inject: func(t *testing.T) {
+			s.setPyTorchJobConditions(t, map[string]string{"Created": "True", "Running": "False", "Failed": "True"})
+		},
 		repair:   s.replacePyTorchJob,
 		labels:   map[string]string{"severity": "critical", "team": trainingTeam, "workload": finetuneName, "namespace": namespace, "pytorchjob": finetuneJob},
 		mentions: []string{finetuneJob, "PyTorchJob"},
