@@ -60,9 +60,10 @@ func TestEndToEnd(t *testing.T) {
 	}()
 
 	// The emitted rule tests pass under a real promtool (built from the same
-	// Prometheus module), for this spec and for the committed example out/.
+	// Prometheus module), for this spec and for the committed examples'
+	// outputs (out/, examples/llm-serving/out).
 	run("PromtoolTestRules", func(t *testing.T) {
-		for _, d := range []string{ov.Dir, filepath.Join(root, "out")} {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "llm-serving", "out")} {
 			promtoolTestRules(t, bins.promtool, d)
 		}
 	})
@@ -129,7 +130,7 @@ func (s *stack) faults() []scenario {
 		repair:   func(*testing.T) { s.training.Stall(false) },
 		labels:   map[string]string{"severity": "warning", "team": trainingTeam, "workload": trainingName, "namespace": namespace, "pod": trainingPod},
 		mentions: []string{trainingPod, trainingName},
-	}}, s.controllerFaults()...)
+	}}, append(s.serverFaults(), s.controllerFaults()...)...)
 }
 
 // healthy: every pod discovered and scraped with its labels, nothing else

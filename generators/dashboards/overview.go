@@ -41,6 +41,7 @@ func overview(s *model.Spec) (dashboard.Dashboard, error) {
 	}
 	trainingRow(d, s)
 	inferenceRow(d, s)
+	llmRow(d, s)
 	if collectsLogs(s) {
 		logsRow(d)
 	}

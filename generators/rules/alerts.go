@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -109,47 +107,3 @@ func oneOf(values []string) string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-func inferenceAlerts(w *model.Workload) []alert {
-	in := w.Inference
-	by := "namespace, workload, " + in.ModelLabel
-	models := []string{in.ModelLabel, oneOf(in.Models)}
-	upSel := sel(w)
-	q := in.Latency.Quantile
-	pct := num(math.Round(q*100*1000) / 1000) // 0.57*100 is 56.99999999999999
-	return []alert{{
-		name: InferenceServiceDown,
-		// up vanishes with the pods: absent() covers "every pod is gone",
-		// the sum covers "pods exist but none answers". Both halves carry
-		// the same labels (namespace, workload) so Alertmanager sees one alert.
-		expr:     fmt.Sprintf("sum by (namespace, workload) (up%s) == 0\nor\nabsent(up%s)", upSel, upSel),
-		forDur:   in.Down.For,
-		severity: in.Down.Severity,
-		summary:  "Inference service {{ $labels.workload }} is down in namespace {{ $labels.namespace }}",
-		description: fmt.Sprintf("No pod of inference workload %s (models: %s) has answered a scrape for %s: "+
-			"every pod is gone, not ready or failing its metrics endpoint.", w.Name, strings.Join(in.Models, ", "), in.Down.For),
-		source: w.Path("inference", "down"),
-	}, {
-		name: HighInferenceLatency,
-		expr: fmt.Sprintf("histogram_quantile(%s, sum by (%s, le) (rate(%s_bucket%s[%s])))\n> %s",
-			num(q), by, in.LatencyMetric, sel(w, models...), in.Latency.Window, num(model.Seconds(in.Latency.Threshold))),
-		forDur:   in.Latency.For,
-		severity: in.Latency.Severity,
-		summary:  fmt.Sprintf("P%s latency of model {{ $labels.%s }} is {{ $value | humanizeDuration }}", pct, in.ModelLabel),
-		description: fmt.Sprintf("P%s latency of model {{ $labels.%s }} served by %s in namespace {{ $labels.namespace }} "+
-			"has been above %s for %s (now {{ $value | humanizeDuration }}).", pct, in.ModelLabel, w.Name, in.Latency.Threshold, in.Latency.For),
-		source: w.Path("inference", "latency"),
-	}, {
-		name: InferenceErrorRateHigh,
-		expr: fmt.Sprintf("sum by (%s) (rate(%s%s[%s]))\n/\nsum by (%s) (rate(%s%s[%s]))\n> %s",
-			by, in.RequestsMetric, sel(w, append(models, in.StatusLabel, in.ErrorStatus)...), in.ErrorRate.Window,
-			by, in.RequestsMetric, sel(w, models...), in.ErrorRate.Window, num(in.ErrorRate.Max)),
-		forDur:   in.ErrorRate.For,
-		severity: in.ErrorRate.Severity,
-		summary:  fmt.Sprintf("{{ $value | humanizePercentage }} of requests to model {{ $labels.%s }} fail", in.ModelLabel),
-		description: fmt.Sprintf("{{ $value | humanizePercentage }} of the requests to model {{ $labels.%s }} served by %s in namespace "+
-			"{{ $labels.namespace }} ended with %s=%s over the last %s (allowed: %s).", in.ModelLabel, w.Name, in.StatusLabel, stack.TemplateLiteral(fmt.Sprintf("%q", in.ErrorStatus)),
-			in.ErrorRate.Window, num(in.ErrorRate.Max*100)+"%"),
-		source: w.Path("inference", "errorRate"),
-	}}
-}

@@ -184,6 +184,7 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 // covered are the alerts this package writes tests for.
 var covered = []string{
 	rules.InferenceServiceDown, rules.HighInferenceLatency, rules.InferenceErrorRateHigh,
+	rules.HighTimeToFirstToken, rules.HighTimePerOutputToken, rules.InferenceQueueBacklog, rules.KVCacheNearlyFull,
 	rules.TrainingPodCrashLooping, rules.TrainingJobFailed, rules.TrainingProgressStalled,
 	rules.TrainingJobRetried, rules.TrainingPodPending, rules.TrainingRunNotAdmitted,
 	rules.GPUXidError, rules.GPURowRemapFailure, rules.GPUUncorrectableRowsRemapped, rules.GPUDoubleBitECCErrors,

@@ -87,7 +87,7 @@ func TestProvenanceLabel(t *testing.T) {
 		{
 			name:  "dcgm-exporter's hostname label is Hostname in the pinned release",
 			extra: rule(`{alert: "A", expr: "DCGM_FI_DEV_GPU_TEMP{hostname=\"n1\"} > 80"}`),
-			want:  []string{`x.cue:2:1: alert A: label hostname is not on metric DCGM_FI_DEV_GPU_TEMP (its labels: GPU_I_ID, GPU_I_PROFILE, Hostname, UUID, container, device, endpoint, err_code, err_msg, gpu, instance, job, modelName, namespace, pci_bus_id, pod, and 1 more)`},
+			want:  []string{`x.cue:2:1: alert A: label hostname is not on metric DCGM_FI_DEV_GPU_TEMP (its labels: GPU_I_ID, GPU_I_PROFILE, Hostname, UUID, container, device, endpoint, err_code, err_msg, gpu, instance, job, modelName, namespace, pci_bus_id, pod, and 1 more); did you mean Hostname?`},
 		},
 		{
 			name:  "seed: kube_pod_labels without the allowlist",
