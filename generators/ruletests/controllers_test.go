@@ -11,11 +11,9 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
-	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/controllers"
 	"github.com/dataopsgen/dataopsgen/internal/dcgm"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
 // controllerSpec is a GPU training workload under controller c, with every
@@ -85,53 +83,9 @@ func TestControllersMutationsFail(t *testing.T) {
 			for _, f := range Run(files) {
 				t.Fatal(f.String())
 			}
-			w := s.Workloads[0]
-			g := rules.WorkloadGroup(s, w)
-			tf := testFile(t, s, w)
-			checked(t, tf, g)
-			for i, r := range g.Rules {
-				applied := 0
-				for _, m := range all {
-					broken := g
-					broken.Rules = append([]monitoringv1.Rule(nil), g.Rules...)
-					br := r.DeepCopy()
-					if !m.f(w, br) {
-						continue
-					}
-					applied++
-					broken.Rules[i] = *br
-					if fails := ruletest.Run(tf, parseGroup(t, broken)); len(fails) == 0 {
-						t.Errorf("%s: %s: tests still pass", r.Alert, m.name)
-					} else if !strings.Contains(fails[0].String(), r.Alert) {
-						t.Errorf("%s: %s: failure does not name the alert:\n%s", r.Alert, m.name, fails[0])
-					}
-				}
-				t.Logf("%s: %d mutations caught", r.Alert, applied)
-				if applied < 3 {
-					t.Errorf("%s: only %d mutations apply", r.Alert, applied)
-				}
-			}
+			firesAndQuiet(t, s, s.Workloads[0])
+			mutationsFail(t, s, all)
 		})
-	}
-}
-
-// checked fails unless every alert of g has a firing and a quiet check in tf.
-func checked(t *testing.T, tf *ruletest.TestFile, g rules.Group) {
-	t.Helper()
-	fires, quiet := map[string]bool{}, map[string]bool{}
-	for _, tg := range tf.Tests {
-		for _, c := range tg.AlertRuleTests {
-			if len(c.ExpAlerts) > 0 {
-				fires[c.Alertname] = true
-			} else {
-				quiet[c.Alertname] = true
-			}
-		}
-	}
-	for _, r := range g.Rules {
-		if !fires[r.Alert] || !quiet[r.Alert] {
-			t.Errorf("%s: fires checked %v, quiet checked %v", r.Alert, fires[r.Alert], quiet[r.Alert])
-		}
 	}
 }
 
@@ -179,19 +133,7 @@ workloads: serve: {
 	gpuAlerts: idle: {enabled: true, below: 10, window: "15m"}
 }`,
 	}
-	for name, src := range specs {
-		t.Run(name, func(t *testing.T) {
-			s := specOf(t, src)
-			files := generateT(t, s)
-			for _, f := range Run(files) {
-				t.Error(f.String())
-			}
-			for _, w := range s.Workloads {
-				checked(t, testFile(t, s, w), rules.WorkloadGroup(s, w))
-			}
-			promtoolCheck(t, files)
-		})
-	}
+	variedSpecsPass(t, specs)
 }
 
 // The custom-resource-state series of every controller's tests carry

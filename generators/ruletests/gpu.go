@@ -49,13 +49,9 @@ func gpuTimeline(tl timeline, w *model.Workload) (timeline, error) {
 	}
 	// A step dividing the kind's step divides the kind's windows; the
 	// kind's step is a quarter of its shortest window at most.
-	var ws []time.Duration
-	for _, s := range windows {
-		d, err := dur(s)
-		if err != nil {
-			return timeline{}, err
-		}
-		ws = append(ws, d)
+	ws, err := durs(windows)
+	if err != nil {
+		return timeline{}, err
 	}
 	if out, ok := gridFor(ws, []time.Duration{tl.step}, 4*tl.step, tl.onset-tl.step); ok {
 		return out, nil

@@ -257,6 +257,12 @@ workloads: "fine-tune": {
 	}
 }`,
 	}
+	variedSpecsPass(t, specs)
+}
+
+// variedSpecsPass: the generated tests of each spec pass, in-process and
+// under the real promtool, and each alert has a firing and a quiet check.
+func variedSpecsPass(t *testing.T, specs map[string]string) {
 	for name, src := range specs {
 		t.Run(name, func(t *testing.T) {
 			s := specOf(t, src)

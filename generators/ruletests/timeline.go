@@ -36,13 +36,9 @@ var steps = []time.Duration{
 // healthy phase lasts one longest window plus a step, so that every window
 // is full of healthy data before anything breaks.
 func newTimeline(windows ...string) (timeline, error) {
-	var ws []time.Duration
-	for _, s := range windows {
-		d, err := dur(s)
-		if err != nil {
-			return timeline{}, err
-		}
-		ws = append(ws, d)
+	ws, err := durs(windows)
+	if err != nil {
+		return timeline{}, err
 	}
 	if tl, ok := gridFor(ws, nil, ws[0], ws[0]); ok {
 		return tl, nil
@@ -88,6 +84,19 @@ func (tl timeline) samples(end time.Duration) int { return int(end/tl.step) + 1 
 
 // onsetIndex is the index of the first sample after onset.
 func (tl timeline) onsetIndex() int { return int(tl.onset / tl.step) }
+
+// durs parses each of windows.
+func durs(windows []string) ([]time.Duration, error) {
+	var ws []time.Duration
+	for _, s := range windows {
+		d, err := dur(s)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, d)
+	}
+	return ws, nil
+}
 
 func dur(s string) (time.Duration, error) {
 	d, err := prommodel.ParseDuration(s)
