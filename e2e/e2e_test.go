@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os/exec"
@@ -71,7 +72,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	run("InferenceServiceDown", s.serviceDown)
 	for _, sc := range s.faults() {
-		run(sc.alert, func(t *testing.T) { s.scenario(t, sc) })
+		run(cmp.Or(sc.name, sc.alert), func(t *testing.T) { s.scenario(t, sc) })
 	}
 	run("SLOBurnRate", s.sloBurn)
 	run("SLOTimeToFirstToken", s.sloTTFT)
@@ -131,7 +132,7 @@ func (s *stack) faults() []scenario {
 		repair:   func(*testing.T) { s.training.Stall(false) },
 		labels:   map[string]string{"severity": "warning", "team": trainingTeam, "workload": trainingName, "namespace": namespace, "pod": trainingPod},
 		mentions: []string{trainingPod, trainingName},
-	}}, s.serverFaults()...)
+	}}, append(s.serverFaults(), s.controllerFaults()...)...)
 }
 
 // healthy: every pod discovered and scraped with its labels, nothing else
@@ -279,6 +280,8 @@ func (s *stack) waitTargets(t *testing.T, timeout time.Duration) {
 }
 
 type scenario struct {
+	// name of the subtest (default: alert).
+	name           string
 	alert          string
 	inject, repair func(t *testing.T)
 	// labels the delivered alert must carry (besides alertname).

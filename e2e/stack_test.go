@@ -54,6 +54,8 @@ var wantAlerts = []string{
 	"TrainingProgressStalled",
 	sloPage,
 	sloTicket,
+	"TrainingJobRetried",
+	"TrainingPodPending",
 	"HighTimeToFirstToken",
 	"HighTimePerOutputToken",
 	"InferenceQueueBacklog",
@@ -235,6 +237,7 @@ func startStack(t *testing.T, root, dir string, bins binaries, ov *harness.Overl
 	s.addTrainingPod(t)
 	s.startServers(t)
 	s.addDecoys(t)
+	s.startControllers(t) // controllers_test.go: the PyTorchJob CRD and a run
 	s.startKubeStateMetrics(t)
 
 	// 5. Alertmanager and Prometheus.

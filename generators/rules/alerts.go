@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -44,6 +43,9 @@ func WorkloadGroup(s *model.Spec, w *model.Workload) Group {
 		alerts = inferenceAlerts(w)
 	case w.Training != nil:
 		alerts = trainingAlerts(w)
+	}
+	if w.GPUHealth() != nil {
+		alerts = append(alerts, gpuAlerts(w)...)
 	}
 	g := Group{RuleGroup: monitoringv1.RuleGroup{Name: "dataops." + w.Name}, Source: w.Path()}
 	for _, a := range alerts {
@@ -105,56 +107,3 @@ func oneOf(values []string) string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-// ksmPodLabels is the kube_pod_labels selector of the workload's pods; the
-// Helm values allow-list the selector keys in kube-state-metrics.
-func ksmLabels(metric string, w *model.Workload) string {
-	pairs := []string{stack.LabelNamespace, w.Namespace}
-	for _, k := range w.SelectorKeys() {
-		pairs = append(pairs, stack.KSMLabel(k), w.Selector[k])
-	}
-	return metric + stack.Matchers(pairs...)
-}
-
-func trainingAlerts(w *model.Workload) []alert {
-	tr := w.Training
-	ns := stack.Matchers(stack.LabelNamespace, w.Namespace)
-	out := []alert{{
-		name: TrainingPodCrashLooping,
-		// Restarts come from kube-state-metrics, which knows the pod but not
-		// its labels: join on kube_pod_labels to keep the workload's pods.
-		expr: fmt.Sprintf("sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total%s[%s])) > %d\nand on (namespace, pod)\n%s",
-			ns, tr.Restarts.Window, tr.Restarts.Max, ksmLabels("kube_pod_labels", w)),
-		forDur:   tr.Restarts.For,
-		severity: tr.Restarts.Severity,
-		summary:  "Training pod {{ $labels.pod }} is crash-looping",
-		description: fmt.Sprintf("Containers of training pod {{ $labels.pod }} (workload %s) in namespace {{ $labels.namespace }} "+
-			"restarted {{ $value | printf \"%%.0f\" }} times in the last %s (allowed: %d).", w.Name, tr.Restarts.Window, tr.Restarts.Max),
-		source: w.Path("training", "restarts"),
-	}}
-	if tr.JobFailed.Enabled {
-		out = append(out, alert{
-			name: TrainingJobFailed,
-			expr: fmt.Sprintf("sum by (namespace, job_name) (kube_job_failed%s) > 0\nand on (namespace, job_name)\n%s",
-				stack.Matchers(stack.LabelNamespace, w.Namespace, "condition", "true"), ksmLabels("kube_job_labels", w)),
-			forDur:      tr.JobFailed.For,
-			severity:    tr.JobFailed.Severity,
-			summary:     "Training job {{ $labels.job_name }} failed",
-			description: fmt.Sprintf("Job {{ $labels.job_name }} of training workload %s in namespace {{ $labels.namespace }} has failed.", w.Name),
-			source:      w.Path("training", "jobFailed"),
-		})
-	}
-	if tr.LossMetric != "" {
-		out = append(out, alert{
-			name:     TrainingProgressStalled,
-			expr:     fmt.Sprintf("changes(%s%s[%s]) == 0", tr.LossMetric, sel(w), tr.Stalled.After),
-			forDur:   tr.Stalled.For,
-			severity: tr.Stalled.Severity,
-			summary:  "Training pod {{ $labels.pod }} makes no progress",
-			description: fmt.Sprintf("%s of training pod {{ $labels.pod }} (workload %s) in namespace {{ $labels.namespace }} "+
-				"has not changed for %s.", tr.LossMetric, w.Name, tr.Stalled.After),
-			source: w.Path("training", "stalled"),
-		})
-	}
-	return out
-}

@@ -2,6 +2,7 @@ package ruletests
 
 import (
 	"bytes"
+	"github.com/dataopsgen/dataopsgen/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -257,6 +258,12 @@ workloads: "fine-tune": {
 	}
 }`,
 	}
+	variedSpecsPass(t, specs)
+}
+
+// variedSpecsPass: the generated tests of each spec pass, in-process and
+// under the real promtool, and each alert has a firing and a quiet check.
+func variedSpecsPass(t *testing.T, specs map[string]string) {
 	for name, src := range specs {
 		t.Run(name, func(t *testing.T) {
 			s := specOf(t, src)
@@ -296,19 +303,13 @@ func firesAndQuiet(t *testing.T, s *model.Spec, w *model.Workload) []string {
 	return names
 }
 
-// promtoolCheck runs the emitted files under a real promtool ($PROMTOOL or
-// promtool in PATH), as a user would: written out, `promtool test rules
-// tests/*.test.yaml`. Skipped when there is none.
+// promtoolCheck runs the emitted files under a real promtool
+// (testbin.Promtool: $PROMTOOL, else built from our Prometheus
+// dependency), as a user would: written out, `promtool test rules
+// tests/*.test.yaml`.
 func promtoolCheck(t *testing.T, files []artifact.File) {
 	t.Helper()
-	bin := os.Getenv("PROMTOOL")
-	if bin == "" {
-		bin, _ = exec.LookPath("promtool")
-	}
-	if bin == "" {
-		t.Log("no promtool ($PROMTOOL or PATH): cross-check skipped")
-		return
-	}
+	bin := testbin.Promtool(t)
 	dir := t.TempDir()
 	var tests []string
 	for _, f := range files {

@@ -242,8 +242,9 @@ func (c *Catalog) addStack(s *model.Spec) {
 		c.families = append(c.families, family(p, KindKSM, path, OpenSet()))
 	}
 	if c.gpu {
-		c.families = append(c.families, family("DCGM_FI_", KindDCGM, "stack.dcgmExporter", Closed(dcgmLabels...)))
+		c.addDCGM()
 	}
+	c.addCustomResources(s)
 	for _, f := range c.families {
 		f.buildIndex()
 	}

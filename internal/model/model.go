@@ -52,8 +52,10 @@ type Stack struct {
 	Loki         Loki         `json:"loki"`
 	LogCollector LogCollector `json:"logCollector"`
 	DCGMExporter struct {
-		Release string `json:"release"`
-		Chart   Chart  `json:"chart"`
+		Release      string            `json:"release"`
+		Chart        Chart             `json:"chart"`
+		NodeSelector map[string]string `json:"nodeSelector"`
+		Tolerations  []Toleration      `json:"tolerations"`
 	} `json:"dcgmExporter"`
 }
 
@@ -128,6 +130,8 @@ type Workload struct {
 	Logs       WorkloadLogs `json:"logs"`
 	Training   *Training    `json:"training,omitempty"`
 	Inference  *Inference   `json:"inference,omitempty"`
+	// GPUAlerts apply when GPU is set (GPUHealth).
+	GPUAlerts *GPUAlerts `json:"gpuAlerts,omitempty"`
 }
 
 // Port is a container port serving metrics: its name, or its number in
@@ -185,6 +189,7 @@ func (w *Workload) SelectorKeys() []string {
 const ComponentLabel = "app.kubernetes.io/component"
 
 type Training struct {
+	Controller string `json:"controller"`
 	LossMetric string `json:"lossMetric,omitempty"`
 	Restarts   struct {
 		Max      int    `json:"max"`
@@ -202,6 +207,69 @@ type Training struct {
 		For      string `json:"for"`
 		Severity string `json:"severity"`
 	} `json:"stalled"`
+	Retries struct {
+		Enabled  bool   `json:"enabled"`
+		Max      int    `json:"max"`
+		Window   string `json:"window"`
+		For      string `json:"for"`
+		Severity string `json:"severity"`
+	} `json:"retries"`
+	Pending struct {
+		Enabled  bool   `json:"enabled"`
+		After    string `json:"after"`
+		Severity string `json:"severity"`
+	} `json:"pending"`
+	Kueue struct {
+		Enabled       bool `json:"enabled"`
+		AdmissionWait struct {
+			After    string `json:"after"`
+			Severity string `json:"severity"`
+		} `json:"admissionWait"`
+	} `json:"kueue"`
+}
+
+// Toleration is a pod toleration (the fields of corev1.Toleration the
+// schema allows).
+type Toleration struct {
+	Key               string `json:"key,omitempty"`
+	Operator          string `json:"operator"`
+	Value             string `json:"value,omitempty"`
+	Effect            string `json:"effect,omitempty"`
+	TolerationSeconds *int   `json:"tolerationSeconds,omitempty"`
+}
+
+// GPUAlerts are the GPU health and waste alerts of a workload.
+type GPUAlerts struct {
+	XID         GPUWindowAlert `json:"xid"`
+	RowRemap    GPUWindowAlert `json:"rowRemap"`
+	ECC         GPUWindowAlert `json:"ecc"`
+	Temperature struct {
+		Enabled  bool    `json:"enabled"`
+		Max      float64 `json:"max"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"temperature"`
+	Throttling struct {
+		Enabled  bool    `json:"enabled"`
+		Max      float64 `json:"max"`
+		Window   string  `json:"window"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"throttling"`
+	Idle struct {
+		Enabled  bool    `json:"enabled"`
+		Below    float64 `json:"below"`
+		Window   string  `json:"window"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"idle"`
+}
+
+// GPUWindowAlert is a GPU alert on events within a window.
+type GPUWindowAlert struct {
+	Enabled  bool   `json:"enabled"`
+	Window   string `json:"window"`
+	Severity string `json:"severity"`
 }
 
 type Inference struct {

@@ -58,7 +58,7 @@ func ForServer(p *presets.Server) []byte {
 		w("\t\t\terrorRate: enabled: false\n")
 	}
 	w("\t\t\tdown: for: \"2m\"\n\t\t}\n\t}\n}\n")
-	b.WriteString(alertingBlock)
+	b.WriteString(alertingBlock())
 	return []byte(b.String())
 }
 
@@ -84,17 +84,14 @@ func starterAlert(p *presets.Server, a servers.AlertSupport) string {
 	return ""
 }
 
-const alertingBlock = `
-// Where alerts go. Credentials are references to Kubernetes Secrets in the
-// monitoring namespace — never the values themselves.
-alerting: {
-	receivers: {
-		// "ml-oncall": slack: {
-		// 	channel: "#ml-alerts"
-		// 	apiURL: {secret: "alertmanager-slack", key: "webhook-url"}
-		// }
+// alertingBlock is the default starter's alerting section (from "// Where
+// alerts go" to its end): a preset starter routes its alerts to the same
+// webhook receiver, never to "null".
+func alertingBlock() string {
+	s := string(Spec)
+	i := strings.Index(s, "// Where alerts go")
+	if i < 0 {
+		panic("starter: monitoring.cue lost its \"// Where alerts go\" section")
 	}
-	// route: receiver: "ml-oncall"
-	// routes: [{match: severity: "critical", receiver: "ml-oncall"}]
+	return "\n" + s[i:]
 }
-`
