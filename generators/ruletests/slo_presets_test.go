@@ -70,7 +70,7 @@ func latencyHistogram(p *presets.Server) *presets.Histogram {
 }
 
 // TestEveryPresetSLO: every SLI a server preset offers compiles and its
-// generated tests pass (the series named, labelled and summed as the
+// generated tests pass, in-process and under promtool (the series named, labelled and summed as the
 // preset says: Triton's and TorchServe's sums of counters, TGI's failures
 // of another counter than its requests, histograms in ms).
 func TestEveryPresetSLO(t *testing.T) {
@@ -94,5 +94,6 @@ func TestEveryPresetSLO(t *testing.T) {
 	if u := UncoveredAlerts(s); len(u) > 0 {
 		t.Errorf("alerts without tests: %v", u)
 	}
+	promtoolCheck(t, files)
 	t.Logf("%d SLOs on %d workloads", n, len(s.Workloads))
 }
