@@ -176,11 +176,17 @@ func (s *stack) startKubeStateMetrics(t *testing.T) {
 	for telemetry == port {
 		telemetry = freePortOn(t, ip)
 	}
-	args, notes, err := harness.ContainerArgs(c, s.podStandIn(dep.GetName()+"-0", ip), harness.ArgRewrite{Set: map[string]string{
+	set := map[string]string{
 		"host": ip, "port": itoa(port),
 		"telemetry-host": ip, "telemetry-port": itoa(telemetry),
 		"kubeconfig": s.serviceAccountKubeconfig(t, &dep.Unstructured),
-	}})
+	}
+	// The training controllers' custom-resource-state config: the file of
+	// the ConfigMap the chart mounts (controllers_test.go).
+	if f := s.customResourceStateFile(t, c); f != "" {
+		set[customResourceStateFlag] = f
+	}
+	args, notes, err := harness.ContainerArgs(c, s.podStandIn(dep.GetName()+"-0", ip), harness.ArgRewrite{Set: set})
 	if err != nil {
 		t.Fatal(err)
 	}

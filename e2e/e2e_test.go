@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os/exec"
@@ -59,9 +60,10 @@ func TestEndToEnd(t *testing.T) {
 	}()
 
 	// The emitted rule tests pass under a real promtool (built from the same
-	// Prometheus module), for this spec and for the committed example out/.
+	// Prometheus module), for this spec and for the committed examples'
+	// outputs (out/, examples/llm-serving/out).
 	run("PromtoolTestRules", func(t *testing.T) {
-		for _, d := range []string{ov.Dir, filepath.Join(root, "out")} {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "llm-serving", "out")} {
 			promtoolTestRules(t, bins.promtool, d)
 		}
 	})
@@ -70,7 +72,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	run("InferenceServiceDown", s.serviceDown)
 	for _, sc := range s.faults() {
-		run(sc.alert, func(t *testing.T) { s.scenario(t, sc) })
+		run(cmp.Or(sc.name, sc.alert), func(t *testing.T) { s.scenario(t, sc) })
 	}
 	if errs := s.hook.Errors(); len(errs) > 0 {
 		t.Errorf("webhook got undecodable requests: %v", errs)
@@ -82,7 +84,7 @@ func TestEndToEnd(t *testing.T) {
 // to wantAlerts). inject and repair act on the test apps (metrics) or on
 // the API server's objects (pods, Jobs), as the failure would.
 func (s *stack) faults() []scenario {
-	return []scenario{{
+	return append([]scenario{{
 		alert: "HighInferenceLatency",
 		inject: func(*testing.T) {
 			for _, a := range s.inference {
@@ -128,7 +130,7 @@ func (s *stack) faults() []scenario {
 		repair:   func(*testing.T) { s.training.Stall(false) },
 		labels:   map[string]string{"severity": "warning", "team": trainingTeam, "workload": trainingName, "namespace": namespace, "pod": trainingPod},
 		mentions: []string{trainingPod, trainingName},
-	}}
+	}}, append(s.serverFaults(), s.controllerFaults()...)...)
 }
 
 // healthy: every pod discovered and scraped with its labels, nothing else
@@ -276,6 +278,8 @@ func (s *stack) waitTargets(t *testing.T, timeout time.Duration) {
 }
 
 type scenario struct {
+	// name of the subtest (default: alert).
+	name           string
 	alert          string
 	inject, repair func(t *testing.T)
 	// labels the delivered alert must carry (besides alertname).

@@ -35,6 +35,13 @@ const (
 	// nodeName is the node the workload pods are bound to (no Node object:
 	// nothing needs one without a kubelet).
 	nodeName = "e2e-node"
+	// The workloads on server presets (servers_test.go).
+	vllmName    = "chat"
+	vllmTeam    = "llm-serving"
+	vllmModel   = "meta-llama/Llama-3.1-8B-Instruct"
+	tritonName  = "vision"
+	tritonTeam  = "vision"
+	tritonModel = "densenet_onnx"
 )
 
 // wantAlerts are the alerts the compiler must generate for the spec.
@@ -45,6 +52,12 @@ var wantAlerts = []string{
 	"TrainingJobFailed",
 	"TrainingPodCrashLooping",
 	"TrainingProgressStalled",
+	"TrainingJobRetried",
+	"TrainingPodPending",
+	"HighTimeToFirstToken",
+	"HighTimePerOutputToken",
+	"InferenceQueueBacklog",
+	"KVCacheNearlyFull",
 }
 
 // podRef is a workload pod in the API server that Prometheus must scrape.
@@ -64,6 +77,8 @@ type stack struct {
 
 	inference []*testapps.Inference // one per inference pod slot, each on its own pod IP
 	training  *testapps.Training
+	vllm      *testapps.VLLM   // the vLLM stand-in of workload chat
+	triton    *testapps.Triton // the Triton stand-in of workload vision
 	hook      *testapps.Webhook
 
 	prom  *harness.Prometheus
@@ -218,7 +233,9 @@ func startStack(t *testing.T, root, dir string, bins binaries, ov *harness.Overl
 	s.createOwners(t)
 	s.addInferencePods(t)
 	s.addTrainingPod(t)
+	s.startServers(t)
 	s.addDecoys(t)
+	s.startControllers(t) // controllers_test.go: the PyTorchJob CRD and a run
 	s.startKubeStateMetrics(t)
 
 	// 5. Alertmanager and Prometheus.

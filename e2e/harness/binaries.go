@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dataopsgen/dataopsgen/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 
 // PrometheusBuildTags are the tags Prometheus and promtool are built with:
 // every service discovery removed except Kubernetes.
-const PrometheusBuildTags = "remove_all_sd,enable_kubernetes_sd"
+const PrometheusBuildTags = testbin.PrometheusBuildTags
 
 // RepoRoot returns the directory of the dataopsgen go.mod, searching upward
 // from the working directory.

@@ -31,6 +31,8 @@ func TestRender(t *testing.T) {
 		{"grafana", checkGrafana},
 		{"loki", checkLokiClients},
 		{"kube-state-metrics", checkKSMAllowlist},
+		{"kube-state-metrics custom resources", checkKSMCustomResources},
+		{"dcgm-exporter", checkDCGM},
 		{"references", checkReferences},
 	}
 	edits := 0

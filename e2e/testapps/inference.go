@@ -42,8 +42,7 @@ type Inference struct {
 	served     map[string]float64 // per model: requests so far
 	failed     map[string]float64 // per model: errors so far
 
-	stop chan struct{}
-	done chan struct{}
+	loop *ticking
 }
 
 // StartInference starts the service and its load loop.
@@ -71,8 +70,6 @@ func StartInference(o InferenceOptions) (*Inference, error) {
 		errorRatio: o.ErrorRatio,
 		served:     map[string]float64{},
 		failed:     map[string]float64{},
-		stop:       make(chan struct{}),
-		done:       make(chan struct{}),
 	}
 	reg.MustRegister(a.requests, a.duration)
 	for _, m := range a.models {
@@ -87,7 +84,7 @@ func StartInference(o InferenceOptions) (*Inference, error) {
 		return nil, err
 	}
 	a.server = s
-	go a.loop()
+	a.loop = startTicking(loadTick, a.step)
 	return a, nil
 }
 
@@ -107,45 +104,34 @@ func (a *Inference) SetErrorRatio(r float64) {
 	a.mu.Unlock()
 }
 
-func (a *Inference) loop() {
-	defer close(a.done)
-	const tick = 100 * time.Millisecond
-	per := float64(a.rps) * tick.Seconds()
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-a.stop:
-			return
-		case <-t.C:
-		}
-		a.mu.Lock()
-		lat, ratio := a.latency, a.errorRatio
-		for _, m := range a.models {
-			n := int(math.Round(per))
-			for range n {
-				a.served[m]++
-				status := "success"
-				// Deterministic: the running error fraction tracks ratio.
-				if a.failed[m] < ratio*a.served[m] {
-					a.failed[m]++
-					status = "error"
-				}
-				a.requests.WithLabelValues(m, status).Inc()
-				a.duration.WithLabelValues(m).Observe(lat)
+// loadTick is how often the stand-ins serve a batch of requests.
+const loadTick = 100 * time.Millisecond
+
+// perTick is the requests a stand-in serves per loadTick at rps per second.
+func perTick(rps int) int { return int(math.Round(float64(rps) * loadTick.Seconds())) }
+
+// step serves one tick's requests.
+func (a *Inference) step() {
+	a.mu.Lock()
+	lat, ratio := a.latency, a.errorRatio
+	for _, m := range a.models {
+		for range perTick(a.rps) {
+			a.served[m]++
+			status := "success"
+			// Deterministic: the running error fraction tracks ratio.
+			if a.failed[m] < ratio*a.served[m] {
+				a.failed[m]++
+				status = "error"
 			}
+			a.requests.WithLabelValues(m, status).Inc()
+			a.duration.WithLabelValues(m).Observe(lat)
 		}
-		a.mu.Unlock()
 	}
+	a.mu.Unlock()
 }
 
 // Close stops the load and the server.
 func (a *Inference) Close() error {
-	select {
-	case <-a.stop:
-	default:
-		close(a.stop)
-	}
-	<-a.done
+	a.loop.Stop()
 	return a.close()
 }

@@ -72,3 +72,35 @@ func (s *server) close() error {
 	defer cancel()
 	return s.srv.Shutdown(ctx)
 }
+
+// ticking runs a function every tick, in its own goroutine, until Stop:
+// the request loop of the stand-ins.
+type ticking struct{ stop, done chan struct{} }
+
+func startTicking(tick time.Duration, f func()) *ticking {
+	t := &ticking{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		tk := time.NewTicker(tick)
+		defer tk.Stop()
+		for {
+			select {
+			case <-t.stop:
+				return
+			case <-tk.C:
+			}
+			f()
+		}
+	}()
+	return t
+}
+
+// Stop stops the loop and waits for its last run; it may be called again.
+func (t *ticking) Stop() {
+	select {
+	case <-t.stop:
+	default:
+		close(t.stop)
+	}
+	<-t.done
+}

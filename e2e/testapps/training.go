@@ -19,8 +19,7 @@ type Training struct {
 	value   float64
 	stalled bool
 
-	stop chan struct{}
-	done chan struct{}
+	loop *ticking
 }
 
 // StartTraining starts the job's metrics server, on host (the pod's IP; ""
@@ -34,8 +33,6 @@ func StartTraining(lossMetric, host string) (*Training, error) {
 		loss:  prometheus.NewGauge(prometheus.GaugeOpts{Name: lossMetric, Help: "Current training loss."}),
 		steps: prometheus.NewCounter(prometheus.CounterOpts{Name: "training_steps_total", Help: "Training steps done."}),
 		value: 2.5,
-		stop:  make(chan struct{}),
-		done:  make(chan struct{}),
 	}
 	a.loss.Set(a.value)
 	reg.MustRegister(a.loss, a.steps)
@@ -44,7 +41,7 @@ func StartTraining(lossMetric, host string) (*Training, error) {
 		return nil, err
 	}
 	a.server = s
-	go a.loop()
+	a.loop = startTicking(200*time.Millisecond, a.step)
 	return a, nil
 }
 
@@ -55,33 +52,19 @@ func (a *Training) Stall(stalled bool) {
 	a.mu.Unlock()
 }
 
-func (a *Training) loop() {
-	defer close(a.done)
-	t := time.NewTicker(200 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-a.stop:
-			return
-		case <-t.C:
-		}
-		a.mu.Lock()
-		if !a.stalled {
-			a.value = a.value*0.999 + 0.0001
-			a.loss.Set(a.value)
-			a.steps.Inc()
-		}
-		a.mu.Unlock()
+// step is one training step, unless stalled.
+func (a *Training) step() {
+	a.mu.Lock()
+	if !a.stalled {
+		a.value = a.value*0.999 + 0.0001
+		a.loss.Set(a.value)
+		a.steps.Inc()
 	}
+	a.mu.Unlock()
 }
 
 // Close stops the job and its server.
 func (a *Training) Close() error {
-	select {
-	case <-a.stop:
-	default:
-		close(a.stop)
-	}
-	<-a.done
+	a.loop.Stop()
 	return a.close()
 }

@@ -101,6 +101,26 @@ func TestOverview(t *testing.T) {
 			`model_name=~"resnet50", status="error"}`,
 		},
 	}, {
+		name: "training controllers, Kueue, GPU health",
+		spec: func(t *testing.T) *model.Spec {
+			return loadInline(t, `workloads: {
+	a: {kind: "training", namespace: "ml", gpu: true, training: {controller: "pytorchjob", kueue: enabled: true}, gpuAlerts: temperature: max: 80}
+	b: {kind: "training", namespace: "ml", training: controller: "rayjob"}
+}`)
+		},
+		rows: []string{"Resources", "GPU", "Training", "Logs"},
+		has: []string{"GPU temperature", "GPU time throttled", "GPU memory errors", "GPU XID errors (last per GPU)", "Pending pods",
+			"Kubeflow PyTorchJob runs failed", "KubeRay RayJob runs failed", "KubeRay RayJob retries", "Runs waiting for Kueue admission"},
+		hasNot: []string{"Job runs failed", "Kubeflow PyTorchJob retries"},
+		exprs: []string{
+			`sum by (namespace) (kube_customresource_pytorchjob_status_condition{namespace=~"$namespace", type="Failed"})`,
+			`sum by (namespace) (kube_customresource_rayjob_status_phase{namespace=~"$namespace", phase=~"Failed|ValidationFailed"})`,
+			`increase(kube_customresource_rayjob_status_failed{namespace=~"$namespace"}[$__rate_interval])`,
+			`unless on (namespace, kueue_workload) (kube_customresource_kueue_workload_status_condition{namespace=~"$namespace", type=~"Admitted|Finished"} == 1)`,
+			`max by (pod, Hostname, gpu) (rate(DCGM_FI_DEV_THERMAL_VIOLATION{namespace=~"$namespace", pod=~"$pod"}[$__rate_interval])) / 1000000`,
+			`max by (pod, Hostname, gpu, err_code, err_msg) (DCGM_FI_DEV_XID_ERRORS{namespace=~"$namespace", pod=~"$pod"} > 0)`,
+		},
+	}, {
 		name: "inference only, no gpu",
 		spec: func(t *testing.T) *model.Spec {
 			return loadInline(t, `workloads: api: {kind: "inference", namespace: "serving", inference: {
@@ -353,6 +373,9 @@ func TestThresholds(t *testing.T) {
 	}{
 		"P95 latency: inference_request_duration_seconds": {"s", 0.5},
 		"Error ratio: inference_requests_total":           {"percentunit", 0.05},
+		// The GPU alerts' thresholds (the trainer's defaults).
+		"GPU temperature": {"celsius", 85},
+		"GPU utilization": {"percent", 5},
 	}
 	for _, p := range d.Panels {
 		w, ok := want[p.Title]

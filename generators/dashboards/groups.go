@@ -102,29 +102,40 @@ func span(ws []*model.Workload, f func(*model.Workload) float64) (lo, hi float64
 	return lo, hi
 }
 
-// Group keys: the fields each panel's query is built from.
+// Group keys: the fields each panel's query is built from. Workloads with
+// one key have the same server preset (or, custom, the same names), whose
+// signals (generators/signals) render the query.
 type (
 	lossKey     struct{ metric string }
 	requestsKey struct{ metric, modelLabel string }
-	errorsKey   struct{ metric, modelLabel, statusLabel, errorStatus string }
+	errorsKey   struct{ metric, modelLabel, statusLabel, errorStatus, failed string }
 	latencyKey  struct {
 		metric, modelLabel string
-		quantile           float64
+		// quantile, 0 for an average (counter-shaped latency).
+		quantile float64
 	}
 )
 
 func requestsOf(w *model.Workload) requestsKey {
-	return requestsKey{w.Inference.RequestsMetric, w.Inference.ModelLabel}
+	p := w.Inference.Preset
+	return requestsKey{p.Throughput.Describe(), p.ModelLabel}
 }
 
 func errorsOf(w *model.Workload) errorsKey {
-	in := w.Inference
-	return errorsKey{in.RequestsMetric, in.ModelLabel, in.StatusLabel, in.ErrorStatus}
+	in, p := w.Inference, w.Inference.Preset
+	k := errorsKey{metric: p.Errors.Total.Describe(), modelLabel: p.ModelLabel, failed: p.Errors.Failed.Describe()}
+	if p.Custom() {
+		k.statusLabel, k.errorStatus = in.StatusLabel, in.ErrorStatus
+	}
+	return k
 }
 
 func latencyOf(w *model.Workload) latencyKey {
-	in := w.Inference
-	return latencyKey{in.LatencyMetric, in.ModelLabel, in.Latency.Quantile}
+	in, p := w.Inference, w.Inference.Preset
+	if p.Latency.Quantiles() {
+		return latencyKey{p.Latency.Histogram.Family, p.ModelLabel, in.Latency.Quantile}
+	}
+	return latencyKey{metric: p.Latency.Sum.Family, modelLabel: p.ModelLabel}
 }
 
 func (a requestsKey) cmp(b requestsKey) int {
@@ -133,7 +144,7 @@ func (a requestsKey) cmp(b requestsKey) int {
 
 func (a errorsKey) cmp(b errorsKey) int {
 	return cmp.Or(cmp.Compare(a.metric, b.metric), cmp.Compare(a.modelLabel, b.modelLabel),
-		cmp.Compare(a.statusLabel, b.statusLabel), cmp.Compare(a.errorStatus, b.errorStatus))
+		cmp.Compare(a.statusLabel, b.statusLabel), cmp.Compare(a.errorStatus, b.errorStatus), cmp.Compare(a.failed, b.failed))
 }
 
 func (a latencyKey) cmp(b latencyKey) int {

@@ -59,6 +59,10 @@ func TestGroups(t *testing.T) {
 		{"Loss: loss", want{expr: `loss{` + ns + `}`, desc: "for the 2 training workloads with this lossMetric"}},
 		{"Loss: train_loss", want{expr: `train_loss{` + ns + `}`, desc: "for the 1 training workload"}},
 		{"Container restarts", want{}},
+		// The training runs' state, per controller in use (the Job here).
+		{"Pending pods", want{expr: `sum by (namespace) (kube_pod_status_phase{namespace=~"$namespace", phase="Pending"})`}},
+		{"Job runs failed", want{expr: `sum by (namespace) (kube_job_failed{namespace=~"$namespace", condition="true"})`}},
+		{"Job retries", want{expr: `sum by (namespace, job_name) (increase(kube_job_status_failed{namespace=~"$namespace", reason=""}[$__rate_interval]))`}},
 		{"Requests: " + req, want{
 			expr: `sum by (workload, model_name) (rate(` + req + `{` + ns + `, model_name=~"m1|m2|m3"}[$__rate_interval]))`,
 			desc: "for the 6 inference workloads with requestsMetric " + req + " and modelLabel model_name"}},

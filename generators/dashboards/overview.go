@@ -37,10 +37,11 @@ func overview(s *model.Spec) (dashboard.Dashboard, error) {
 
 	resourcesRow(d)
 	if s.HasGPU() {
-		gpuRow(d)
+		gpuRow(d, s)
 	}
 	trainingRow(d, s)
 	inferenceRow(d, s)
+	llmRow(d, s)
 	if collectsLogs(s) {
 		logsRow(d)
 	}
@@ -116,20 +117,6 @@ func resourcesRow(d *board) {
 		Min(0))
 }
 
-// gpuRow: dcgm-exporter runs with honorLabels, so its series carry the
-// namespace/pod/container of the pod using the GPU, not the exporter's.
-func gpuRow(d *board) {
-	d.row("GPU")
-	d.add(d.timeseries("GPU utilization", units.Percent, halfWidth,
-		promQuery("A", "avg by (pod) (DCGM_FI_DEV_GPU_UTIL"+podSel()+")", "{{pod}}")).
-		Min(0).
-		Max(100))
-	// DCGM reports framebuffer memory in MiB.
-	d.add(d.timeseries("GPU memory used", units.Mebibytes, halfWidth,
-		promQuery("A", "sum by (pod) (DCGM_FI_DEV_FB_USED"+podSel()+")", "{{pod}}")).
-		Min(0))
-}
-
 // trainingRow: one loss panel per loss metric the training workloads
 // declare, then container restarts (kube-state-metrics).
 func trainingRow(d *board, s *model.Spec) {
@@ -158,4 +145,5 @@ func trainingRow(d *board, s *model.Spec) {
 	d.add(d.timeseries("Container restarts", units.Short, halfWidth,
 		promQuery("A", "increase(kube_pod_container_status_restarts_total"+podSel()+rateInterval+")", "{{pod}}/{{container}}")).
 		Min(0))
+	controllerPanels(d, training)
 }

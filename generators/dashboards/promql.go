@@ -51,6 +51,11 @@ func podSel(extra ...string) string {
 // scrape relabeling attaches the workload label), within the dashboard's
 // selection; only, when set, narrows them to one group (see group.only).
 func groupSel(only string, extra ...string) string {
+	return sel(append(groupPairs(only), extra...)...)
+}
+
+// groupPairs are groupSel's label/matcher pairs.
+func groupPairs(only string) []string {
 	pairs := []string{
 		stack.LabelNamespace, "=~" + varNamespace,
 		stack.LabelWorkload, "=~" + varWorkload,
@@ -59,7 +64,7 @@ func groupSel(only string, extra ...string) string {
 	if only != "" {
 		pairs = append(pairs, stack.LabelWorkload, only)
 	}
-	return sel(append(pairs, extra...)...)
+	return pairs
 }
 
 // rate is `rate(<metric><selector>[$__rate_interval])`.

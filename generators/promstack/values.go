@@ -10,6 +10,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/dcgm"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
@@ -134,6 +135,9 @@ type KubeStateMetrics struct {
 	// e.g. pods=[app.kubernetes.io/component]: exposes those pod labels on
 	// kube_pod_labels, which the training alerts join on.
 	MetricLabelsAllowlist []string `json:"metricLabelsAllowlist"`
+	// The training controllers' custom resources (ksm_crs.go).
+	CustomResourceState *CustomResourceState `json:"customResourceState,omitempty"`
+	RBAC                *KSMRBAC             `json:"rbac,omitempty"`
 }
 
 // New returns the generator.
@@ -212,6 +216,7 @@ func Build(s *model.Spec) Values {
 		v.Grafana.GrafanaINI = map[string]any{"server": map[string]string{"root_url": g.URL}}
 	}
 	v.KubeStateMetrics.MetricLabelsAllowlist = KSMAllowlist(s)
+	v.KubeStateMetrics.CustomResourceState, v.KubeStateMetrics.RBAC = customResourceState(s)
 	return v
 }
 
@@ -254,6 +259,14 @@ type DCGMValues struct {
 		Interval         string            `json:"interval"`
 		AdditionalLabels map[string]string `json:"additionalLabels"`
 	} `json:"serviceMonitor"`
+	// GPU nodes only (chart 4.6.0 templates/daemonset.yaml renders both
+	// as given; both empty by default, so the DaemonSet lands everywhere).
+	NodeSelector map[string]string  `json:"nodeSelector"`
+	Tolerations  []model.Toleration `json:"tolerations"`
+	// CustomMetrics is the collectors CSV (internal/dcgm): the chart writes
+	// it into ConfigMap exporter-metrics-config-map, which the DaemonSet
+	// mounts over the default counters file it reads (-f).
+	CustomMetrics string `json:"customMetrics"`
 }
 
 // DCGM returns the dcgm-exporter values.
@@ -263,5 +276,15 @@ func DCGM(s *model.Spec) DCGMValues {
 	v.ServiceMonitor.HonorLabels = true
 	v.ServiceMonitor.Interval = s.Stack.Prometheus.ScrapeInterval
 	v.ServiceMonitor.AdditionalLabels = rules.SelectorLabels(s)
+	d := s.Stack.DCGMExporter
+	v.NodeSelector = d.NodeSelector
+	if v.NodeSelector == nil {
+		v.NodeSelector = map[string]string{}
+	}
+	v.Tolerations = d.Tolerations
+	if v.Tolerations == nil {
+		v.Tolerations = []model.Toleration{}
+	}
+	v.CustomMetrics = dcgm.CSV()
 	return v
 }

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-	"math"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -45,6 +43,9 @@ func WorkloadGroup(s *model.Spec, w *model.Workload) Group {
 		alerts = inferenceAlerts(w)
 	case w.Training != nil:
 		alerts = trainingAlerts(w)
+	}
+	if w.GPUHealth() != nil {
+		alerts = append(alerts, gpuAlerts(w)...)
 	}
 	g := Group{RuleGroup: monitoringv1.RuleGroup{Name: "dataops." + w.Name}, Source: w.Path()}
 	for _, a := range alerts {
@@ -106,100 +107,3 @@ func oneOf(values []string) string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-func inferenceAlerts(w *model.Workload) []alert {
-	in := w.Inference
-	by := "namespace, workload, " + in.ModelLabel
-	models := []string{in.ModelLabel, oneOf(in.Models)}
-	upSel := sel(w)
-	q := in.Latency.Quantile
-	pct := num(math.Round(q*100*1000) / 1000) // 0.57*100 is 56.99999999999999
-	return []alert{{
-		name: InferenceServiceDown,
-		// up vanishes with the pods: absent() covers "every pod is gone",
-		// the sum covers "pods exist but none answers". Both halves carry
-		// the same labels (namespace, workload) so Alertmanager sees one alert.
-		expr:     fmt.Sprintf("sum by (namespace, workload) (up%s) == 0\nor\nabsent(up%s)", upSel, upSel),
-		forDur:   in.Down.For,
-		severity: in.Down.Severity,
-		summary:  "Inference service {{ $labels.workload }} is down in namespace {{ $labels.namespace }}",
-		description: fmt.Sprintf("No pod of inference workload %s (models: %s) has answered a scrape for %s: "+
-			"every pod is gone, not ready or failing its metrics endpoint.", w.Name, strings.Join(in.Models, ", "), in.Down.For),
-		source: w.Path("inference", "down"),
-	}, {
-		name: HighInferenceLatency,
-		expr: fmt.Sprintf("histogram_quantile(%s, sum by (%s, le) (rate(%s_bucket%s[%s])))\n> %s",
-			num(q), by, in.LatencyMetric, sel(w, models...), in.Latency.Window, num(model.Seconds(in.Latency.Threshold))),
-		forDur:   in.Latency.For,
-		severity: in.Latency.Severity,
-		summary:  fmt.Sprintf("P%s latency of model {{ $labels.%s }} is {{ $value | humanizeDuration }}", pct, in.ModelLabel),
-		description: fmt.Sprintf("P%s latency of model {{ $labels.%s }} served by %s in namespace {{ $labels.namespace }} "+
-			"has been above %s for %s (now {{ $value | humanizeDuration }}).", pct, in.ModelLabel, w.Name, in.Latency.Threshold, in.Latency.For),
-		source: w.Path("inference", "latency"),
-	}, {
-		name: InferenceErrorRateHigh,
-		expr: fmt.Sprintf("sum by (%s) (rate(%s%s[%s]))\n/\nsum by (%s) (rate(%s%s[%s]))\n> %s",
-			by, in.RequestsMetric, sel(w, append(models, in.StatusLabel, in.ErrorStatus)...), in.ErrorRate.Window,
-			by, in.RequestsMetric, sel(w, models...), in.ErrorRate.Window, num(in.ErrorRate.Max)),
-		forDur:   in.ErrorRate.For,
-		severity: in.ErrorRate.Severity,
-		summary:  fmt.Sprintf("{{ $value | humanizePercentage }} of requests to model {{ $labels.%s }} fail", in.ModelLabel),
-		description: fmt.Sprintf("{{ $value | humanizePercentage }} of the requests to model {{ $labels.%s }} served by %s in namespace "+
-			"{{ $labels.namespace }} ended with %s=%s over the last %s (allowed: %s).", in.ModelLabel, w.Name, in.StatusLabel, stack.TemplateLiteral(fmt.Sprintf("%q", in.ErrorStatus)),
-			in.ErrorRate.Window, num(in.ErrorRate.Max*100)+"%"),
-		source: w.Path("inference", "errorRate"),
-	}}
-}
-
-// ksmPodLabels is the kube_pod_labels selector of the workload's pods; the
-// Helm values allow-list the selector keys in kube-state-metrics.
-func ksmLabels(metric string, w *model.Workload) string {
-	pairs := []string{stack.LabelNamespace, w.Namespace}
-	for _, k := range w.SelectorKeys() {
-		pairs = append(pairs, stack.KSMLabel(k), w.Selector[k])
-	}
-	return metric + stack.Matchers(pairs...)
-}
-
-func trainingAlerts(w *model.Workload) []alert {
-	tr := w.Training
-	ns := stack.Matchers(stack.LabelNamespace, w.Namespace)
-	out := []alert{{
-		name: TrainingPodCrashLooping,
-		// Restarts come from kube-state-metrics, which knows the pod but not
-		// its labels: join on kube_pod_labels to keep the workload's pods.
-		expr: fmt.Sprintf("sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total%s[%s])) > %d\nand on (namespace, pod)\n%s",
-			ns, tr.Restarts.Window, tr.Restarts.Max, ksmLabels("kube_pod_labels", w)),
-		forDur:   tr.Restarts.For,
-		severity: tr.Restarts.Severity,
-		summary:  "Training pod {{ $labels.pod }} is crash-looping",
-		description: fmt.Sprintf("Containers of training pod {{ $labels.pod }} (workload %s) in namespace {{ $labels.namespace }} "+
-			"restarted {{ $value | printf \"%%.0f\" }} times in the last %s (allowed: %d).", w.Name, tr.Restarts.Window, tr.Restarts.Max),
-		source: w.Path("training", "restarts"),
-	}}
-	if tr.JobFailed.Enabled {
-		out = append(out, alert{
-			name: TrainingJobFailed,
-			expr: fmt.Sprintf("sum by (namespace, job_name) (kube_job_failed%s) > 0\nand on (namespace, job_name)\n%s",
-				stack.Matchers(stack.LabelNamespace, w.Namespace, "condition", "true"), ksmLabels("kube_job_labels", w)),
-			forDur:      tr.JobFailed.For,
-			severity:    tr.JobFailed.Severity,
-			summary:     "Training job {{ $labels.job_name }} failed",
-			description: fmt.Sprintf("Job {{ $labels.job_name }} of training workload %s in namespace {{ $labels.namespace }} has failed.", w.Name),
-			source:      w.Path("training", "jobFailed"),
-		})
-	}
-	if tr.LossMetric != "" {
-		out = append(out, alert{
-			name:     TrainingProgressStalled,
-			expr:     fmt.Sprintf("changes(%s%s[%s]) == 0", tr.LossMetric, sel(w), tr.Stalled.After),
-			forDur:   tr.Stalled.For,
-			severity: tr.Stalled.Severity,
-			summary:  "Training pod {{ $labels.pod }} makes no progress",
-			description: fmt.Sprintf("%s of training pod {{ $labels.pod }} (workload %s) in namespace {{ $labels.namespace }} "+
-				"has not changed for %s.", tr.LossMetric, w.Name, tr.Stalled.After),
-			source: w.Path("training", "stalled"),
-		})
-	}
-	return out
-}

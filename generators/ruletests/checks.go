@@ -141,3 +141,14 @@ func latest(tl timeline, alerts ...*alertRule) time.Duration {
 	}
 	return d
 }
+
+// except are the alerts of all but a (nil entries kept: quiet skips them).
+func except(all []*alertRule, a *alertRule) []*alertRule {
+	out := make([]*alertRule, 0, len(all))
+	for _, o := range all {
+		if o != a {
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -22,16 +22,18 @@ import (
 // included, meta labels dropped).
 func relabelTarget(p pod, r relabeling) (labelSet, error) {
 	cfg, rcs := r.cfg, r.rcs
+	portName, portNumber := stack.PortMeta(p.w.Metrics.Port)
 	meta := map[string]string{
-		"__address__":                               fmt.Sprintf("10.0.0.%d:8080", p.ip),
-		"__meta_kubernetes_namespace":               p.w.Namespace,
-		"__meta_kubernetes_pod_name":                p.name,
-		"__meta_kubernetes_pod_container_name":      p.w.Name,
-		"__meta_kubernetes_pod_container_port_name": p.w.Metrics.Port,
-		"__meta_kubernetes_pod_phase":               "Running",
-		"__metrics_path__":                          cfg.MetricsPath,
-		"__scheme__":                                cfg.Scheme,
-		"job":                                       cfg.JobName,
+		"__address__":                                 fmt.Sprintf("10.0.0.%d:8080", p.ip),
+		"__meta_kubernetes_namespace":                 p.w.Namespace,
+		"__meta_kubernetes_pod_name":                  p.name,
+		"__meta_kubernetes_pod_container_name":        p.w.Name,
+		"__meta_kubernetes_pod_container_port_name":   portName,
+		"__meta_kubernetes_pod_container_port_number": portNumber,
+		"__meta_kubernetes_pod_phase":                 "Running",
+		"__metrics_path__":                            cfg.MetricsPath,
+		"__scheme__":                                  cfg.Scheme,
+		"job":                                         cfg.JobName,
 	}
 	for k, v := range p.w.Selector {
 		name := stack.PromLabelName(k)

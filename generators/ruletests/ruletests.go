@@ -151,13 +151,24 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 	case w.Inference != nil:
 		tl, err = inferenceTimeline(w)
 		if err == nil {
+			tl, err = gpuTimeline(tl, w)
+		}
+		if err == nil {
 			groups, err = inferenceTests(w, tl, byName, parsed)
 		}
 	case w.Training != nil:
 		tl, err = trainingTimeline(w)
 		if err == nil {
+			tl, err = gpuTimeline(tl, w)
+		}
+		if err == nil {
 			groups, err = trainingTests(w, tl, byName, parsed)
 		}
+	}
+	if err == nil && w.GPUHealth() != nil {
+		var gpu []ruletest.TestGroup
+		gpu, err = gpuTests(s, w, tl, byName)
+		groups = append(groups, gpu...)
 	}
 	if err != nil {
 		return nil, err
@@ -173,7 +184,11 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 // covered are the alerts this package writes tests for.
 var covered = []string{
 	rules.InferenceServiceDown, rules.HighInferenceLatency, rules.InferenceErrorRateHigh,
+	rules.HighTimeToFirstToken, rules.HighTimePerOutputToken, rules.InferenceQueueBacklog, rules.KVCacheNearlyFull,
 	rules.TrainingPodCrashLooping, rules.TrainingJobFailed, rules.TrainingProgressStalled,
+	rules.TrainingJobRetried, rules.TrainingPodPending, rules.TrainingRunNotAdmitted,
+	rules.GPUXidError, rules.GPURowRemapFailure, rules.GPUUncorrectableRowsRemapped, rules.GPUDoubleBitECCErrors,
+	rules.GPUTemperatureHigh, rules.GPUThermalThrottling, rules.GPUIdle,
 }
 
 // Uncovered is a generated alert that has no generated test.

@@ -2,6 +2,7 @@ package ruletests
 
 import (
 	"bytes"
+	"github.com/dataopsgen/dataopsgen/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,13 +143,20 @@ var mutations = []mutation{
 // A broken rule must fail its tests: every mutation of every alert of the
 // example, applied to that one alert, makes the workload's tests fail.
 func TestMutationsFail(t *testing.T) {
-	s := example(t)
+	mutationsFail(t, example(t), mutations)
+}
+
+// mutationsFail applies each mutation that applies to each alert of each
+// workload of s, alone, and wants the workload's tests to fail naming the
+// alert; at least three must apply to every alert.
+func mutationsFail(t *testing.T, s *model.Spec, muts []mutation) {
+	t.Helper()
 	for _, w := range s.Workloads {
 		g := rules.WorkloadGroup(s, w)
 		tf := testFile(t, s, w)
 		for i, r := range g.Rules {
 			applied := 0
-			for _, m := range mutations {
+			for _, m := range muts {
 				broken := g
 				broken.Rules = append([]monitoringv1.Rule(nil), g.Rules...)
 				br := r.DeepCopy()
@@ -168,7 +176,7 @@ func TestMutationsFail(t *testing.T) {
 			}
 			t.Logf("%s: %s: %d mutations caught", w.Name, r.Alert, applied)
 			if applied < 3 {
-				t.Errorf("%s: only %d mutations apply", r.Alert, applied)
+				t.Errorf("%s: %s: only %d mutations apply", w.Name, r.Alert, applied)
 			}
 		}
 	}
@@ -250,6 +258,12 @@ workloads: "fine-tune": {
 	}
 }`,
 	}
+	variedSpecsPass(t, specs)
+}
+
+// variedSpecsPass: the generated tests of each spec pass, in-process and
+// under the real promtool, and each alert has a firing and a quiet check.
+func variedSpecsPass(t *testing.T, specs map[string]string) {
 	for name, src := range specs {
 		t.Run(name, func(t *testing.T) {
 			s := specOf(t, src)
@@ -258,41 +272,44 @@ workloads: "fine-tune": {
 				t.Error(f.String())
 			}
 			for _, w := range s.Workloads {
-				tf := testFile(t, s, w)
-				fires, quiet := map[string]bool{}, map[string]bool{}
-				for _, tg := range tf.Tests {
-					for _, c := range tg.AlertRuleTests {
-						if len(c.ExpAlerts) > 0 {
-							fires[c.Alertname] = true
-						} else {
-							quiet[c.Alertname] = true
-						}
-					}
-				}
-				for _, r := range rules.WorkloadGroup(s, w).Rules {
-					if !fires[r.Alert] || !quiet[r.Alert] {
-						t.Errorf("%s: fires checked %v, quiet checked %v", r.Alert, fires[r.Alert], quiet[r.Alert])
-					}
-				}
+				firesAndQuiet(t, s, w)
 			}
 			promtoolCheck(t, files)
 		})
 	}
 }
 
-// promtoolCheck runs the emitted files under a real promtool ($PROMTOOL or
-// promtool in PATH), as a user would: written out, `promtool test rules
-// tests/*.test.yaml`. Skipped when there is none.
+// firesAndQuiet checks that each alert of workload w has a firing and a
+// quiet check in its tests, and returns the alerts' names.
+func firesAndQuiet(t *testing.T, s *model.Spec, w *model.Workload) []string {
+	t.Helper()
+	fires, quiet := map[string]bool{}, map[string]bool{}
+	for _, tg := range testFile(t, s, w).Tests {
+		for _, c := range tg.AlertRuleTests {
+			if len(c.ExpAlerts) > 0 {
+				fires[c.Alertname] = true
+			} else {
+				quiet[c.Alertname] = true
+			}
+		}
+	}
+	var names []string
+	for _, r := range rules.WorkloadGroup(s, w).Rules {
+		names = append(names, r.Alert)
+		if !fires[r.Alert] || !quiet[r.Alert] {
+			t.Errorf("%s: %s: fires checked %v, quiet checked %v", w.Name, r.Alert, fires[r.Alert], quiet[r.Alert])
+		}
+	}
+	return names
+}
+
+// promtoolCheck runs the emitted files under a real promtool
+// (testbin.Promtool: $PROMTOOL, else built from our Prometheus
+// dependency), as a user would: written out, `promtool test rules
+// tests/*.test.yaml`.
 func promtoolCheck(t *testing.T, files []artifact.File) {
 	t.Helper()
-	bin := os.Getenv("PROMTOOL")
-	if bin == "" {
-		bin, _ = exec.LookPath("promtool")
-	}
-	if bin == "" {
-		t.Log("no promtool ($PROMTOOL or PATH): cross-check skipped")
-		return
-	}
+	bin := testbin.Promtool(t)
 	dir := t.TempDir()
 	var tests []string
 	for _, f := range files {

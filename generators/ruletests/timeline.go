@@ -8,6 +8,7 @@ import (
 	"time"
 
 	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/util/kahansum"
 
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
@@ -35,15 +36,21 @@ var steps = []time.Duration{
 // healthy phase lasts one longest window plus a step, so that every window
 // is full of healthy data before anything breaks.
 func newTimeline(windows ...string) (timeline, error) {
-	var ws []time.Duration
-	for _, s := range windows {
-		d, err := dur(s)
-		if err != nil {
-			return timeline{}, err
-		}
-		ws = append(ws, d)
+	ws, err := durs(windows)
+	if err != nil {
+		return timeline{}, err
 	}
-	shortest, longest := ws[0], ws[0]
+	if tl, ok := gridFor(ws, nil, ws[0], ws[0]); ok {
+		return tl, nil
+	}
+	return timeline{}, fmt.Errorf("windows %v: no test step of at most a quarter of the shortest divides them all", windows)
+}
+
+// gridFor is the timeline of the largest step that divides every window of
+// ws and every divisor, and is at most a quarter of the shortest of ws and
+// of shortest, with the onset after the longest of ws and of longest; ok
+// is false when no step does.
+func gridFor(ws, divisors []time.Duration, shortest, longest time.Duration) (timeline, bool) {
 	for _, w := range ws {
 		shortest, longest = min(shortest, w), max(longest, w)
 	}
@@ -52,14 +59,14 @@ func newTimeline(windows ...string) (timeline, error) {
 			continue
 		}
 		ok := true
-		for _, w := range ws {
+		for _, w := range slices.Concat(ws, divisors) {
 			ok = ok && w%s == 0
 		}
 		if ok {
-			return timeline{step: s, onset: longest + s}, nil
+			return timeline{step: s, onset: longest + s}, true
 		}
 	}
-	return timeline{}, fmt.Errorf("windows %v: no test step of at most a quarter of the shortest divides them all", windows)
+	return timeline{}, false
 }
 
 // ceil rounds d up to the grid.
@@ -77,6 +84,19 @@ func (tl timeline) samples(end time.Duration) int { return int(end/tl.step) + 1 
 
 // onsetIndex is the index of the first sample after onset.
 func (tl timeline) onsetIndex() int { return int(tl.onset / tl.step) }
+
+// durs parses each of windows.
+func durs(windows []string) ([]time.Duration, error) {
+	var ws []time.Duration
+	for _, s := range windows {
+		d, err := dur(s)
+		if err != nil {
+			return nil, err
+		}
+		ws = append(ws, d)
+	}
+	return ws, nil
+}
 
 func dur(s string) (time.Duration, error) {
 	d, err := prommodel.ParseDuration(s)
@@ -230,6 +250,15 @@ func appendNum(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'g
 // window's edges, the way promql's extrapolatedRate does it (same float
 // operations, so the expected value is the one Prometheus computes).
 func (tl timeline) increase(vals []float64, t, window time.Duration) float64 {
+	return tl.extrapolated(vals, t, window, false)
+}
+
+// rate is PromQL's rate(series[window]) at time t, as increase.
+func (tl timeline) rate(vals []float64, t, window time.Duration) float64 {
+	return tl.extrapolated(vals, t, window, true)
+}
+
+func (tl timeline) extrapolated(vals []float64, t, window time.Duration, isRate bool) float64 {
 	rangeStart, rangeEnd := (t - window).Milliseconds(), t.Milliseconds()
 	var ts []int64
 	var fs []float64
@@ -261,5 +290,35 @@ func (tl timeline) increase(vals []float64, t, window time.Duration) float64 {
 	if durationToEnd >= threshold {
 		durationToEnd = avg / 2
 	}
-	return result * ((sampled + durationToStart + durationToEnd) / sampled)
+	factor := (sampled + durationToStart + durationToEnd) / sampled
+	if isRate {
+		factor /= window.Seconds()
+	}
+	return result * factor
+}
+
+// avgOverTime is PromQL's avg_over_time(series[window]) at time t of a
+// gauge sampled on the grid (NaN: no sample): the mean of the samples in
+// (t-window, t] as promql's funcAvgOverTime computes it for floats whose
+// sum does not overflow (a Kahan sum from the first sample, then
+// sum/count + c/count).
+func (tl timeline) avgOverTime(vals []float64, t, window time.Duration) float64 {
+	rangeStart, rangeEnd := (t - window).Milliseconds(), t.Milliseconds()
+	var sum, c, count float64
+	for i, v := range vals {
+		at := (time.Duration(i) * tl.step).Milliseconds()
+		if at <= rangeStart || at > rangeEnd || math.IsNaN(v) {
+			continue
+		}
+		if count == 0 {
+			sum = v
+		} else {
+			sum, c = kahansum.Inc(v, sum, c)
+		}
+		count++
+	}
+	if count == 0 {
+		return math.NaN()
+	}
+	return sum/count + c/count
 }

@@ -115,7 +115,7 @@ func ForWorkload(w *model.Workload) Config {
 		labelSelector += k + "=" + w.Selector[k]
 	}
 	rel = append(rel,
-		Relabel{SourceLabels: []string{meta + "container_port_name"}, Regex: regexp.QuoteMeta(w.Metrics.Port), Action: "keep"},
+		Relabel{SourceLabels: []string{meta + portMeta(w)}, Regex: regexp.QuoteMeta(string(w.Metrics.Port)), Action: "keep"},
 		// A finished or not-yet-started pod has no endpoint to scrape; keeping
 		// it would only produce up == 0 noise.
 		Relabel{SourceLabels: []string{meta + "phase"}, Regex: "Pending|Succeeded|Failed", Action: "drop"},
@@ -147,4 +147,14 @@ func ForWorkload(w *model.Workload) Config {
 
 func copyLabel(from, to string) Relabel {
 	return Relabel{SourceLabels: []string{from}, TargetLabel: to, Action: "replace"}
+}
+
+// portMeta is the discovery label that selects the metrics port: its name,
+// or its number when metrics.port is one (a container port name always has
+// a letter).
+func portMeta(w *model.Workload) string {
+	if w.Metrics.Port.Number() {
+		return "container_port_number"
+	}
+	return "container_port_name"
 }

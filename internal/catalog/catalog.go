@@ -24,6 +24,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
+	"github.com/dataopsgen/dataopsgen/presets"
 )
 
 // Source kinds.
@@ -57,6 +58,9 @@ type Source struct {
 	// Target reports that the labels are the scrape target's only (up,
 	// scrape_*): the application adds none.
 	Target bool
+	// Server is the title of the inference server whose preset declares
+	// the metric ("" when the spec names it).
+	Server string
 }
 
 // String describes the source for messages: "workload resnet",
@@ -181,13 +185,8 @@ func (c *Catalog) addWorkload(w *model.Workload) {
 	src := func(path string, l Labels) *Source {
 		return &Source{Kind: KindWorkload, Name: w.Name, Path: path, Labels: l, Values: values}
 	}
-	if in := w.Inference; in != nil {
-		c.add(in.RequestsMetric, src(w.Path("inference", "requestsMetric"), app.With(in.ModelLabel, in.StatusLabel)))
-		lat := w.Path("inference", "latencyMetric")
-		withModel := app.With(in.ModelLabel)
-		c.add(in.LatencyMetric+"_bucket", src(lat, withModel.With("le")))
-		c.add(in.LatencyMetric+"_sum", src(lat, withModel))
-		c.add(in.LatencyMetric+"_count", src(lat, withModel))
+	if in := w.Inference; in != nil && in.Preset != nil {
+		c.addPreset(w, in.Preset, app, src)
 	}
 	if tr := w.Training; tr != nil && tr.LossMetric != "" {
 		c.add(tr.LossMetric, src(w.Path("training", "lossMetric"), app))
@@ -242,8 +241,9 @@ func (c *Catalog) addStack(s *model.Spec) {
 		c.families = append(c.families, family(p, KindKSM, path, OpenSet()))
 	}
 	if c.gpu {
-		c.families = append(c.families, family("DCGM_FI_", KindDCGM, "stack.dcgmExporter", Closed(dcgmLabels...)))
+		c.addDCGM()
 	}
+	c.addCustomResources(s)
 	for _, f := range c.families {
 		f.buildIndex()
 	}
@@ -510,6 +510,22 @@ func (c *Catalog) Suggest(name string) *Metric {
 	return c.metrics[best]
 }
 
+// Closest is the name among names closest to name, within a quarter of its
+// length (a typo, not another name with a common prefix), or "".
+func Closest(name string, names []string) string {
+	limit := max(1, len(name)/4)
+	best, bestD := "", limit+1
+	for _, n := range names {
+		if n == name || abs(len(n)-len(name)) > limit {
+			continue
+		}
+		if d := distance(name, n, bestD); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
 func abs(x int) int {
 	if x < 0 {
 		return -x
@@ -545,3 +561,40 @@ func distance(a, b string, limit int) int {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// addPreset adds the metric families of an inference workload's server
+// preset, with the labels the server puts on them (and the application's
+// declared ones): a histogram's _bucket, _sum and _count, a summary's
+// series, a counter or gauge by its name.
+func (c *Catalog) addPreset(w *model.Workload, p *presets.Server, app Labels, src func(string, Labels) *Source) {
+	for i := range p.Families {
+		f := &p.Families[i]
+		path := w.Path("inference", "server")
+		if f.Declared != "" {
+			path = w.Path("inference", f.Declared)
+		}
+		l := app.With(f.LabelNames(p.ModelLabel)...)
+		if f.OpenLabels {
+			l = l.Union(OpenSet())
+		}
+		add := func(name string, l Labels) {
+			s := src(path, l)
+			if !p.Custom() {
+				s.Server = p.Title
+			}
+			c.add(name, s)
+		}
+		switch f.Type {
+		case presets.TypeHistogram:
+			add(f.Name+"_bucket", l.With("le"))
+			add(f.Name+"_sum", l)
+			add(f.Name+"_count", l)
+		case presets.TypeSummary:
+			add(f.Name, l.With("quantile"))
+			add(f.Name+"_sum", l)
+			add(f.Name+"_count", l)
+		default:
+			add(f.Name, l)
+		}
+	}
+}

@@ -324,14 +324,6 @@ container_ulimits_soft ulimit
 container_tasks_state state
 `
 
-// dcgmLabels are on every dcgm-exporter series (DCGM_FI_*); with
-// Kubernetes mapping on and honorLabels, namespace/pod/container are those
-// of the pod using the GPU.
-var dcgmLabels = []string{
-	"gpu", "UUID", "device", "modelName", "Hostname", "pci_bus_id", "DCGM_FI_DRIVER_VERSION", "err_code", "err_msg",
-	"namespace", "pod", "container", "job", "instance", "service", "endpoint",
-}
-
 // openFamilies are metric name prefixes of components kube-prometheus-stack
 // scrapes whose series are not modelled label by label: any name with the
 // prefix is accepted, with any label.

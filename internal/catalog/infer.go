@@ -1,6 +1,9 @@
 package catalog
 
 import (
+	"strings"
+
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -71,18 +74,50 @@ func (i inferer) inferNode(e parser.Expr) Labels {
 }
 
 func (c *Catalog) selectorLabels(vs *parser.VectorSelector) Labels {
-	name := SelectorName(vs)
-	if name == "" {
+	names := SelectorNames(vs)
+	if len(names) == 0 {
 		return OpenSet()
 	}
-	if c.pending != nil {
-		c.resolve(name)
+	var out Labels
+	for i, name := range names {
+		if c.pending != nil {
+			c.resolve(name)
+		}
+		m := c.Metric(name)
+		if m == nil {
+			return OpenSet()
+		}
+		l := c.Select(m, vs.LabelMatchers).Labels
+		if i == 0 {
+			out = l
+		} else {
+			out = out.Union(l)
+		}
 	}
-	m := c.Metric(name)
-	if m == nil {
-		return OpenSet()
+	return out
+}
+
+// SelectorNames are the metric names a selector reads: SelectorName's, or
+// the names of a __name__ regex that is an alternation of literal names
+// (`{__name__=~"a_total|b_total"}`, as several counters are summed); nil
+// when they are not known.
+func SelectorNames(vs *parser.VectorSelector) []string {
+	if name := SelectorName(vs); name != "" {
+		return []string{name}
 	}
-	return c.Select(m, vs.LabelMatchers).Labels
+	for _, m := range vs.LabelMatchers {
+		if m.Name != labels.MetricName || m.Type != labels.MatchRegexp {
+			continue
+		}
+		names := strings.Split(m.Value, "|")
+		for _, n := range names {
+			if !model.LabelName(strings.ReplaceAll(n, ":", "_")).IsValidLegacy() {
+				return nil // not a literal name: a pattern
+			}
+		}
+		return names
+	}
+	return nil
 }
 
 // SelectorName is the metric name a selector reads: its name, or the value

@@ -19,6 +19,7 @@ func TestChecksDoc(t *testing.T) {
 	b.WriteString("| `spec/literal-secret` | a credential written as a literal instead of a Secret reference |\n")
 	b.WriteString("| `spec/receiver` | a route naming a receiver that does not exist; a receiver without integration |\n")
 	b.WriteString("| `spec/route` | a route that does not do what it says: `continue: true` on the last route (Alertmanager does not fall back to `alerting.route.receiver` once a route matched), a route after a catch-all route that stops |\n")
+	b.WriteString("| `spec/server` | what an inference workload asks that its server's preset cannot give: a percentile of counter-shaped latency (Triton, TorchServe), an alert on a signal the server does not export (errors, TTFT, TPOT, queue, KV cache), custom metric names or models where the server has none, settings of an alert that is off, a histogram threshold outside the server's buckets; a server without an error signal is a note |\n")
 	seen := map[string]bool{}
 	for _, c := range All() {
 		if c.Name == "" || c.Doc == "" {

@@ -30,7 +30,7 @@ var provenancePromQL = Check{
 var provenanceMetric = Check{
 	Name: "provenance/metric",
 	Doc: "Every metric a rule or a dashboard query reads comes from a declared source: a workload's scrape target (`up`, " +
-		"`scrape_*`) or its declared metrics (inference requests/latency, training loss, `metrics.exported`, where a name X also " +
+		"`scrape_*`) or its declared metrics (its inference server preset's families, or a custom server's requests/latency, training loss, `metrics.exported`, where a name X also " +
 		"covers X_bucket, X_sum and X_count), kube-state-metrics, " +
 		"cAdvisor, dcgm-exporter (with a `gpu: true` workload), node-exporter, Prometheus, or a recording rule of extraRules; " +
 		"suggests the closest declared name.",
@@ -47,13 +47,14 @@ var provenanceMetric = Check{
 				if !ok {
 					return nil
 				}
-				name := catalog.SelectorName(vs)
-				if name == "" || seen[name] || strings.Contains(name, grafanaValue) || cat.Metric(name) != nil {
-					return nil
-				}
-				seen[name] = true
-				if msg := unknownMetric(cat, name); msg != "" {
-					out.Append(at(in, q.source, "provenance/metric", q.file, "%s reads metric %s, %s", q.what, name, msg))
+				for _, name := range catalog.SelectorNames(vs) {
+					if seen[name] || strings.Contains(name, grafanaValue) || cat.Metric(name) != nil {
+						continue
+					}
+					seen[name] = true
+					if msg := unknownMetric(cat, name); msg != "" {
+						out.Append(at(in, q.source, "provenance/metric", q.file, "%s reads metric %s, %s", q.what, name, msg))
+					}
 				}
 				return nil
 			})
@@ -67,7 +68,11 @@ func unknownMetric(cat *catalog.Catalog, name string) string {
 	const none = "which no declared source exports"
 	const declare = "if an application exports it, declare it in workloads.<name>.metrics.exported"
 	sugg := cat.Suggest(name)
-	if strings.Contains(name, ":") && (sugg == nil || !slices.ContainsFunc(sugg.Sources, func(s *catalog.Source) bool { return s.Kind == catalog.KindRule })) {
+	if strings.Contains(name, ":") && (sugg == nil || !slices.ContainsFunc(sugg.Sources, func(s *catalog.Source) bool {
+		// A recording rule of the spec, or a server's metric (vLLM and
+		// SGLang name theirs with a colon).
+		return s.Kind == catalog.KindRule || s.Server != ""
+	})) {
 		// A recording rule of kube-prometheus-stack's default rules.
 		return ""
 	}
@@ -83,6 +88,9 @@ func unknownMetric(cat *catalog.Catalog, name string) string {
 func describeSource(s *catalog.Source) string {
 	switch s.Kind {
 	case catalog.KindWorkload:
+		if s.Server != "" {
+			return "exported by " + s.Server + ", the server of workload " + s.Name
+		}
 		return "declared by workload " + s.Name
 	case catalog.KindRule:
 		return "recorded by " + s.Path
@@ -138,10 +146,13 @@ var provenanceLabel = Check{
 }
 
 func checkSelector(cat *catalog.Catalog, vs *parser.VectorSelector, report func(string, ...any)) {
-	name := catalog.SelectorName(vs)
-	if name == "" {
-		return
+	for _, name := range catalog.SelectorNames(vs) {
+		checkSelectorName(cat, vs, name, report)
 	}
+}
+
+// checkSelectorName checks the selector's matchers against metric name.
+func checkSelectorName(cat *catalog.Catalog, vs *parser.VectorSelector, name string, report func(string, ...any)) {
 	m := cat.Metric(name)
 	if m == nil {
 		return // provenance/metric
@@ -152,7 +163,7 @@ func checkSelector(cat *catalog.Catalog, vs *parser.VectorSelector, report func(
 		if strings.Contains(l, grafanaValue) {
 			continue // a dashboard variable
 		}
-		report("label %s is not on metric %s (its labels: %s)%s", l, name, labelList(m.Labels()), labelHint(m, l))
+		report("label %s is not on metric %s (its labels: %s)%s%s", l, name, labelList(m.Labels()), labelSuggestion(m, l), labelHint(m, l))
 	}
 	if len(sel.Missing) > 0 || len(sel.Matching) > 0 {
 		return
@@ -249,7 +260,21 @@ func labelListOrNone(l catalog.Labels) string {
 }
 
 // labelHint tells where labels of the metric come from.
+// labelSuggestion is "; did you mean x?" for the metric's label closest to
+// label, if one is close.
+func labelSuggestion(m *catalog.Metric, label string) string {
+	if best := catalog.Closest(label, m.Labels().Sorted()); best != "" {
+		return "; did you mean " + best + "?"
+	}
+	return ""
+}
+
 func labelHint(m *catalog.Metric, label string) string {
+	for _, s := range m.Sources {
+		if s.Kind == catalog.KindWorkload && s.Server != "" {
+			return fmt.Sprintf("; %s's series carry the labels its source defines (the preset in presets/servers) and the workload's target labels (job, instance, namespace, pod, container, workload, one per selector key)", s.Server)
+		}
+	}
 	var kinds []string
 	for _, s := range m.Sources {
 		k := s.Kind

@@ -43,6 +43,19 @@ func TestProvenanceMetric(t *testing.T) {
 			want:  []string{`x.cue:2:1: panel "GPU" reads metric DCGM_FI_DEV_GPU_UTIL, which no declared source exports: dcgm-exporter is installed only when a workload sets gpu: true`},
 		},
 		{
+			name:  "a DCGM field the generated collectors list leaves off, and a typo of one it has",
+			extra: panel(`{title: "SM", expr: "avg(DCGM_FI_PROF_SM_ACTIVE) + avg(DCGM_FI_DEV_GPU_TMP)"}`),
+			want: []string{
+				`x.cue:2:1: panel "SM" reads metric DCGM_FI_DEV_GPU_TMP, which no declared source exports; did you mean DCGM_FI_DEV_GPU_TEMP, exported by dcgm-exporter? (if an application exports it, declare it in workloads.<name>.metrics.exported)`,
+				`x.cue:2:1: panel "SM" reads metric DCGM_FI_PROF_SM_ACTIVE, which no declared source exports; did you mean DCGM_FI_PROF_DRAM_ACTIVE, exported by dcgm-exporter? (if an application exports it, declare it in workloads.<name>.metrics.exported)`,
+			},
+		},
+		{
+			name:  "a training controller's custom-resource-state series, and a typo",
+			extra: "workloads: trainer: training: controller: \"pytorchjob\"\n" + rule(`{alert: "A", expr: "kube_customresource_pytorchjob_status_condition{type=\"Failed\"} + kube_customresource_pytorchjob_status_conditions"}`),
+			want:  []string{`x.cue:3:1: alert A reads metric kube_customresource_pytorchjob_status_conditions, which no declared source exports; did you mean kube_customresource_pytorchjob_status_condition, exported by kube-state-metrics? (if an application exports it, declare it in workloads.<name>.metrics.exported)`},
+		},
+		{
 			name:  "name given by __name__",
 			extra: panel(`{title: "Q", expr: "{__name__=\"trainig_loss\"}"}`),
 			want:  []string{`x.cue:2:1: panel "Q" reads metric trainig_loss, which no declared source exports; did you mean training_loss, declared by workload trainer? (if an application exports it, declare it in workloads.<name>.metrics.exported)`},
@@ -70,6 +83,11 @@ func TestProvenanceLabel(t *testing.T) {
 			name:  "seed: up filtered on a component no workload has",
 			extra: "workloads: resnet: selector: \"app.kubernetes.io/component\": \"serving\"\n" + rule(`{alert: "A", expr: "up{namespace=\"ml\", app_kubernetes_io_component=\"inference\"} == 0"}`),
 			want:  []string{`x.cue:3:1: alert A: no source of metric up has app_kubernetes_io_component="inference" (workload resnet has app_kubernetes_io_component="serving", workload trainer has app_kubernetes_io_component="training")`},
+		},
+		{
+			name:  "dcgm-exporter's hostname label is Hostname in the pinned release",
+			extra: rule(`{alert: "A", expr: "DCGM_FI_DEV_GPU_TEMP{hostname=\"n1\"} > 80"}`),
+			want:  []string{`x.cue:2:1: alert A: label hostname is not on metric DCGM_FI_DEV_GPU_TEMP (its labels: GPU_I_ID, GPU_I_PROFILE, Hostname, UUID, container, device, endpoint, err_code, err_msg, gpu, instance, job, modelName, namespace, pci_bus_id, pod, and 1 more); did you mean Hostname?`},
 		},
 		{
 			name:  "seed: kube_pod_labels without the allowlist",

@@ -3,5 +3,5 @@ package checks
 // specChecks is the spec family (spec/literal-secret and spec/receiver run
 // when the model is decoded, before generation).
 func specChecks() []Check {
-	return []Check{specEscaping}
+	return []Check{specEscaping, specTrainingController}
 }

@@ -79,6 +79,7 @@ func nearMisses(v string) []string {
 // podTarget is the discovery label set of a running pod of w.
 func podTarget(w *model.Workload, selector map[string]string) map[string]string {
 	const meta = "__meta_kubernetes_pod_"
+	portName, portNumber := stack.PortMeta(w.Metrics.Port)
 	t := map[string]string{
 		"__address__":                  "10.0.0.1:8080",
 		"__meta_kubernetes_namespace":  w.Namespace,
@@ -88,8 +89,8 @@ func podTarget(w *model.Workload, selector map[string]string) map[string]string 
 		meta + "phase":                 "Running",
 		meta + "ready":                 "true",
 		meta + "container_name":        "app",
-		meta + "container_port_name":   w.Metrics.Port,
-		meta + "container_port_number": "8080",
+		meta + "container_port_name":   portName,
+		meta + "container_port_number": portNumber,
 	}
 	for k, v := range selector {
 		n := stack.PromLabelName(k)
@@ -274,10 +275,16 @@ func workloadValues(vs valueSets, w *model.Workload) {
 		vs.add(stack.PromLabelName(k), w.Selector[k], w.Path("selector", k))
 	}
 	if inf := w.Inference; inf != nil {
-		for i, m := range inf.Models {
-			vs.add(inf.ModelLabel, m, w.Path("inference", "models", fmt.Sprint(i)))
+		modelLabel, custom := inf.ModelLabel, true
+		if p := inf.Preset; p != nil {
+			modelLabel, custom = p.ModelLabel, p.Custom()
 		}
-		vs.add(inf.StatusLabel, inf.ErrorStatus, w.Path("inference", "errorStatus"))
+		for i, m := range inf.Models {
+			vs.add(modelLabel, m, w.Path("inference", "models", fmt.Sprint(i)))
+		}
+		if custom {
+			vs.add(inf.StatusLabel, inf.ErrorStatus, w.Path("inference", "errorStatus"))
+		}
 	}
 }
 
@@ -293,9 +300,10 @@ func escSelectors(in *Input, vs valueSets, query, file, fallback, where string) 
 		if err != nil {
 			continue // the rule and dashboard checks report syntax
 		}
+		exempt := presetMatchers(in)
 		for _, m := range ms {
 			values := vs[m.Name]
-			if len(values) == 0 || strings.Contains(m.Value, grafanaPlaceholder) {
+			if len(values) == 0 || strings.Contains(m.Value, grafanaPlaceholder) || exempt[m.String()] {
 				continue
 			}
 			switch m.Type {
@@ -410,7 +418,7 @@ func escAnnotations(in *Input, w *model.Workload, alert string, lbls, anns map[s
 	// must still show it after expansion.
 	type specText struct{ v, source string }
 	var texts []specText
-	if inf := w.Inference; inf != nil {
+	if inf := w.Inference; inf != nil && (inf.Preset == nil || inf.Preset.Custom()) {
 		texts = append(texts, specText{inf.ErrorStatus, w.Path("inference", "errorStatus")})
 	}
 	texts = append(texts, specText{in.Spec.Stack.Grafana.URL, "stack.grafana.url"})
@@ -593,4 +601,36 @@ func escReceivers(in *Input) diag.List {
 		}
 	}
 	return out
+}
+
+// presetMatchers are the matchers the server presets of the spec's
+// workloads put in selectors (status="5xx", status_code=~"5.."): values
+// of the servers, not of the spec, which escaping cannot concern.
+func presetMatchers(in *Input) map[string]bool {
+	return in.Memo("spec/escaping:presetMatchers", func() any {
+		out := map[string]bool{}
+		for _, w := range in.Spec.Workloads {
+			if w.Inference == nil || w.Inference.Preset == nil || w.Inference.Preset.Custom() {
+				continue
+			}
+			for _, m := range w.Inference.Preset.Matchers() {
+				if lm, err := labels.NewMatcher(matchType(m.Op), m.Label, m.Value); err == nil {
+					out[lm.String()] = true
+				}
+			}
+		}
+		return out
+	}).(map[string]bool)
+}
+
+func matchType(op string) labels.MatchType {
+	switch op {
+	case "!=":
+		return labels.MatchNotEqual
+	case "=~":
+		return labels.MatchRegexp
+	case "!~":
+		return labels.MatchNotRegexp
+	}
+	return labels.MatchEqual
 }

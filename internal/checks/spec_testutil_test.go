@@ -200,7 +200,7 @@ alerting: {
 	}, {
 		match: team: "ml"
 		receiver: "mail"
-		continue: true
+		continue: false
 	}]
 }
 `

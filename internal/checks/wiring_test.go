@@ -197,7 +197,7 @@ func TestWiringDashboardSidecar(t *testing.T) {
 					return bytes.Replace(b, []byte(`"description": "`), []byte(`"description": "`+strings.Repeat("x", 1<<20)), 1)
 				})
 			},
-			want: []string{"spec.cue:7:1: wiring/dashboard-sidecar: dashboard ConfigMap dashboard-dataops-overview would be 1068439 bytes, over Kubernetes' 1 MiB (1048576 bytes) limit"},
+			want: []string{"spec.cue:7:1: wiring/dashboard-sidecar: dashboard ConfigMap dashboard-dataops-overview would be 1080783 bytes, over Kubernetes' 1 MiB (1048576 bytes) limit"},
 		},
 		{
 			name: "not generated",

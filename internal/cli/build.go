@@ -47,6 +47,9 @@ dataopsgen: build never replaces a directory it did not write.`,
 			if diags != nil {
 				return printDiags(cmd, format, diags)
 			}
+			if format != "json" {
+				printNotes(cmd.ErrOrStderr(), res)
+			}
 			if check {
 				if _, err := os.Stat(out); errors.Is(err, fs.ErrNotExist) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s does not exist: nothing was built from %s yet\nrun: dataopsgen build %s -o %s\n", out, args[0], args[0], out)

@@ -33,6 +33,7 @@ any. Meant for pre-commit.`,
 			if format == "json" {
 				return diag.WriteJSON(cmd.OutOrStdout(), nil)
 			}
+			printNotes(cmd.ErrOrStderr(), res)
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d workloads, %d files)\n", args[0], len(res.Spec.Workloads), len(res.Files))
 			return nil
 		},

@@ -72,7 +72,7 @@ func cleanup(errs []cueerrors.Error, positions map[string]diag.Pos, value func(p
 			// the same error seen from inside a schema definition
 			continue
 		}
-		if dependsOnBadKind(path, byPath) {
+		if dependsOnBadKind(path, byPath) || dependsOnBadInference(path, byPath) {
 			continue
 		}
 		for _, r := range explain(byPath[path], value) {
@@ -270,6 +270,35 @@ func dependsOnBadKind(path string, byPath map[string][]rawErr) bool {
 	for i := len(sels) - 1; i >= 0; i-- {
 		kind := PathString(append(slices.Clone(sels[:i]), "kind")...)
 		if kind != path && len(byPath[kind]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// dependsOnBadInference reports that path is a workload's metrics port or
+// path, incomplete only because the workload's inference block has an
+// error, or the preset of an unknown inference.server: their values come
+// from inference.server's preset (#Servers), which an erroneous block
+// cannot give, and saying so would only repeat that error.
+func dependsOnBadInference(path string, byPath map[string][]rawErr) bool {
+	sels := splitPath(path)
+	// The schema's `let preset = #Servers[server]` fails with the server:
+	// the server's own error says why.
+	if len(sels) == 4 && sels[0] == "workloads" && sels[2] == "inference" && sels[3] == "preset" {
+		return len(byPath[PathString("workloads", sels[1], "inference", "server")]) > 0
+	}
+	if len(sels) != 4 || sels[0] != "workloads" || sels[2] != "metrics" || (sels[3] != "port" && sels[3] != "path") {
+		return false
+	}
+	for _, r := range byPath[path] {
+		if !incompleteRE.MatchString(r.msg) {
+			return false
+		}
+	}
+	prefix := PathString("workloads", sels[1], "inference")
+	for p := range byPath {
+		if p == prefix || strings.HasPrefix(p, prefix+".") {
 			return true
 		}
 	}

@@ -40,6 +40,7 @@ var patterns = map[string]string{
 	`^[#@]?[^\s]+$`:         `a Slack channel such as "#alerts" or "@someone", without spaces`,
 	`^[^@\s]+@[^@\s]+$`:     "an email address",
 	`^[^:\s]+:[0-9]+$`:      `host:port, such as "smtp.example.com:587"`,
+	`^[A-Za-z0-9]([-A-Za-z0-9_./:@+]*[A-Za-z0-9])?$`: `a model name: letters, digits, '-', '_', '.', '/', ':', '@' and '+', starting and ending with a letter or digit, such as "meta-llama/Llama-3.1-8B-Instruct"`,
 }
 
 // boundRE matches CUE's message for a value a regex bound refuses.

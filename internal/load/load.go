@@ -203,7 +203,23 @@ func exhaustive(def, v, user cue.Value, ix *syntaxIndex) diag.List {
 	diags := cleanup(raw, ix.positions, userValue(user))
 	diags.Append(notAllowed(def, v, ix.fields, ix.positions)...)
 	diags.Append(literalCredentials(ix.stringLits)...)
-	return dropInsideWrongTypes(dropInsideBadNames(diags)).Sorted()
+	return dropExplained(dropInsideWrongTypes(dropInsideBadNames(diags))).Sorted()
+}
+
+// dropExplained removes a diagnostic that another at the same position
+// repeats with an explanation appended (CUE's "field not allowed" and
+// notAllowed's, which says why for a server's signal block).
+func dropExplained(l diag.List) diag.List {
+	out := l[:0:0]
+	for i, d := range l {
+		explained := slices.ContainsFunc(l, func(e diag.Diagnostic) bool {
+			return e.Pos == d.Pos && e.Check == d.Check && len(e.Message) > len(d.Message) && strings.HasPrefix(e.Message, d.Message+": ")
+		})
+		if !explained {
+			out = append(out, l[i])
+		}
+	}
+	return out
 }
 
 // validateDeep collects the errors of v and, where v fails, of each of its
@@ -499,7 +515,7 @@ func notAllowed(def, v cue.Value, fields [][]cue.Selector, positions map[string]
 			out.Add(pos, "cue", "%s: %q is not a valid name: want %s", PathString(names[:len(names)-1]...), names[len(names)-1], want)
 			continue
 		}
-		out.Add(pos, "cue", "%s: field not allowed", PathString(names...))
+		out.Add(pos, "cue", "%s: field not allowed%s", PathString(names...), serverHint(v, names))
 	}
 	return out
 }

@@ -56,6 +56,16 @@ extraRules: g: rules: [{expr: "up", alert: "X", foo: 1}]
 			`4: extraRules.g.rules.0.foo: field not allowed`,
 		},
 	}, {
+		name: "a signal block on a server that does not export the signal",
+		src: `apiVersion: "dataopsgen.dev/v1alpha1"
+workloads: k: {kind: "inference", namespace: "ml", inference: {server: "kserve", models: ["m"], ttft: threshold: "1s"}}
+workloads: t: {kind: "inference", namespace: "ml", inference: {server: "tgi", kvCache: max: 0.5}}
+`,
+		want: []string{
+			`2: workloads.k.inference.ttft: field not allowed: server kserve exports no time-to-first-token histogram (only nim, sglang, vllm do: schema/servers.cue)`,
+			`3: workloads.t.inference.kvCache: field not allowed: server tgi exports no KV-cache usage (only nim, sglang, vllm do: schema/servers.cue)`,
+		},
+	}, {
 		name: "an error beside environments",
 		src: `apiVersion: "dataopsgen.dev/v1alpha1"
 workloads: a: {kind: "training", namespace: "ML"}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -68,6 +69,16 @@ func decodeValue(v cue.Value, x reflect.Value) error {
 		}
 		x.Set(s)
 	case reflect.String:
+		if v.Kind() == cue.IntKind {
+			// A port given by number (metrics.port: 8000): the one string
+			// field the schema lets be an int (Port, as its UnmarshalJSON).
+			n, err := v.Int64()
+			if err != nil {
+				return err
+			}
+			x.SetString(strconv.FormatInt(n, 10))
+			return nil
+		}
 		s, err := v.String()
 		if err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/presets"
 )
 
 // Spec is the whole decoded spec.
@@ -28,6 +29,10 @@ type Spec struct {
 	ExtraPanels []*Panel     `json:"extraPanels"`
 	// Environment is the environment this spec is for ("" for the base).
 	Environment string `json:"-"`
+	// Notes are remarks on a spec that builds: what it asks that cannot be
+	// had (a server without an error signal gets no error alert). vet and
+	// build print them; they fail nothing.
+	Notes diag.List `json:"-"`
 
 	positions map[string]diag.Pos
 }
@@ -45,8 +50,10 @@ type Stack struct {
 	Loki         Loki         `json:"loki"`
 	LogCollector LogCollector `json:"logCollector"`
 	DCGMExporter struct {
-		Release string `json:"release"`
-		Chart   Chart  `json:"chart"`
+		Release      string            `json:"release"`
+		Chart        Chart             `json:"chart"`
+		NodeSelector map[string]string `json:"nodeSelector"`
+		Tolerations  []Toleration      `json:"tolerations"`
 	} `json:"dcgmExporter"`
 }
 
@@ -110,7 +117,7 @@ type Workload struct {
 	Team      string            `json:"team"`
 	Selector  map[string]string `json:"selector"`
 	Metrics   struct {
-		Port      string   `json:"port"`
+		Port      Port     `json:"port"`
 		Path      string   `json:"path"`
 		Scheme    string   `json:"scheme"`
 		AppLabels []string `json:"appLabels"`
@@ -121,6 +128,43 @@ type Workload struct {
 	Logs       WorkloadLogs `json:"logs"`
 	Training   *Training    `json:"training,omitempty"`
 	Inference  *Inference   `json:"inference,omitempty"`
+	// GPUAlerts apply when GPU is set (GPUHealth).
+	GPUAlerts *GPUAlerts `json:"gpuAlerts,omitempty"`
+}
+
+// Port is a container port serving metrics: its name, or its number in
+// decimal (the spec's metrics.port takes either).
+type Port string
+
+// Number reports whether the port is given by number.
+func (p Port) Number() bool {
+	if p == "" {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// UnmarshalJSON accepts a name or a number.
+func (p *Port) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' {
+		var n int
+		if err := jsonUnmarshal(b, &n); err != nil {
+			return err
+		}
+		*p = Port(fmt.Sprint(n))
+		return nil
+	}
+	var s string
+	if err := jsonUnmarshal(b, &s); err != nil {
+		return err
+	}
+	*p = Port(s)
+	return nil
 }
 
 // Path is the spec path of the workload, for positions.
@@ -143,6 +187,7 @@ func (w *Workload) SelectorKeys() []string {
 const ComponentLabel = "app.kubernetes.io/component"
 
 type Training struct {
+	Controller string `json:"controller"`
 	LossMetric string `json:"lossMetric,omitempty"`
 	Restarts   struct {
 		Max      int    `json:"max"`
@@ -160,23 +205,85 @@ type Training struct {
 		For      string `json:"for"`
 		Severity string `json:"severity"`
 	} `json:"stalled"`
+	Retries struct {
+		Enabled  bool   `json:"enabled"`
+		Max      int    `json:"max"`
+		Window   string `json:"window"`
+		For      string `json:"for"`
+		Severity string `json:"severity"`
+	} `json:"retries"`
+	Pending struct {
+		Enabled  bool   `json:"enabled"`
+		After    string `json:"after"`
+		Severity string `json:"severity"`
+	} `json:"pending"`
+	Kueue struct {
+		Enabled       bool `json:"enabled"`
+		AdmissionWait struct {
+			After    string `json:"after"`
+			Severity string `json:"severity"`
+		} `json:"admissionWait"`
+	} `json:"kueue"`
+}
+
+// Toleration is a pod toleration (the fields of corev1.Toleration the
+// schema allows).
+type Toleration struct {
+	Key               string `json:"key,omitempty"`
+	Operator          string `json:"operator"`
+	Value             string `json:"value,omitempty"`
+	Effect            string `json:"effect,omitempty"`
+	TolerationSeconds *int   `json:"tolerationSeconds,omitempty"`
+}
+
+// GPUAlerts are the GPU health and waste alerts of a workload.
+type GPUAlerts struct {
+	XID         GPUWindowAlert `json:"xid"`
+	RowRemap    GPUWindowAlert `json:"rowRemap"`
+	ECC         GPUWindowAlert `json:"ecc"`
+	Temperature struct {
+		Enabled  bool    `json:"enabled"`
+		Max      float64 `json:"max"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"temperature"`
+	Throttling struct {
+		Enabled  bool    `json:"enabled"`
+		Max      float64 `json:"max"`
+		Window   string  `json:"window"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"throttling"`
+	Idle struct {
+		Enabled  bool    `json:"enabled"`
+		Below    float64 `json:"below"`
+		Window   string  `json:"window"`
+		For      string  `json:"for"`
+		Severity string  `json:"severity"`
+	} `json:"idle"`
+}
+
+// GPUWindowAlert is a GPU alert on events within a window.
+type GPUWindowAlert struct {
+	Enabled  bool   `json:"enabled"`
+	Window   string `json:"window"`
+	Severity string `json:"severity"`
 }
 
 type Inference struct {
+	// Server names the inference server's preset ("custom": the names below).
+	Server         string   `json:"server"`
 	Models         []string `json:"models"`
 	RequestsMetric string   `json:"requestsMetric"`
 	LatencyMetric  string   `json:"latencyMetric"`
 	ModelLabel     string   `json:"modelLabel"`
 	StatusLabel    string   `json:"statusLabel"`
 	ErrorStatus    string   `json:"errorStatus"`
-	Latency        struct {
-		Quantile  float64 `json:"quantile"`
-		Threshold string  `json:"threshold"`
-		Window    string  `json:"window"`
-		For       string  `json:"for"`
-		Severity  string  `json:"severity"`
-	} `json:"latency"`
+	// Latency: quantile and threshold of the end-to-end latency (the
+	// quantile is unused for servers that export no histogram).
+	Latency   QuantileAlert `json:"latency"`
 	ErrorRate struct {
+		Enabled  bool    `json:"enabled"`
 		Max      float64 `json:"max"`
 		Window   string  `json:"window"`
 		For      string  `json:"for"`
@@ -186,6 +293,34 @@ type Inference struct {
 		For      string `json:"for"`
 		Severity string `json:"severity"`
 	} `json:"down"`
+	// LLM serving signals, where the server exports them.
+	TTFT    QuantileAlert `json:"ttft"`
+	TPOT    QuantileAlert `json:"tpot"`
+	Queue   GaugeAlert    `json:"queue"`
+	KVCache GaugeAlert    `json:"kvCache"`
+
+	// Preset is the server's preset, resolved at decode (custom: built from
+	// the names above). Generators and checks read metric and label names
+	// from it, never from the fields above.
+	Preset *presets.Server `json:"-"`
+}
+
+// QuantileAlert is an alert on a latency's quantile over a threshold.
+type QuantileAlert struct {
+	Enabled   bool    `json:"enabled"`
+	Quantile  float64 `json:"quantile"`
+	Threshold string  `json:"threshold"`
+	Window    string  `json:"window"`
+	For       string  `json:"for"`
+	Severity  string  `json:"severity"`
+}
+
+// GaugeAlert is an alert on a gauge above a maximum.
+type GaugeAlert struct {
+	Enabled  bool    `json:"enabled"`
+	Max      float64 `json:"max"`
+	For      string  `json:"for"`
+	Severity string  `json:"severity"`
 }
 
 type WorkloadLogs struct {
@@ -373,6 +508,7 @@ func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 		return nil, diags
 	}
 	diags.Append(s.checkReferences()...)
+	diags.Append(s.resolvePresets()...)
 	return s, diags.Sorted()
 }
 

@@ -22,7 +22,7 @@ func TestRouting(t *testing.T) {
 		want           []string
 	}{{
 		name: "no receiver: everything dropped",
-		want: []string{`null 5 alerts (4 critical, 1 warning): DROPPED, no route matches them and alerting.route.receiver is the default "null"`},
+		want: []string{`null 7 alerts (4 critical, 3 warning): DROPPED, no route matches them and alerting.route.receiver is the default "null"`},
 	}, {
 		name: "explicit null root, one team routed",
 		alerting: `alerting: {
@@ -31,7 +31,7 @@ func TestRouting(t *testing.T) {
 	routes: [{match: team: "serving", receiver: "hook"}]
 }`,
 		want: []string{
-			`null 2 alerts (2 critical): DROPPED`,
+			`null 4 alerts (2 critical, 2 warning): DROPPED`,
 			`hook 3 alerts (2 critical, 1 warning)`,
 		},
 	}, {
@@ -48,7 +48,7 @@ func TestRouting(t *testing.T) {
 	]
 }`,
 		want: []string{
-			`chat  5 alerts (4 critical, 1 warning)`,
+			`chat  7 alerts (4 critical, 3 warning)`,
 			`pager 4 alerts (4 critical)`,
 		},
 	}} {

@@ -1,6 +1,7 @@
 package ruletest
 
 import (
+	"github.com/dataopsgen/dataopsgen/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,15 +128,12 @@ func rulesOf(t *testing.T) []rulefmt.RuleGroup {
 	return g
 }
 
-// crossCheck runs the same test under a real promtool, when one is
-// available ($PROMTOOL or promtool in PATH), and requires the same verdict.
+// crossCheck runs the same test under a real promtool (testbin.Promtool:
+// $PROMTOOL, else built from our Prometheus dependency) and requires the
+// same verdict.
 func crossCheck(t *testing.T, tf *TestFile, pass bool) {
 	t.Helper()
-	bin := promtool()
-	if bin == "" {
-		t.Log("no promtool ($PROMTOOL or PATH): cross-check skipped")
-		return
-	}
+	bin := testbin.Promtool(t)
 	dir := t.TempDir()
 	rules, _ := os.ReadFile("testdata/rules.yaml")
 	write(t, filepath.Join(dir, "rules.yaml"), string(rules))
@@ -148,15 +146,6 @@ func crossCheck(t *testing.T, tf *TestFile, pass bool) {
 	if (err == nil) != pass {
 		t.Errorf("promtool disagrees (want pass=%v, err=%v):\n%s", pass, err, out)
 	}
-}
-
-// promtool is the promtool binary to cross-check with, or "".
-func promtool() string {
-	if p := os.Getenv("PROMTOOL"); p != "" {
-		return p
-	}
-	p, _ := exec.LookPath("promtool")
-	return p
 }
 
 func write(t *testing.T, name, data string) {

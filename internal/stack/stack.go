@@ -151,3 +151,13 @@ func Matchers(pairs ...string) string {
 func WorkloadMatchers(w *model.Workload) []string {
 	return []string{LabelNamespace, w.Namespace, LabelWorkload, w.Name}
 }
+
+// PortMeta are the kubernetes_sd discovery labels of a pod's container
+// port that serves metrics on port (a name or a number), as a pod that
+// declares it gives them: its name and number.
+func PortMeta(port model.Port) (name, number string) {
+	if port.Number() {
+		return "http-metrics", string(port)
+	}
+	return string(port), "8080"
+}
