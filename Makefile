@@ -62,7 +62,9 @@ FUZZ_TARGETS = \
 	./generators/ruletests:FuzzDirectYAMLMatchesYAML \
 	./generators/ruletests:FuzzRulesFileIsYAML \
 	./generators/ruletests:FuzzBatchIsExpand \
-	./internal/checks:FuzzLogQLRegexes
+	./internal/checks:FuzzLogQLRegexes \
+	./internal/sloimport:FuzzSloth \
+	./internal/sloimport:FuzzOpenSLO
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

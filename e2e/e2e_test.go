@@ -61,9 +61,9 @@ func TestEndToEnd(t *testing.T) {
 
 	// The emitted rule tests pass under a real promtool (built from the same
 	// Prometheus module), for this spec and for the committed examples'
-	// outputs (out/, examples/llm-serving/out).
+	// outputs (out/, examples/slos/out, examples/llm-serving/out).
 	run("PromtoolTestRules", func(t *testing.T) {
-		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "llm-serving", "out")} {
+		for _, d := range []string{ov.Dir, filepath.Join(root, "out"), filepath.Join(root, "examples", "slos", "out"), filepath.Join(root, "examples", "llm-serving", "out")} {
 			promtoolTestRules(t, bins.promtool, d)
 		}
 	})
@@ -74,6 +74,8 @@ func TestEndToEnd(t *testing.T) {
 	for _, sc := range s.faults() {
 		run(cmp.Or(sc.name, sc.alert), func(t *testing.T) { s.scenario(t, sc) })
 	}
+	run("SLOBurnRate", s.sloBurn)
+	run("SLOTimeToFirstToken", s.sloTTFT)
 	if errs := s.hook.Errors(); len(errs) > 0 {
 		t.Errorf("webhook got undecodable requests: %v", errs)
 	}
@@ -331,7 +333,9 @@ func (s *stack) scenario(t *testing.T, sc scenario) {
 	// Only the injected failure alerted.
 	for _, n := range s.hook.Since(start) {
 		for _, x := range n.Alerts {
-			if x.Status == "firing" && x.Labels["alertname"] != sc.alert {
+			// An error fault burns the SLO's budget as well: its alerts
+			// are SLOBurnRate's to check.
+			if x.Status == "firing" && x.Labels["alertname"] != sc.alert && !strings.HasPrefix(x.Labels["alertname"], sloAlertPfx) {
 				t.Errorf("%s fault also delivered %s: %v", sc.alert, x.Labels["alertname"], x.Labels)
 			}
 		}

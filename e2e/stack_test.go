@@ -52,6 +52,8 @@ var wantAlerts = []string{
 	"TrainingJobFailed",
 	"TrainingPodCrashLooping",
 	"TrainingProgressStalled",
+	sloPage,
+	sloTicket,
 	"TrainingJobRetried",
 	"TrainingPodPending",
 	"HighTimeToFirstToken",

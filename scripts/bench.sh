@@ -20,10 +20,11 @@
 #   BENCH_WARM_SIZES sizes of the warm rebuild (default "1000 5000"; only
 #                  those also in BENCH_SIZES whose cold build succeeded)
 #   BENCH_KEEP=1   keep the work directory (specs and overlays)
-#   BENCH_SLOTH=0  do not time Sloth side by side (default: it is built with
-#                  `go install github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION`
-#                  into bin/ — a few minutes the first time — and run on a
-#                  Sloth spec of one SLO per workload of each size)
+#   BENCH_SLOTH=0  do not time Sloth side by side (default: it is built from
+#                  the tools module tools/sloth, which pins the version the
+#                  SLO comparison test builds too, into bin/ — a few minutes
+#                  the first time — and run on a Sloth spec of one SLO per
+#                  workload of each size)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,7 +33,7 @@ SIZES=${BENCH_SIZES:-"10 100 1000 5000"}
 TIMEOUT=${BENCH_TIMEOUT:-120}
 VET_RUNS=${BENCH_VET_RUNS:-9}
 SLOTH=${BENCH_SLOTH:-1}
-SLOTH_VERSION=${SLOTH_VERSION:-v0.16.0}
+SLOTH_VERSION=$(sed -n 's#^require github.com/slok/sloth \(v[^ ]*\)$#\1#p' tools/sloth/go.mod)
 WARM_SIZES=${BENCH_WARM_SIZES:-"1000 5000"}
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -54,7 +55,7 @@ $GO build -o bin/dataopsgen ./cmd/dataopsgen
 $GO build -o bin/benchgen ./internal/benchgen
 if [ "$SLOTH" = 1 ] && [ ! -x bin/sloth ]; then
 	echo "building bin/sloth $SLOTH_VERSION (BENCH_SLOTH=0 to leave Sloth out)" >&2
-	GOBIN="$PWD/bin" $GO install "github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION" || die "could not build Sloth $SLOTH_VERSION"
+	(cd tools/sloth && GOWORK=off $GO build -o ../../bin/sloth github.com/slok/sloth/cmd/sloth) || die "could not build Sloth $SLOTH_VERSION (tools/sloth)"
 fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

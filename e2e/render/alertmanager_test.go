@@ -18,6 +18,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/internal/alertroute"
 	dmodel "github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/slo"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -159,6 +160,10 @@ func checkAlertmanager(t *testing.T, d *deployment) {
 		t.Fatal(err)
 	}
 	for i, m := range muted {
+		if generated[i].Labels["alertname"] == slo.TicketAlert {
+			checkSLOTicketHeld(t, router, targets, i, m)
+			continue
+		}
 		if m && generated[i].Labels["severity"] != "info" {
 			// Only a critical of the same alert and workload may silence a
 			// warning; the generated alerts differ in name or workload.
@@ -330,4 +335,27 @@ func alertmanagerFiles(t *testing.T, r *alertroute.Router) []string {
 	walk(m)
 	slices.Sort(out)
 	return out
+}
+
+// checkSLOTicketHeld: while every generated alert fires, the ticket of an
+// SLO (targets[i], muted or not) is held exactly when its own SLO's page
+// fires — the generated inhibit rule, in the config the chart renders —
+// and nothing else silences it.
+func checkSLOTicketHeld(t *testing.T, router *alertroute.Router, targets []model.LabelSet, i int, muted bool) {
+	t.Helper()
+	ticket := targets[i]
+	ownPage := func(ls model.LabelSet) bool {
+		return ls["alertname"] == slo.PageAlert && ls[slo.LabelSLO] == ticket[slo.LabelSLO]
+	}
+	if slices.ContainsFunc(targets, ownPage) != muted {
+		t.Errorf("SLO ticket %v: held %v, its SLO's page fires %v: a page holds exactly its own SLO's ticket", ticket, muted, !muted)
+	}
+	others := slices.DeleteFunc(slices.Clone(targets), ownPage)
+	again, err := router.Mutes([]model.LabelSet{ticket}, others)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0] {
+		t.Errorf("SLO ticket %v is silenced by another alert than its SLO's page", ticket)
+	}
 }

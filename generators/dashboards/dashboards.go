@@ -36,7 +36,20 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []artifact.File{f}, nil
+	out := []artifact.File{f}
+	sd, ok, err := sloDashboard(s)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: slos: %w", err)
+	}
+	if ok {
+		sf, err := file(s, sd)
+		if err != nil {
+			return nil, err
+		}
+		sf.Source = "slos"
+		out = append(out, sf)
+	}
+	return out, nil
 }
 
 // file wraps a built dashboard into the ConfigMap key the sidecar loads.

@@ -128,8 +128,9 @@ func BuildAlertmanager(s *model.Spec) (AlertmanagerConfig, []string) {
 		Route:     root,
 		Receivers: receivers,
 		// The chart's own rules (InfoInhibitor) with ours merged in: the
-		// list replaces the chart's (generators/promstack/inhibit.go).
-		InhibitRules: MergeInhibitRules(ChartInhibitRules(), OwnInhibitRules()),
+		// list replaces the chart's (generators/promstack/inhibit.go); the
+		// SLOs' page-holds-ticket rule last (slo_inhibit.go).
+		InhibitRules: MergeInhibitRules(ChartInhibitRules(), append(OwnInhibitRules(), SLOInhibitRules(s)...)),
 		Templates:    []string{"/etc/alertmanager/config/*.tmpl"},
 	}, secrets
 }

@@ -62,6 +62,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 // label the generated rule selector matches.
 func Objects(s *model.Spec) []Object {
 	out := workloadObjects(s)
+	out = append(out, sloObjects(s)...)
 	for _, eg := range s.ExtraRules {
 		g := ExtraGroup(eg)
 		out = append(out, object(s, "dataops-extra-"+eg.Name, Dir+"extra/"+eg.Name+".yaml", g))

@@ -88,7 +88,11 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		}
 		files = append(files, r.files...)
 	}
-	return files, nil
+	sloFiles, err := allSLOFiles(s, parsed)
+	if err != nil {
+		return nil, err
+	}
+	return append(files, sloFiles...), nil
 }
 
 // workloadFiles are the test file and the rule file of one workload (none
@@ -198,11 +202,11 @@ type Uncovered struct {
 	Source string
 }
 
-// UncoveredAlerts lists the workload alerts without a generated test: a check
-// reports them, so that a new alert cannot ship unproven. (User-written
-// extraRules are not workload alerts and are not listed.)
+// UncoveredAlerts lists the workload and SLO alerts without a generated
+// test: a check reports them, so that a new alert cannot ship unproven.
+// (User-written extraRules are not workload alerts and are not listed.)
 func UncoveredAlerts(s *model.Spec) []Uncovered {
-	var out []Uncovered
+	out := uncoveredSLOAlerts(s)
 	for _, w := range s.Workloads {
 		g := rules.WorkloadGroup(s, w)
 		for i, r := range g.Rules {

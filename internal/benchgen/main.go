@@ -1,10 +1,11 @@
 // Command benchgen writes a synthetic dataopsgen spec of N workloads into a
 // directory, for benchmarks (see package synth for what it contains):
 //
-//	go run ./internal/benchgen -n 1000 -o /tmp/spec-1000 [-sloth /tmp/sloth-1000.yaml]
+//	go run ./internal/benchgen -n 1000 -o /tmp/spec-1000 [-slos] [-sloth /tmp/sloth-1000.yaml]
 //
 // -sloth also writes a Sloth spec with one SLO per workload (make bench
-// times Sloth on it next to dataopsgen).
+// times Sloth on it next to dataopsgen); -slos writes the same SLOs as
+// dataopsgen's (slos.cue).
 // The spec is deterministic for a given N. The directory is created if
 // needed; the .cue files benchgen writes are replaced, nothing else is
 // touched.
@@ -23,12 +24,16 @@ func main() {
 	n := flag.Int("n", 1000, "number of workloads")
 	out := flag.String("o", "", "directory to write the spec into (required)")
 	sloth := flag.String("sloth", "", "also write a Sloth spec of the same N SLOs (one per workload) to this file")
+	slos := flag.Bool("slos", false, "also write slos.cue: one SLO per workload, those of the Sloth spec")
 	flag.Parse()
 	if *out == "" || *n < 1 || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: benchgen -n N -o DIR [-sloth FILE]")
 		os.Exit(2)
 	}
 	err := write(*out, *n)
+	if err == nil && *slos {
+		err = os.WriteFile(filepath.Join(*out, "slos.cue"), synth.SLOs(*n), 0o644)
+	}
 	if err == nil && *sloth != "" {
 		err = os.WriteFile(*sloth, synth.Sloth(*n), 0o644)
 	}

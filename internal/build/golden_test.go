@@ -18,11 +18,13 @@ const (
 
 // TestGoldenExamples fails when a committed output is stale: out/ for
 // examples/dataops, examples/environments/out for the two-environment
-// example, examples/llm-serving/out for the server presets' example. Rewrite them with DATAOPSGEN_UPDATE=1 go test ./internal/build/.
+// example, examples/slos/out for the SLO example, examples/llm-serving/out
+// for the server presets' example. Rewrite them with DATAOPSGEN_UPDATE=1 go test ./internal/build/.
 func TestGoldenExamples(t *testing.T) {
 	for spec, golden := range map[string]string{
 		exampleDir:                    goldenDir,
 		"../../examples/environments": "../../examples/environments/out",
+		"../../examples/slos":         "../../examples/slos/out",
 		"../../examples/llm-serving":  "../../examples/llm-serving/out",
 	} {
 		res, diags := Dir(spec, Options{RuleTests: true})

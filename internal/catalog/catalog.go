@@ -119,6 +119,7 @@ func New(s *model.Spec, p parser.Parser) *Catalog {
 		c.addWorkload(w)
 	}
 	c.addStack(s)
+	c.addSLOs(s)
 	c.pending = map[string][]pendingRule{}
 	c.resolving = map[string]bool{}
 	for _, g := range s.ExtraRules {

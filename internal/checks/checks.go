@@ -69,6 +69,7 @@ func All() []Check {
 		logsChecks(),
 		alertmanagerChecks(),
 		specChecks(),
+		sloChecks(),
 	} {
 		all = append(all, family...)
 	}

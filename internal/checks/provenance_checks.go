@@ -38,8 +38,8 @@ var provenanceMetric = Check{
 		var out diag.List
 		cat := theCatalog(in)
 		for _, q := range allQueries(in) {
-			if q.expr == nil {
-				continue
+			if q.expr == nil || sloQuery(q) {
+				continue // slo/provenance checks the SLIs once each, at their fields
 			}
 			seen := map[string]bool{}
 			parser.Inspect(q.expr, func(n parser.Node, _ []parser.Node) error {
@@ -109,8 +109,8 @@ var provenanceLabel = Check{
 		var out diag.List
 		cat := theCatalog(in)
 		for _, q := range allQueries(in) {
-			if q.expr == nil {
-				continue
+			if q.expr == nil || sloQuery(q) {
+				continue // slo/provenance checks the SLIs once each, at their fields
 			}
 			report := func(format string, args ...any) {
 				out.Append(at(in, q.source, "provenance/label", q.file, q.what+": "+format, args...))

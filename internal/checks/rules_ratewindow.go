@@ -48,8 +48,8 @@ var rulesRateWindow = Check{
 		}
 		need := minSamples * scrape
 		for _, r := range allRules(in) {
-			if r.Expr == nil {
-				continue
+			if r.Expr == nil || strings.HasPrefix(r.GroupSource, "slos.") {
+				continue // SLO windows: slo/window-scrape
 			}
 			parser.Inspect(r.Expr, func(n parser.Node, _ []parser.Node) error {
 				call, ok := n.(*parser.Call)

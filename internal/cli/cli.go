@@ -107,7 +107,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBuild(), newVet(), newTest(), newDiff(), newInit(), newVersion())
+	root.AddCommand(newBuild(), newVet(), newTest(), newDiff(), newInit(), newImport(), newVersion())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %w (see %s --help)", cmd.Name(), err, cmd.CommandPath())
 	})

@@ -87,6 +87,10 @@ var keyRules = []struct {
 	{"alerting.routes.*.match", `^[a-zA-Z_][a-zA-Z0-9_]*$`},
 	{"extraRules.*.rules.*.labels", `^[a-zA-Z_][a-zA-Z0-9_]*$`},
 	{"extraRules.*.rules.*.annotations", `^[a-zA-Z_][a-zA-Z0-9_]*$`},
+	{"slos", `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`},
+	{"slos.*.labels", `^[a-zA-Z_][a-zA-Z0-9_]*$`},
+	{"slos.*.alerting.*.labels", `^[a-zA-Z_][a-zA-Z0-9_]*$`},
+	{"slos.*.alerting.*.annotations", `^[a-zA-Z_][a-zA-Z0-9_]*$`},
 }
 
 // keyRule returns what the keys of the map at path must be.

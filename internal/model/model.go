@@ -27,6 +27,8 @@ type Spec struct {
 	Alerting    Alerting     `json:"alerting"`
 	ExtraRules  []*RuleGroup `json:"-"`
 	ExtraPanels []*Panel     `json:"extraPanels"`
+	// SLOs are the service level objectives, sorted by name (slo.go).
+	SLOs []*SLO `json:"-"`
 	// Environment is the environment this spec is for ("" for the base).
 	Environment string `json:"-"`
 	// Notes are remarks on a spec that builds: what it asks that cannot be
@@ -503,6 +505,13 @@ func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 		g := groups[name]
 		g.Name = name
 		s.ExtraRules = append(s.ExtraRules, g)
+	}
+	var slos map[string]*SLO
+	decodeMap(v, "slos", &slos, &diags)
+	for _, name := range sortedKeys(slos) {
+		o := slos[name]
+		o.Name = name
+		s.SLOs = append(s.SLOs, o)
 	}
 	if len(diags) > 0 {
 		return nil, diags

@@ -68,6 +68,19 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 	steps := int(maxt.Sub(mint) / evalInterval)
 	last := mint.Add(time.Duration(steps) * evalInterval)
 	c := &stepCache{byQuery: map[string]*stepResults{}, perRule: make([][]*stepResults, len(groups))}
+	// Recording rules whose series are materialized (deriveRecords) are
+	// read from derived by the rules after them.
+	writers := map[string]int{}
+	for _, g := range groups {
+		for _, r := range g.Rules() {
+			if rr, ok := r.(*rules.RecordingRule); ok {
+				writers[rr.Name()]++
+			}
+		}
+	}
+	derived, _ := input.(*memStorage)
+	blocked := outputs
+	var times []int64
 	for i, g := range groups {
 		off := g.QueryOffset()
 		c.perRule[i] = make([]*stepResults, len(g.Rules()))
@@ -76,8 +89,12 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 		}
 		for j, r := range g.Rules() {
 			expr := r.Query()
-			if !cacheable(expr, outputs) {
+			if !cacheable(expr, blocked) {
 				continue
+			}
+			input := input
+			if derived != nil {
+				input = derived
 			}
 			qs := expr.String()
 			r := c.byQuery[qs]
@@ -96,6 +113,18 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 				}
 			}
 			c.perRule[i][j] = r
+			if rr, ok := g.Rules()[j].(*rules.RecordingRule); ok && deriveRecords && derived != nil && off == 0 && writers[rr.Name()] == 1 {
+				if times == nil {
+					times = evalTimes(mint, last, evalInterval)
+				}
+				if d, ok := materialize(derived, rr, r.byTime, times); ok {
+					derived = d
+					if blocked[rr.Name()] {
+						blocked = maps.Clone(blocked)
+						delete(blocked, rr.Name())
+					}
+				}
+			}
 		}
 	}
 	return c
