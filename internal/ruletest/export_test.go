@@ -9,7 +9,3 @@ var CloneExpr = cloneExpr
 func RangeCounts() (run, shared int64) {
 	return rangeStats.run.Swap(0), rangeStats.shared.Swap(0)
 }
-
-// DeriveRecords switches the step cache's materialized recording rules on
-// and off, for the tests that compare both.
-var DeriveRecords = &deriveRecords

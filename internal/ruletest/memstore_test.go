@@ -41,6 +41,7 @@ var (
 	memoryStorage  = func(o *ruletest.Options, on bool) { o.MemoryStorage = on }
 	inputLayer     = func(o *ruletest.Options, on bool) { o.InputLayer = on }
 	precompute     = func(o *ruletest.Options, on bool) { o.Precompute = on }
+	deriveRecords  = func(o *ruletest.Options, on bool) { o.DeriveRecords = on }
 	shareRanges    = func(o *ruletest.Options, on bool) { o.ShareRanges = on }
 	parseCache     = func(o *ruletest.Options, on bool) { o.ParseCache = on }
 	exprText       = func(o *ruletest.Options, on bool) { o.ExprText = on }

@@ -18,6 +18,10 @@ type Options struct {
 	// every step and skips evaluations that change nothing (precompute.go).
 	// It needs MemoryStorage.
 	Precompute bool
+	// DeriveRecords lets the step cache answer rules that read recording
+	// rules, from the series those records write (derived.go). It needs
+	// Precompute.
+	DeriveRecords bool
 	// ShareRanges lets the test groups of a file share those range-query
 	// results when they read the same input (rangememo.go).
 	ShareRanges bool
@@ -40,6 +44,7 @@ func Fast() Options {
 		MemoryStorage:  true,
 		InputLayer:     true,
 		Precompute:     true,
+		DeriveRecords:  true,
 		ShareRanges:    true,
 		ParseCache:     true,
 		ExprText:       true,

@@ -51,7 +51,7 @@ type stepResults struct {
 // evaluation times [mint, maxt] on input (every input sample); nil when
 // there is nothing to cache.
 // Groups of the same file share their results through memo (nil: none).
-func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*rules.Group, mint, maxt time.Time, evalInterval time.Duration, memo *rangeMemo) *stepCache {
+func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*rules.Group, mint, maxt time.Time, evalInterval time.Duration, memo *rangeMemo, deriveRecords bool) *stepCache {
 	// Times off the millisecond grid would not fall on the range query's
 	// steps (the engine works in milliseconds).
 	if input == nil || !mint.Equal(time.UnixMilli(mint.UnixMilli())) || evalInterval%time.Millisecond != 0 {
@@ -68,7 +68,7 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 	steps := int(maxt.Sub(mint) / evalInterval)
 	last := mint.Add(time.Duration(steps) * evalInterval)
 	c := &stepCache{byQuery: map[string]*stepResults{}, perRule: make([][]*stepResults, len(groups))}
-	// Recording rules whose series are materialized (deriveRecords) are
+	// Recording rules whose series are materialized (if deriveRecords) are
 	// read from derived by the rules after them.
 	writers := map[string]int{}
 	for _, g := range groups {

@@ -391,7 +391,7 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 	maxt := mint.Add(maxEvalTime(tg))
 	var cache *stepCache
 	if sh.opts.Precompute {
-		cache = newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval, sh.ranges)
+		cache = newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval, sh.ranges, sh.opts.DeriveRecords)
 	}
 	query = cache.queryFunc(query)
 	curr := 0
