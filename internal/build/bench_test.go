@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/benchgen/cpuclock"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/load"
@@ -105,9 +106,11 @@ func perSize(b *testing.B, upTo stage, run func(b *testing.B, f *fixture)) {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			f := getFixture(b, n, upTo)
 			b.ReportAllocs()
+			cpu0 := cpuclock.Start(b)
 			b.ResetTimer()
 			run(b, f)
 			b.StopTimer()
+			cpuclock.Report(b, cpu0)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/workload")
 		})
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/prometheus/prometheus/rules"
 )
 
-// deriveRecords extends the step cache to rules that read recording rules
-// (an SLO's alerts read its error-ratio records): once a recording rule's
+// Options.DeriveRecords extends the step cache to rules that read
+// recording rules (an SLO's alerts read its error-ratio records): once a recording rule's
 // results at every step are known from its range query, the series it
 // writes are known too, and a later rule that reads them can be answered
 // by a range query on the input plus those series, as it is by a live
@@ -32,7 +32,6 @@ import (
 // appends would interleave), its group has a query offset, a result is a
 // histogram or has two samples of one label set after the rule's labels
 // (RecordingRule.Eval fails then, live).
-var deriveRecords = true
 
 // materialize returns in with the series recording rule rr writes, given
 // its results byTime at every evaluation time of times (ascending), or

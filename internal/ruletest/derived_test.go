@@ -76,6 +76,6 @@ slos: {
 // broken, and the cache's edge rules.
 func TestDerivedRecordsMatchLive(t *testing.T) {
 	cases := sloCases(t)
-	sameFailures(t, cases, "derived", "live records", toggled(ruletest.DeriveRecords))
-	sameFailures(t, cases, "cached", "live", toggled(ruletest.Precompute))
+	sameFailures(t, cases, "derived", "live records", toggled(deriveRecords))
+	sameFailures(t, cases, "cached", "live", toggled(precompute))
 }

@@ -1,9 +1,5 @@
 package ruletest
 
-// StripTemplates switches the running of alerting rules stripped of their
-// templates on and off, for the tests that compare both.
-var StripTemplates = &stripTemplates
-
 // StripCounts returns (and resets) the number of test groups run on
 // stripped rules and of those rerun on the original rules since the last
 // call.

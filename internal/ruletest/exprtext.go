@@ -5,10 +5,6 @@ import (
 	"github.com/prometheus/prometheus/rules"
 )
 
-// exprText enables rule expressions whose text is computed once (tests
-// compare with it off).
-var exprText = true
-
 // textExpr is a rule expression that prints the text it was computed to
 // once. The rules package prints a rule's expression at every evaluation
 // (AlertingRule.Eval and RecordingRule.Eval query with
@@ -31,9 +27,9 @@ type textExpr struct {
 
 func (e *textExpr) String() string { return e.text }
 
-// withText wraps expr, if text expressions are on.
+// withText wraps expr (Options.ExprText).
 func withText(expr parser.Expr) parser.Expr {
-	if !exprText || expr == nil {
+	if expr == nil {
 		return expr
 	}
 	return &textExpr{Expr: expr, text: expr.String()}
@@ -56,7 +52,7 @@ func inspect(e parser.Expr, f func(parser.Node, []parser.Node) error) {
 // dependencies is the RuleDependencyController of the rule managers:
 // Prometheus's own while rules hold their parsed expressions, none when
 // they hold textExprs.
-func dependencies() rules.RuleDependencyController {
+func dependencies(exprText bool) rules.RuleDependencyController {
 	if exprText {
 		return noDependencies{}
 	}

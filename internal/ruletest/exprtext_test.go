@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
 // TestExprTextMatchesParsed: rule expressions printing their text computed
@@ -21,7 +19,7 @@ import (
 // template queries...).
 func TestExprTextMatchesParsed(t *testing.T) {
 	cases, _ := everyCase(t)
-	sameFailures(t, cases, "text once", "parsed", toggled(ruletest.ExprText))
+	sameFailures(t, cases, "text once", "parsed", toggled(exprText))
 }
 
 // walkers are the functions that walk an expression with parser.Walk and

@@ -48,7 +48,7 @@ func TestInputLayerMatchesAppending(t *testing.T) {
 		cases = append(cases, tcase{w.Name + "/collide", tf, g})
 	}
 	cases = append(cases, inputLayerEdges(t)...)
-	sameFailures(t, cases, "input layer", "appended", toggled(ruletest.InputLayer))
+	sameFailures(t, cases, "input layer", "appended", toggled(inputLayer))
 }
 
 // inputLayerEdges are the edge base rules with each of a few rules that

@@ -58,10 +58,11 @@ type parsedExpr struct {
 	err  error
 }
 
-func newExprs() *memo[parsedExpr] {
+// newExprs parses rule expressions, as textExprs if exprText.
+func newExprs(exprText bool) *memo[parsedExpr] {
 	return newMemo(func(q string) parsedExpr {
 		expr, err := PromQL.ParseExpr(q)
-		if err != nil {
+		if err != nil || !exprText {
 			return parsedExpr{expr, err}
 		}
 		return parsedExpr{withText(expr), nil}

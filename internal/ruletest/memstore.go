@@ -43,12 +43,11 @@ type lazySuite struct{ *promqltest.LazyLoader }
 func (s lazySuite) Appendable() storage.AppendableV2 { return s.Storage() }
 func (lazySuite) input() storage.Queryable           { return nil }
 
-// inMemory selects memSuite where it applies (tests compare both).
-var inMemory = true
-
-func newSuite(interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration, lines *memo[parsedLine]) (suite, error) {
-	if inMemory {
-		if s := newMemSuite(interval, series, opts.StartTime, evalInterval, lines); s != nil {
+// newSuite is a memSuite where it applies and o.MemoryStorage, else
+// promtool's LazyLoader.
+func newSuite(o Options, interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration, lines *memo[parsedLine]) (suite, error) {
+	if o.MemoryStorage {
+		if s := newMemSuite(o, interval, series, opts.StartTime, evalInterval, lines); s != nil {
 			return s, nil
 		}
 	}
@@ -78,7 +77,7 @@ type pendingSeries struct {
 // newMemSuite parses the input series; nil means the LazyLoader must run
 // them (native histograms, @st lines, anything that does not parse — the
 // LazyLoader then reports the error exactly as promtool does).
-func newMemSuite(interval time.Duration, series []Series, start time.Time, evalInterval time.Duration, lines *memo[parsedLine]) *memSuite {
+func newMemSuite(o Options, interval time.Duration, series []Series, start time.Time, evalInterval time.Duration, lines *memo[parsedLine]) *memSuite {
 	if start.IsZero() {
 		start = time.Unix(0, 0).UTC()
 	}
@@ -128,7 +127,7 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		pending = append(pending, pendingSeries{lset: m, samples: samples})
 		hashes = append(hashes, h)
 	}
-	s := &memSuite{all: newMemStorage(0), store: newMemStorage(len(pending)), engine: engineFor(evalInterval)}
+	s := &memSuite{all: newMemStorage(0), store: newMemStorage(len(pending)), engine: engineFor(evalInterval, o.ParseCache)}
 	// Read only: shares the samples, which the live storage only reslices.
 	// Both storages list the series sorted by labels: sorted once.
 	order := make([]int, len(pending))
@@ -142,7 +141,7 @@ func newMemSuite(interval time.Duration, series []Series, start time.Time, evalI
 		in[i] = memSeries{lset: pending[i].lset, samples: pending[i].samples, hash: hashes[i]}
 		s.all.all[k] = &in[i]
 	}
-	s.store.load(pending, hashes, order)
+	s.store.load(pending, hashes, order, o.InputLayer)
 	return s
 }
 
@@ -219,11 +218,18 @@ func (s *memSuite) Context() context.Context         { return context.Background
 func (s *memSuite) Close() error                     { return nil }
 
 // engines are shared by the test groups with the same evaluation interval
-// (an Engine is safe for concurrent use; its options are the LazyLoader's).
-var engines sync.Map // time.Duration -> *promql.Engine
+// and parse cache setting (an Engine is safe for concurrent use; its
+// options are the LazyLoader's).
+var engines sync.Map // engineKey -> *promql.Engine
 
-func engineFor(evalInterval time.Duration) *promql.Engine {
-	if e, ok := engines.Load(evalInterval); ok {
+type engineKey struct {
+	evalInterval time.Duration
+	parseCache   bool
+}
+
+func engineFor(evalInterval time.Duration, parseCache bool) *promql.Engine {
+	k := engineKey{evalInterval, parseCache}
+	if e, ok := engines.Load(k); ok {
 		return e.(*promql.Engine)
 	}
 	step := int64(evalInterval / time.Millisecond)
@@ -233,9 +239,9 @@ func engineFor(evalInterval time.Duration) *promql.Engine {
 		NoStepSubqueryIntervalFn: func(int64) int64 { return step },
 		EnableAtModifier:         true,
 		EnableNegativeOffset:     true,
-		Parser:                   &cachingParser{Parser: PromQL, m: map[string]parser.Expr{}},
+		Parser:                   &cachingParser{Parser: PromQL, off: !parseCache, m: map[string]parser.Expr{}},
 	})
-	actual, _ := engines.LoadOrStore(evalInterval, e)
+	actual, _ := engines.LoadOrStore(k, e)
 	return actual.(*promql.Engine)
 }
 
@@ -285,14 +291,10 @@ func newMemStorage(n int) *memStorage {
 	return &memStorage{byHash: make(map[uint64][]*memSeries, n), maxt: math.MinInt64, empty: true, till: math.MinInt64}
 }
 
-// inputLayer selects the input layer (tests compare it with appending
-// every sample).
-var inputLayer = true
-
 // load takes the input series (distinct labels, their hashes in hashes,
 // their indexes sorted by labels in order) into an empty storage: as the
-// input layer, or as pending samples.
-func (m *memStorage) load(pending []pendingSeries, hashes []uint64, order []int) {
+// input layer (if inputLayer: Options.InputLayer), or as pending samples.
+func (m *memStorage) load(pending []pendingSeries, hashes []uint64, order []int, inputLayer bool) {
 	layer := inputLayer
 	for _, p := range pending {
 		for i := 1; i < len(p.samples) && layer; i++ {

@@ -16,23 +16,50 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
 )
 
-// pair runs f once with the switch on and once with it off, and returns
-// the failures of each, rendered: the equivalence tests of the runner's
-// fast paths (in-memory storage, range-query cache, stripped templates,
-// input layer) against the way promtool does it.
-type pair func(t *testing.T, f func() []ruletest.Failure) (on, off string)
+// pair runs f with two Options, and returns the failures of each,
+// rendered: the equivalence tests of the runner's fast paths (in-memory
+// storage, range-query cache, stripped templates, input layer, ...)
+// against the way promtool does it.
+type pair func(t *testing.T, f func(ruletest.Options) []ruletest.Failure) (on, off string)
 
-// toggled is the pair of a switch (export_test.go).
-func toggled(flag *bool) pair {
-	return func(t *testing.T, f func() []ruletest.Failure) (on, off string) {
+// toggled is the pair of one fast path: Fast with it on, and Fast with it
+// off.
+func toggled(set func(o *ruletest.Options, on bool)) pair {
+	return func(t *testing.T, f func(ruletest.Options) []ruletest.Failure) (on, off string) {
 		t.Helper()
-		defer func(v bool) { *flag = v }(*flag)
-		*flag = true
-		on = render(f())
-		*flag = false
-		off = render(f())
+		o := ruletest.Fast()
+		set(&o, true)
+		on = render(f(o))
+		set(&o, false)
+		off = render(f(o))
 		return on, off
 	}
+}
+
+// The fast paths, for toggled.
+var (
+	memoryStorage  = func(o *ruletest.Options, on bool) { o.MemoryStorage = on }
+	inputLayer     = func(o *ruletest.Options, on bool) { o.InputLayer = on }
+	precompute     = func(o *ruletest.Options, on bool) { o.Precompute = on }
+	deriveRecords  = func(o *ruletest.Options, on bool) { o.DeriveRecords = on }
+	shareRanges    = func(o *ruletest.Options, on bool) { o.ShareRanges = on }
+	parseCache     = func(o *ruletest.Options, on bool) { o.ParseCache = on }
+	exprText       = func(o *ruletest.Options, on bool) { o.ExprText = on }
+	stripTemplates = func(o *ruletest.Options, on bool) { o.StripTemplates = on }
+)
+
+// fastAndReference is the pair of every fast path on (Fast) and every one
+// off (Reference: promtool's way).
+func fastAndReference(t *testing.T, f func(ruletest.Options) []ruletest.Failure) (fast, reference string) {
+	t.Helper()
+	return render(f(ruletest.Fast())), render(f(ruletest.Reference()))
+}
+
+// TestReferenceMatchesFast: every fast path at once gives exactly the
+// failures of promtool's way, on the cases every path is compared on
+// (6 synthetic workloads' tests with their mutations, the edge rules).
+func TestReferenceMatchesFast(t *testing.T) {
+	sameFailures(t, comparisonCases(t, 6), "fast", "reference", fastAndReference)
 }
 
 // TestInMemoryMatchesLazyLoader: the in-memory storage gives exactly the
@@ -40,7 +67,7 @@ func toggled(flag *bool) pair {
 // hand-written test file with mutations, and the generated tests of a
 // synthetic spec with their rules or expectations broken in several ways.
 func TestInMemoryMatchesLazyLoader(t *testing.T) {
-	sameFailures(t, comparisonCases(t, 6), "in memory", "LazyLoader", toggled(ruletest.InMemory))
+	sameFailures(t, comparisonCases(t, 6), "in memory", "LazyLoader", toggled(memoryStorage))
 }
 
 // sameFailures runs every case both ways of pair and wants identical
@@ -50,7 +77,7 @@ func sameFailures(t *testing.T, cases []tcase, a, b string, run pair) {
 	t.Helper()
 	failing := 0
 	for _, c := range cases {
-		got, want := run(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
+		got, want := run(t, func(o ruletest.Options) []ruletest.Failure { return o.Run(c.tf, c.groups) })
 		if got != want {
 			t.Errorf("%s: %s and %s disagree\n--- %s:\n%s\n--- %s:\n%s", c.name, a, b, a, got, b, want)
 		}

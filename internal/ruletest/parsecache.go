@@ -7,9 +7,6 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
-// parseCache enables the engine's parse cache (tests compare with it off).
-var parseCache = true
-
 // cachingParser is the engines' parser: the engine parses the text of
 // every query it is given (each rule's range query in every test group of
 // a file, the live instant queries), the same few expressions over and
@@ -20,8 +17,9 @@ var parseCache = true
 // cloneExpr) or that does not parse is parsed again each time.
 type cachingParser struct {
 	parser.Parser
-	mu sync.Mutex
-	m  map[string]parser.Expr // never handed out
+	off bool // parse every time (Options.ParseCache false)
+	mu  sync.Mutex
+	m   map[string]parser.Expr // never handed out
 }
 
 // maxParsed bounds what the cache holds, cleared when full: the repeats
@@ -30,7 +28,7 @@ type cachingParser struct {
 const maxParsed = 512
 
 func (p *cachingParser) ParseExpr(q string) (parser.Expr, error) {
-	if !parseCache {
+	if p.off {
 		return p.Parser.ParseExpr(q)
 	}
 	p.mu.Lock()

@@ -21,7 +21,7 @@ import (
 // cache and the input layer.
 func TestParseCacheMatchesParsing(t *testing.T) {
 	cases, _ := everyCase(t)
-	sameFailures(t, cases, "cached parse", "parsed", toggled(ruletest.ParseCache))
+	sameFailures(t, cases, "cached parse", "parsed", toggled(parseCache))
 }
 
 // cloneCorpus are expressions with every node type and modifier the

@@ -14,9 +14,6 @@ import (
 	"github.com/prometheus/prometheus/storage"
 )
 
-// precompute enables the range-query cache (tests compare with it off).
-var precompute = true
-
 // stepCache holds the results of the rule queries of a test group at every
 // evaluation time, computed by one range query per rule instead of one
 // instant query per rule and evaluation (the engine evaluates an instant
@@ -54,10 +51,10 @@ type stepResults struct {
 // evaluation times [mint, maxt] on input (every input sample); nil when
 // there is nothing to cache.
 // Groups of the same file share their results through memo (nil: none).
-func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*rules.Group, mint, maxt time.Time, evalInterval time.Duration, memo *rangeMemo) *stepCache {
+func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*rules.Group, mint, maxt time.Time, evalInterval time.Duration, memo *rangeMemo, deriveRecords bool) *stepCache {
 	// Times off the millisecond grid would not fall on the range query's
 	// steps (the engine works in milliseconds).
-	if !precompute || input == nil || !mint.Equal(time.UnixMilli(mint.UnixMilli())) || evalInterval%time.Millisecond != 0 {
+	if input == nil || !mint.Equal(time.UnixMilli(mint.UnixMilli())) || evalInterval%time.Millisecond != 0 {
 		return nil
 	}
 	outputs := map[string]bool{"ALERTS": true, "ALERTS_FOR_STATE": true}
@@ -71,7 +68,7 @@ func newStepCache(engine promql.QueryEngine, input storage.Queryable, groups []*
 	steps := int(maxt.Sub(mint) / evalInterval)
 	last := mint.Add(time.Duration(steps) * evalInterval)
 	c := &stepCache{byQuery: map[string]*stepResults{}, perRule: make([][]*stepResults, len(groups))}
-	// Recording rules whose series are materialized (deriveRecords) are
+	// Recording rules whose series are materialized (if deriveRecords) are
 	// read from derived by the rules after them.
 	writers := map[string]int{}
 	for _, g := range groups {
@@ -172,7 +169,7 @@ func has(m map[int64]promql.Vector, t int64) bool {
 // of the file ran the same query on the same input (see rangeMemo).
 func sharedResults(engine promql.QueryEngine, input storage.Queryable, memo *rangeMemo, expr parser.Expr, qs string, start, end time.Time, step time.Duration) (map[int64]promql.Vector, error) {
 	in, ok := input.(*memStorage)
-	if !shareRanges || memo == nil || !ok {
+	if memo == nil || !ok {
 		return rangeResults(engine, input, qs, start, end, step)
 	}
 	matched, h := rangeInput(expr, in)

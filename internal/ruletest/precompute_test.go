@@ -29,7 +29,7 @@ func TestPrecomputeMatchesLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 workloads")
 	}
-	sameFailures(t, comparisonCases(t, 200), "cached", "live", toggled(ruletest.Precompute))
+	sameFailures(t, comparisonCases(t, 200), "cached", "live", toggled(precompute))
 }
 
 // edgeRules are rules the cache must leave to live evaluation, or must
@@ -113,7 +113,7 @@ const edgeBase = `groups:
 func TestPrecomputeEdges(t *testing.T) {
 	for _, c := range precomputeEdges(t) {
 		t.Run(c.name, func(t *testing.T) {
-			cached, direct := toggled(ruletest.Precompute)(t, func() []ruletest.Failure { return ruletest.Run(c.tf, c.groups) })
+			cached, direct := toggled(precompute)(t, func(o ruletest.Options) []ruletest.Failure { return o.Run(c.tf, c.groups) })
 			if cached != direct {
 				t.Errorf("cached and live disagree\n--- cached:\n%s\n--- live:\n%s", cached, direct)
 			}

@@ -11,10 +11,6 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
-// shareRanges enables the sharing of range-query results between the test
-// groups of a file (tests compare with it off).
-var shareRanges = true
-
 // rangeStats counts, for tests, the range queries run and those shared.
 var rangeStats struct{ run, shared atomic.Int64 }
 

@@ -34,7 +34,7 @@ func TestShareRangesMatchesOwn(t *testing.T) {
 	}
 	cases = append(cases, together...)
 	ruletest.RangeCounts()
-	sameFailures(t, cases, "shared", "own", toggled(ruletest.ShareRanges))
+	sameFailures(t, cases, "shared", "own", toggled(shareRanges))
 	run, shared := ruletest.RangeCounts()
 	if shared == 0 || run == 0 {
 		t.Fatalf("%d range queries run, %d shared: the comparison says nothing", run, shared)

@@ -61,18 +61,34 @@ type ruleFile struct {
 
 // Run runs every test group of tf against the given rule groups (tf.RuleFiles
 // is not read: the caller already has the rules, e.g. generated in memory).
-func Run(tf *TestFile, groups []rulefmt.RuleGroup) []Failure {
-	return run(tf, []ruleFile{{name: "rules", groups: &rulefmt.RuleGroups{Groups: groups}}})
-}
+func Run(tf *TestFile, groups []rulefmt.RuleGroup) []Failure { return Fast().Run(tf, groups) }
 
 // RunFile runs a test file from disk; rule_files are relative to its
 // directory and may be globs, as with promtool.
-func RunFile(name string) []Failure {
+func RunFile(name string) []Failure { return Fast().RunFile(name) }
+
+// RunFS runs the test file name of fsys (e.g. a generated overlay held in
+// memory); rule_files are resolved inside fsys, relative to the test file.
+func RunFS(fsys fs.FS, name string) []Failure { return Fast().RunFS(fsys, name) }
+
+// RunParsed runs a test file already parsed exactly as RunFS runs the file
+// it was parsed from (see Options.RunParsed).
+func RunParsed(fsys fs.FS, tf *TestFile, parsed func(path string) ([]rulefmt.RuleGroup, bool)) []Failure {
+	return Fast().RunParsed(fsys, tf, parsed)
+}
+
+// Run is the package's Run with these options.
+func (o Options) Run(tf *TestFile, groups []rulefmt.RuleGroup) []Failure {
+	return o.run(tf, []ruleFile{{name: "rules", groups: &rulefmt.RuleGroups{Groups: groups}}})
+}
+
+// RunFile is the package's RunFile with these options.
+func (o Options) RunFile(name string) []Failure {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return []Failure{{File: name, Message: err.Error()}}
 	}
-	return runWith(name, data, filepath.Dir(name), os.ReadFile, func(p string) ([]string, error) {
+	return o.runWith(name, data, filepath.Dir(name), os.ReadFile, func(p string) ([]string, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(name), p)
 		}
@@ -80,15 +96,14 @@ func RunFile(name string) []Failure {
 	})
 }
 
-// RunFS runs the test file name of fsys (e.g. a generated overlay held in
-// memory); rule_files are resolved inside fsys, relative to the test file.
-func RunFS(fsys fs.FS, name string) []Failure {
+// RunFS is the package's RunFS with these options.
+func (o Options) RunFS(fsys fs.FS, name string) []Failure {
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return []Failure{{File: name, Message: err.Error()}}
 	}
 	read := func(p string) ([]byte, error) { return fs.ReadFile(fsys, p) }
-	return runWith(name, data, path.Dir(name), read, func(p string) ([]string, error) {
+	return o.runWith(name, data, path.Dir(name), read, func(p string) ([]string, error) {
 		return fs.Glob(fsys, path.Join(path.Dir(name), p))
 	})
 }
@@ -113,7 +128,7 @@ func ParseRules(name string, data []byte) ([]rulefmt.RuleGroup, error) {
 // parsed when it has it — what ParseRules returns for its bytes, which
 // includes rulefmt's validation: the caller vouches for both — and read and
 // parsed otherwise. It saves reading back what was just written.
-func RunParsed(fsys fs.FS, tf *TestFile, parsed func(path string) ([]rulefmt.RuleGroup, bool)) []Failure {
+func (o Options) RunParsed(fsys fs.FS, tf *TestFile, parsed func(path string) ([]rulefmt.RuleGroup, bool)) []Failure {
 	if err := tf.check(); err != nil {
 		return []Failure{{File: tf.Name, Message: err.Error()}}
 	}
@@ -128,17 +143,17 @@ func RunParsed(fsys fs.FS, tf *TestFile, parsed func(path string) ([]rulefmt.Rul
 		}
 		return ParseRules(p, b)
 	}
-	return runParsed(tf, path.Dir(name), read, func(p string) ([]string, error) {
+	return o.runParsed(tf, path.Dir(name), read, func(p string) ([]string, error) {
 		return fs.Glob(fsys, path.Join(path.Dir(name), p))
 	})
 }
 
-func runWith(name string, data []byte, dir string, read func(string) ([]byte, error), glob func(string) ([]string, error)) []Failure {
+func (o Options) runWith(name string, data []byte, dir string, read func(string) ([]byte, error), glob func(string) ([]string, error)) []Failure {
 	tf, err := Parse(name, data)
 	if err != nil {
 		return []Failure{{File: name, Message: err.Error()}}
 	}
-	return runParsed(tf, dir, func(p string) ([]rulefmt.RuleGroup, error) {
+	return o.runParsed(tf, dir, func(p string) ([]rulefmt.RuleGroup, error) {
 		b, err := read(p)
 		if err != nil {
 			return nil, err
@@ -148,7 +163,7 @@ func runWith(name string, data []byte, dir string, read func(string) ([]byte, er
 }
 
 // runParsed loads the rule files of tf (load reads and parses one) and runs it.
-func runParsed(tf *TestFile, dir string, load func(string) ([]rulefmt.RuleGroup, error), glob func(string) ([]string, error)) []Failure {
+func (o Options) runParsed(tf *TestFile, dir string, load func(string) ([]rulefmt.RuleGroup, error), glob func(string) ([]string, error)) []Failure {
 	name := tf.Name
 	var files []ruleFile
 	for _, pattern := range tf.RuleFiles {
@@ -168,10 +183,10 @@ func runParsed(tf *TestFile, dir string, load func(string) ([]rulefmt.RuleGroup,
 			files = append(files, ruleFile{name: m, groups: &rulefmt.RuleGroups{Groups: groups}})
 		}
 	}
-	return run(tf, files)
+	return o.run(tf, files)
 }
 
-func run(tf *TestFile, files []ruleFile) []Failure {
+func (o Options) run(tf *TestFile, files []ruleFile) []Failure {
 	evalInterval := time.Duration(tf.EvaluationInterval)
 	if evalInterval == 0 {
 		evalInterval = time.Minute // promtool's default
@@ -191,7 +206,10 @@ func run(tf *TestFile, files []ruleFile) []Failure {
 	// Test groups are independent (each has its own storage, engine and
 	// rule manager): run them concurrently, report in file order.
 	results := make([][]Failure, len(tf.Tests))
-	sh := &fileShared{metrics: groupMetrics(), lines: newSeriesLines(), exprs: newExprs(), ranges: newRangeMemo()}
+	sh := &fileShared{opts: o, metrics: groupMetrics(), lines: newSeriesLines(), exprs: newExprs(o.ExprText)}
+	if o.ShareRanges {
+		sh.ranges = newRangeMemo()
+	}
 	var wg sync.WaitGroup
 	for i := range tf.Tests {
 		wg.Add(1)
@@ -245,6 +263,7 @@ var groupMetrics = sync.OnceValue(func() *rules.Metrics { return rules.NewGroupM
 
 // fileShared is what the test groups of a file share.
 type fileShared struct {
+	opts    Options
 	metrics *rules.Metrics
 	lines   *memo[parsedLine]
 	exprs   *memo[parsedExpr]
@@ -273,7 +292,7 @@ func (l memLoader) Parse(q string) (parser.Expr, error) {
 // runGroup is promtool's testGroup.test: on stripped rules where it can
 // (see stripper), and on the rules as loaded if that turns out not exact.
 func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, sh *fileShared) []Failure {
-	out, rerun := runGroupOnce(tf, idx, files, evalInterval, order, sh, true)
+	out, rerun := runGroupOnce(tf, idx, files, evalInterval, order, sh, sh.opts.StripTemplates)
 	if rerun {
 		stripStats.rerun.Add(1)
 		out, _ = runGroupOnce(tf, idx, files, evalInterval, order, sh, false)
@@ -303,7 +322,7 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 	if tg.StartTimestamp != "" {
 		opts.StartTime = mint
 	}
-	suite, err := newSuite(interval, tg.InputSeries, opts, evalInterval, sh.lines)
+	suite, err := newSuite(sh.opts, interval, tg.InputSeries, opts, evalInterval, sh.lines)
 	if err != nil {
 		fail(Failure{Message: "input_series: " + err.Error()})
 		return out, false
@@ -338,7 +357,7 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 		GroupLoader:  loader,
 		Metrics:      sh.metrics,
 		// The rules hold textExprs: see noDependencies.
-		RuleDependencyController: dependencies(),
+		RuleDependencyController: dependencies(sh.opts.ExprText),
 	}
 	m := rules.NewManager(mopts)
 	groupsMap, errs := m.LoadGroups(interval, labels.FromMap(tg.ExternalLabels), tg.ExternalURL, nil, false, names...)
@@ -370,7 +389,10 @@ func runGroupOnce(tf *TestFile, idx int, files []ruleFile, evalInterval time.Dur
 		}
 	}
 	maxt := mint.Add(maxEvalTime(tg))
-	cache := newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval, sh.ranges)
+	var cache *stepCache
+	if sh.opts.Precompute {
+		cache = newStepCache(suite.QueryEngine(), suite.input(), groups, mint, maxt, evalInterval, sh.ranges, sh.opts.DeriveRecords)
+	}
 	query = cache.queryFunc(query)
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {

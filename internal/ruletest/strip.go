@@ -18,9 +18,6 @@ import (
 	"github.com/prometheus/prometheus/template"
 )
 
-// stripTemplates enables the template stripping (tests compare with it off).
-var stripTemplates = true
-
 // stripStats counts, for tests, the test groups run stripped and those
 // rerun on the original rules.
 var stripStats struct{ stripped, rerun atomic.Int64 }
@@ -80,7 +77,7 @@ type strippedRule struct {
 // canStrip reports whether the test group tg may run on stripped rules at
 // all; groups are every loaded rule group.
 func canStrip(tg TestGroup, groups []*rules.Group) bool {
-	if !stripTemplates || len(tg.PromqlExprTests) > 0 || len(tg.AlertRuleTests) == 0 {
+	if len(tg.PromqlExprTests) > 0 || len(tg.AlertRuleTests) == 0 {
 		return false
 	}
 	for _, s := range tg.InputSeries {

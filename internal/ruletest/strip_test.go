@@ -32,7 +32,7 @@ func TestStripMatchesOriginal(t *testing.T) {
 	}
 	cases = append(cases, appWithoutExprTests(t)...)
 	ruletest.StripCounts()
-	sameFailures(t, cases, "stripped", "original", toggled(ruletest.StripTemplates))
+	sameFailures(t, cases, "stripped", "original", toggled(stripTemplates))
 	s, r := ruletest.StripCounts()
 	t.Logf("test groups run stripped: %d, of which rerun on the original rules: %d", s, r)
 	if s == 0 || r == 0 {
@@ -256,7 +256,7 @@ func TestStripEdges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			strip, orig := toggled(ruletest.StripTemplates)(t, func() []ruletest.Failure { return ruletest.Run(tf, groups) })
+			strip, orig := toggled(stripTemplates)(t, func(o ruletest.Options) []ruletest.Failure { return o.Run(tf, groups) })
 			if strip != orig {
 				t.Errorf("stripped and original disagree\n--- stripped:\n%s\n--- original:\n%s", strip, orig)
 			}
