@@ -116,13 +116,13 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	fmt.Fprintf(w, "  workloads:  %d (%d training, %d inference)\n", len(res.Spec.Workloads), training, inference)
 	fmt.Fprintf(w, "  rules:      %d in %s\n", rulesN, plural(ruleFiles, "PrometheusRule object"))
 	t := res.RuleTests
-	fmt.Fprintf(w, "  rule tests: %d files passed (%d run, ", t.Files, t.Files-t.Cached)
+	fmt.Fprintf(w, "  rule tests: %s passed (%d run, ", plural(t.Files, "file"), t.Files-t.Cached)
 	if cacheOn {
 		fmt.Fprintf(w, "%d from the cache)\n", t.Cached)
 	} else {
 		fmt.Fprintf(w, "cache off)\n")
 	}
-	fmt.Fprintf(w, "  scrape:     %d jobs\n", len(res.Spec.Workloads))
+	fmt.Fprintf(w, "  scrape:     %s\n", plural(len(res.Spec.Workloads), "job"))
 	fmt.Fprintf(w, "  dashboards: %d\n", nDashboards)
 	fmt.Fprintf(w, "  logs:       %s\n", res.Spec.Stack.LogCollector.Kind)
 	if len(res.Environments) > 0 {

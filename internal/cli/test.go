@@ -51,7 +51,7 @@ rule-test cache). Exit 1 on any failure.`,
 						n++
 					}
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %d generated rule test files passed\n", dir, n)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s passed\n", dir, plural(n, "generated rule test file"))
 				return nil
 			}
 			failed := 0
@@ -65,7 +65,7 @@ rule-test cache). Exit 1 on any failure.`,
 				fmt.Fprintf(cmd.ErrOrStderr(), "%d failure(s) in %d test files\n", failed, len(tests))
 				return errProblems
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d test files passed\n", len(tests))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s passed\n", plural(len(tests), "test file"))
 			return nil
 		},
 	}

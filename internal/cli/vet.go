@@ -34,7 +34,7 @@ any. Meant for pre-commit.`,
 				return diag.WriteJSON(cmd.OutOrStdout(), nil)
 			}
 			printNotes(cmd.ErrOrStderr(), res)
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d workloads, %d files)\n", args[0], len(res.Spec.Workloads), len(res.Files))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s, %s)\n", args[0], plural(len(res.Spec.Workloads), "workload"), plural(len(res.Files), "file"))
 			return nil
 		},
 	}
