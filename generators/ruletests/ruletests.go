@@ -203,7 +203,8 @@ type Uncovered struct {
 }
 
 // UncoveredAlerts lists the workload and SLO alerts without a generated
-// test: a check reports them, so that a new alert cannot ship unproven.
+// test: the tests of this package want none, for every example, preset,
+// controller and SLI, so that a new alert cannot ship unproven.
 // (User-written extraRules are not workload alerts and are not listed.)
 func UncoveredAlerts(s *model.Spec) []Uncovered {
 	out := uncoveredSLOAlerts(s)

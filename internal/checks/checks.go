@@ -62,7 +62,7 @@ type Check struct {
 func All() []Check {
 	var all []Check
 	for _, family := range [][]Check{
-		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize, ruleTestCoverage},
+		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize},
 		rulesChecks(),
 		provenanceChecks(),
 		wiringChecks(),
