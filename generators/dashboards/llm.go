@@ -68,6 +68,23 @@ func (a signalKey) cmp(b signalKey) int {
 
 func metricOf(k signalKey) string { return k.metric }
 
+// bySignal groups the workloads whose server exports the signal metric
+// names ("" when it has none) by that metric and model label, and titles
+// each group "title: metric" (with " by <model label>" where two groups
+// share a metric).
+func bySignal(ws []*model.Workload, title string, metric func(*presets.Server) string) ([]*group[signalKey], []string) {
+	ws = filter(ws, func(w *model.Workload) bool { return metric(w.Inference.Preset) != "" })
+	gs := groupBy(ws, func(w *model.Workload) signalKey {
+		p := w.Inference.Preset
+		return signalKey{metric: metric(p), modelLabel: p.ModelLabel}
+	}, signalKey.cmp, metricOf)
+	titles := unique(gs, func(k signalKey) (string, string) {
+		t := title + ": " + k.metric
+		return t, t + " by " + k.modelLabel
+	})
+	return gs, titles
+}
+
 func tokenLatencyPanels(d *board, ws []*model.Workload, what, alert string,
 	histogram func(*presets.Server) *presets.Histogram, spec func(*model.Inference) model.QuantileAlert) {
 	ws = filter(ws, func(w *model.Workload) bool { return histogram(w.Inference.Preset) != nil })
@@ -92,14 +109,11 @@ func tokenLatencyPanels(d *board, ws []*model.Workload, what, alert string,
 
 // tokenPanels: prompt and generation tokens per second.
 func tokenPanels(d *board, ws []*model.Workload) {
-	ws = filter(ws, func(w *model.Workload) bool { return len(w.Inference.Preset.GenerationTokens) > 0 })
-	gs := groupBy(ws, func(w *model.Workload) signalKey {
-		p := w.Inference.Preset
-		return signalKey{metric: p.GenerationTokens.Describe(), modelLabel: p.ModelLabel}
-	}, signalKey.cmp, metricOf)
-	titles := unique(gs, func(k signalKey) (string, string) {
-		t := "Tokens/s: " + k.metric
-		return t, t + " by " + k.modelLabel
+	gs, titles := bySignal(ws, "Tokens/s", func(p *presets.Server) string {
+		if len(p.GenerationTokens) == 0 {
+			return ""
+		}
+		return p.GenerationTokens.Describe()
 	})
 	for i, g := range gs {
 		q := llmQuery(g)
@@ -126,13 +140,11 @@ func joinCounters(a, b presets.Counter) string {
 // maximum as threshold line.
 func gaugePanels(d *board, ws []*model.Workload, title, unit, alert string,
 	gauge func(*presets.Server) *presets.Gauge, spec func(*model.Inference) model.GaugeAlert, format func(float64) string) {
-	ws = filter(ws, func(w *model.Workload) bool { return gauge(w.Inference.Preset) != nil })
-	gs := groupBy(ws, func(w *model.Workload) signalKey {
-		return signalKey{metric: gauge(w.Inference.Preset).Family, modelLabel: w.Inference.Preset.ModelLabel}
-	}, signalKey.cmp, metricOf)
-	titles := unique(gs, func(k signalKey) (string, string) {
-		t := title + ": " + k.metric
-		return t, t + " by " + k.modelLabel
+	gs, titles := bySignal(ws, title, func(p *presets.Server) string {
+		if g := gauge(p); g != nil {
+			return g.Family
+		}
+		return ""
 	})
 	for i, g := range gs {
 		q := llmQuery(g)
@@ -154,14 +166,11 @@ func gaugePanels(d *board, ws []*model.Workload, title, unit, alert string,
 }
 
 func preemptionPanels(d *board, ws []*model.Workload) {
-	ws = filter(ws, func(w *model.Workload) bool { return len(w.Inference.Preset.Preemptions) > 0 })
-	gs := groupBy(ws, func(w *model.Workload) signalKey {
-		p := w.Inference.Preset
-		return signalKey{metric: p.Preemptions.Describe(), modelLabel: p.ModelLabel}
-	}, signalKey.cmp, metricOf)
-	titles := unique(gs, func(k signalKey) (string, string) {
-		t := "Preemptions/s: " + k.metric
-		return t, t + " by " + k.modelLabel
+	gs, titles := bySignal(ws, "Preemptions/s", func(p *presets.Server) string {
+		if len(p.Preemptions) == 0 {
+			return ""
+		}
+		return p.Preemptions.Describe()
 	})
 	for i, g := range gs {
 		q := llmQuery(g)
