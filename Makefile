@@ -57,8 +57,8 @@ FUZZ ?=
 FUZZ_TARGETS = \
 	./internal/load:FuzzLoad \
 	./internal/build:FuzzBuild \
-	./internal/artifact:FuzzYAMLMatchesSigsYAML \
-	./internal/artifact:FuzzStringMemoIsString \
+	./internal/yamlenc:FuzzMarshalMatchesSigsYAML \
+	./internal/yamlenc:FuzzStringMemoIsString \
 	./generators/ruletests:FuzzDirectYAMLMatchesYAML \
 	./generators/ruletests:FuzzRulesFileIsYAML \
 	./generators/ruletests:FuzzBatchIsExpand \

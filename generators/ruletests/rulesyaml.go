@@ -5,6 +5,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/yamlenc"
 )
 
 // appendRulesFile appends the YAML of the plain rule file of g (`groups:
@@ -13,7 +14,7 @@ import (
 // writer does not write (limit, an int expr) or a string YAML would not
 // carry as it is takes artifact.YAML (TestRulesFileIsYAML,
 // FuzzRulesFileIsYAML).
-func appendRulesFile(w *artifact.YAMLWriter, dst []byte, g *monitoringv1.RuleGroup) ([]byte, error) {
+func appendRulesFile(w *yamlenc.Writer, dst []byte, g *monitoringv1.RuleGroup) ([]byte, error) {
 	if out, ok := directRulesFile(w, dst, g); ok {
 		return out, nil
 	}
@@ -23,7 +24,7 @@ func appendRulesFile(w *artifact.YAMLWriter, dst []byte, g *monitoringv1.RuleGro
 // directRulesFile is appendRulesFile's direct path; false: take YAML's.
 // Fields go in YAML's key order, those json.Marshal
 // leaves out (omitempty) left out.
-func directRulesFile(w *artifact.YAMLWriter, dst []byte, g *monitoringv1.RuleGroup) ([]byte, bool) {
+func directRulesFile(w *yamlenc.Writer, dst []byte, g *monitoringv1.RuleGroup) ([]byte, bool) {
 	if g.Limit != nil {
 		return nil, false
 	}
@@ -76,7 +77,7 @@ func directRulesFile(w *artifact.YAMLWriter, dst []byte, g *monitoringv1.RuleGro
 }
 
 // rule writes a rule whose expr is a string.
-func rule(w *artifact.YAMLWriter, r *monitoringv1.Rule) {
+func rule(w *yamlenc.Writer, r *monitoringv1.Rule) {
 	m := w.BeginMap()
 	if r.Alert != "" {
 		w.Key("alert")

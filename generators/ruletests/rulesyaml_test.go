@@ -13,6 +13,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
+	"github.com/dataopsgen/dataopsgen/internal/yamlenc"
 )
 
 // sameRulesAsYAML fails t unless appendRulesFile writes artifact.YAML's
@@ -21,7 +22,7 @@ import (
 func sameRulesAsYAML(t *testing.T, g *monitoringv1.RuleGroup) bool {
 	t.Helper()
 	want, werr := artifact.YAML(map[string][]monitoringv1.RuleGroup{"groups": {*g}})
-	w := artifact.NewYAMLWriter(nil)
+	w := yamlenc.NewWriter(nil)
 	got, gerr := appendRulesFile(w, []byte("#\n"), g)
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("artifact.YAML: %v, appendRulesFile: %v", werr, gerr)

@@ -33,6 +33,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/yamlenc"
 )
 
 // Dir is where the tests go in the overlay.
@@ -70,7 +71,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			var scratch []byte // this worker's test file buffer, reused
-			w := artifact.NewYAMLWriter(nil)
+			w := yamlenc.NewWriter(nil)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(s.Workloads) {
@@ -99,7 +100,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 // when it has no alert to test). Each file is written in *scratch, then
 // copied once into a slice of its size (the test file's tens of kB would
 // otherwise grow by doubling, a copy and garbage each time).
-func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *artifact.YAMLWriter, scratch *[]byte) ([]artifact.File, error) {
+func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *yamlenc.Writer, scratch *[]byte) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
 	tf, err := tests(s, w, g, parsed)
 	if err != nil {

@@ -3,6 +3,7 @@ package ruletests
 import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/yamlenc"
 )
 
 // appendTestFile appends tf's YAML to dst: artifact.YAML(tf)'s bytes.
@@ -10,19 +11,19 @@ import (
 // The test files are most of the build's output, and artifact.YAML
 // marshals to JSON and reads the JSON back before writing YAML; the fields
 // the generator fills are written here directly, through the same
-// emitter (artifact.YAMLWriter), in the order YAML writes them (yaml.v2
+// emitter (yamlenc.Writer), in the order YAML writes them (yaml.v2
 // sorts keys: TestGroup's alert_rule_test, input_series, interval, name),
 // leaving out what json.Marshal's omitempty leaves out. A file with a
 // field this writer does not write, or a string the writer cannot carry
 // as YAML does, takes artifact.YAML: it stays the reference
 // (TestDirectYAMLMatchesYAML, FuzzDirectYAMLMatchesYAML).
 func appendTestFile(dst []byte, tf *ruletest.TestFile) ([]byte, error) {
-	return appendTestFileWith(artifact.NewYAMLWriter(nil), dst, tf)
+	return appendTestFileWith(yamlenc.NewWriter(nil), dst, tf)
 }
 
 // appendTestFileWith is appendTestFile with writer w (reset, reused: its
 // memory is kept between files).
-func appendTestFileWith(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) ([]byte, error) {
+func appendTestFileWith(w *yamlenc.Writer, dst []byte, tf *ruletest.TestFile) ([]byte, error) {
 	if out, ok := directTestFile(w, dst, tf); ok {
 		return out, nil
 	}
@@ -31,7 +32,7 @@ func appendTestFileWith(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFil
 
 // directTestFile is appendTestFile's direct path, with writer w; false:
 // take YAML's.
-func directTestFile(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) ([]byte, bool) {
+func directTestFile(w *yamlenc.Writer, dst []byte, tf *ruletest.TestFile) ([]byte, bool) {
 	if !modelled(tf) {
 		return nil, false
 	}
@@ -80,7 +81,7 @@ func modelled(tf *ruletest.TestFile) bool {
 	return true
 }
 
-func testGroup(w *artifact.YAMLWriter, g *ruletest.TestGroup) {
+func testGroup(w *yamlenc.Writer, g *ruletest.TestGroup) {
 	m := w.BeginMap()
 	if len(g.AlertRuleTests) > 0 {
 		w.Key("alert_rule_test")
@@ -123,7 +124,7 @@ func testGroup(w *artifact.YAMLWriter, g *ruletest.TestGroup) {
 	w.EndMap(m)
 }
 
-func alertTestCase(w *artifact.YAMLWriter, c *ruletest.AlertTestCase) {
+func alertTestCase(w *yamlenc.Writer, c *ruletest.AlertTestCase) {
 	m := w.BeginMap()
 	w.Key("alertname")
 	w.String(c.Alertname)
@@ -161,7 +162,7 @@ func alertTestCase(w *artifact.YAMLWriter, c *ruletest.AlertTestCase) {
 }
 
 // stringList writes a []string map value.
-func stringList(w *artifact.YAMLWriter, l []string) {
+func stringList(w *yamlenc.Writer, l []string) {
 	switch {
 	case l == nil:
 		w.Null()
@@ -178,13 +179,13 @@ func stringList(w *artifact.YAMLWriter, l []string) {
 }
 
 // stringMap writes a non-empty map[string]string, keys in YAML's order.
-func stringMap(w *artifact.YAMLWriter, m map[string]string) {
+func stringMap(w *yamlenc.Writer, m map[string]string) {
 	var buf [16]string
 	keys := buf[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
-	artifact.SortYAMLKeys(keys)
+	yamlenc.SortKeys(keys)
 	mm := w.BeginMap()
 	for _, k := range keys {
 		w.Key(k)

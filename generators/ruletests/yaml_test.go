@@ -13,6 +13,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/yamlenc"
 )
 
 // sameAsYAML fails t unless appendTestFile writes artifact.YAML's bytes
@@ -27,7 +28,7 @@ func sameAsYAML(t *testing.T, tf *ruletest.TestFile) bool {
 	if werr == nil && !bytes.Equal(got, append([]byte("#\n"), want...)) {
 		t.Fatalf("appendTestFile differs from artifact.YAML:\n--- artifact.YAML\n%s\n--- appendTestFile\n%s", want, got)
 	}
-	_, direct := directTestFile(artifact.NewYAMLWriter(nil), nil, tf)
+	_, direct := directTestFile(yamlenc.NewWriter(nil), nil, tf)
 	return direct
 }
 

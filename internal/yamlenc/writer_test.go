@@ -1,4 +1,4 @@
-package artifact
+package yamlenc
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 // memoDoc writes s and t, each several times from several emitter states
 // (map values at two depths, sequence items, after a long key, after a
 // string that leaves the column elsewhere), with String or StringMemo.
-func memoDoc(w *YAMLWriter, memo bool, s, t string) []byte {
+func memoDoc(w *Writer, memo bool, s, t string) []byte {
 	str := w.String
 	if memo {
 		str = w.StringMemo
@@ -56,13 +56,13 @@ func TestStringMemoIsString(t *testing.T) {
 			strs = append(strs, s)
 		}
 	}
-	reused := NewYAMLWriter(nil)
+	reused := NewWriter(nil)
 	for i, s := range strs {
 		u := strs[(i*7+3)%len(strs)]
-		ref := NewYAMLWriter([]byte("#\n"))
+		ref := NewWriter([]byte("#\n"))
 		want := memoDoc(ref, false, s, u)
 		wantOK := ref.OK()
-		w := NewYAMLWriter([]byte("#\n"))
+		w := NewWriter([]byte("#\n"))
 		got := memoDoc(w, true, s, u)
 		if w.OK() != wantOK || wantOK && !bytes.Equal(got, want) {
 			t.Fatalf("%q, %q: StringMemo (ok %v):\n%s\nString (ok %v):\n%s", s, u, w.OK(), got, wantOK, want)
@@ -82,10 +82,10 @@ func FuzzStringMemoIsString(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, s, u string) {
-		w := NewYAMLWriter(nil)
+		w := NewWriter(nil)
 		want := memoDoc(w, false, s, u)
 		wantOK := w.OK()
-		m := NewYAMLWriter(nil)
+		m := NewWriter(nil)
 		got := memoDoc(m, true, s, u)
 		if m.OK() != wantOK || wantOK && !bytes.Equal(got, want) {
 			t.Fatalf("%q, %q: StringMemo (ok %v):\n%s\nString (ok %v):\n%s", s, u, m.OK(), got, wantOK, want)

@@ -1,4 +1,4 @@
-package artifact
+package yamlenc
 
 import (
 	"bytes"
@@ -8,16 +8,16 @@ import (
 	"unsafe"
 )
 
-// YAMLWriter writes one YAML document event by event (maps, sequences,
-// strings) with the emitter YAML uses, so that a generator can write a
-// typed value directly, without YAML's JSON round trip: the bytes are
-// YAML's for the value the events describe, provided the caller writes
-// what json.Marshal would (fields in YAML's key order, see SortYAMLKeys;
+// Writer writes one YAML document event by event (maps, sequences,
+// strings) with the emitter Marshal uses, so that a generator can write a
+// typed value directly, without even json.Marshal: the bytes are
+// Marshal's for the value the events describe, provided the caller writes
+// what json.Marshal would (fields in Marshal's key order, see SortKeys;
 // omitted fields left out; nil slices as Null) and checks OK at the end.
-// A string YAML would not carry through its JSON round trip as it is
-// (not UTF-8, characters yaml.v2 refuses) or a key YAML writes specially
-// (long keys) makes OK false: the caller must then use YAML.
-type YAMLWriter struct {
+// A string Marshal would not carry through its JSON round trip as it is
+// (not UTF-8, characters yaml.v2 refuses) or a key Marshal writes
+// specially (long keys) makes OK false: the caller must then use Marshal.
+type Writer struct {
 	e   encoder
 	bad bool
 	// memo are the strings StringMemo wrote: where their bytes are in
@@ -25,17 +25,17 @@ type YAMLWriter struct {
 	memo map[string]written
 }
 
-// NewYAMLWriter returns a writer appending to dst, which must be empty
+// NewWriter returns a writer appending to dst, which must be empty
 // or end with a newline (a header).
-func NewYAMLWriter(dst []byte) *YAMLWriter {
-	w := &YAMLWriter{}
+func NewWriter(dst []byte) *Writer {
+	w := &Writer{}
 	w.Reset(dst)
 	return w
 }
 
-// Reset makes w a new writer appending to dst (see NewYAMLWriter),
+// Reset makes w a new writer appending to dst (see NewWriter),
 // keeping its memory.
-func (w *YAMLWriter) Reset(dst []byte) {
+func (w *Writer) Reset(dst []byte) {
 	clear(w.memo)
 	w.bad = false
 	w.e.out = dst
@@ -45,28 +45,29 @@ func (w *YAMLWriter) Reset(dst []byte) {
 	w.e.indention = true
 }
 
-// OK reports whether every string was one the writer writes as YAML does.
-func (w *YAMLWriter) OK() bool { return !w.bad }
+// OK reports whether every string was one the writer writes as Marshal
+// does.
+func (w *Writer) OK() bool { return !w.bad }
 
 // Bytes ends the document and returns dst with it appended.
-func (w *YAMLWriter) Bytes() []byte {
+func (w *Writer) Bytes() []byte {
 	w.e.writeIndent() // DOCUMENT-END
 	return w.e.out
 }
 
 // BeginMap starts a non-empty block mapping; pass its result to EndMap.
-func (w *YAMLWriter) BeginMap() int {
+func (w *Writer) BeginMap() int {
 	saved := w.e.indent
 	w.e.increaseIndent(false, false)
 	return saved
 }
 
 // EndMap ends the mapping BeginMap started.
-func (w *YAMLWriter) EndMap(saved int) { w.e.indent = saved }
+func (w *Writer) EndMap(saved int) { w.e.indent = saved }
 
 // Key writes a key of the current mapping; its value follows.
-func (w *YAMLWriter) Key(k string) {
-	// Long keys: YAML may write them as complex keys or give up on them
+func (w *Writer) Key(k string) {
+	// Long keys: Marshal may write them as complex keys or give up on them
 	// (tooLongKey); the label names and field names written here are
 	// short.
 	if ok, _ := carried(k); !ok || len(k) > 128 {
@@ -87,23 +88,23 @@ func (w *YAMLWriter) Key(k string) {
 
 // BeginSeq starts a non-empty block sequence; mapValue: it is the value
 // of a mapping key. Pass its result to EndSeq.
-func (w *YAMLWriter) BeginSeq(mapValue bool) int {
+func (w *Writer) BeginSeq(mapValue bool) int {
 	saved := w.e.indent
 	w.e.increaseIndent(false, mapValue && !w.e.indention)
 	return saved
 }
 
 // Item starts an item of the current sequence; its value follows.
-func (w *YAMLWriter) Item() {
+func (w *Writer) Item() {
 	w.e.writeIndent()
 	w.e.writeIndicator("-", true, false, true)
 }
 
 // EndSeq ends the sequence BeginSeq started.
-func (w *YAMLWriter) EndSeq(saved int) { w.e.indent = saved }
+func (w *Writer) EndSeq(saved int) { w.e.indent = saved }
 
 // String writes a string value.
-func (w *YAMLWriter) String(s string) {
+func (w *Writer) String(s string) {
 	ok, ascii := carried(s)
 	if !ok {
 		w.bad = true
@@ -145,7 +146,7 @@ type written struct {
 // same state (a series name at the same place in every test group) is
 // copied from its first writing: the emitter's output is a function of
 // the string and the state.
-func (w *YAMLWriter) StringMemo(s string) {
+func (w *Writer) StringMemo(s string) {
 	e := &w.e
 	from := e.state()
 	if m, ok := w.memo[s]; ok && m.from == from {
@@ -200,23 +201,23 @@ func (e *encoder) writePlainASCII(v []byte) {
 }
 
 // Null writes null (a nil slice or map without omitempty).
-func (w *YAMLWriter) Null() { w.e.plainWord("null") }
+func (w *Writer) Null() { w.e.plainWord("null") }
 
 // EmptyMap writes {}.
-func (w *YAMLWriter) EmptyMap() {
+func (w *Writer) EmptyMap() {
 	w.e.writeIndicator("{", true, true, false)
 	w.e.writeIndicator("}", false, false, false)
 }
 
 // EmptySeq writes [].
-func (w *YAMLWriter) EmptySeq() {
+func (w *Writer) EmptySeq() {
 	w.e.writeIndicator("[", true, true, false)
 	w.e.writeIndicator("]", false, false, false)
 }
 
-// SortYAMLKeys sorts map keys in the order YAML writes them (yaml.v2's
+// SortKeys sorts map keys in the order Marshal writes them (yaml.v2's
 // key order, not byte order).
-func SortYAMLKeys(keys []string) {
+func SortKeys(keys []string) {
 	slices.SortFunc(keys, func(a, b string) int {
 		if keyLess(bytesOf(a), bytesOf(b)) {
 			return -1
@@ -228,8 +229,8 @@ func SortYAMLKeys(keys []string) {
 	})
 }
 
-// carried reports whether s comes out of YAML's JSON round trip as it is
-// and without sending YAML to its reference path: json.Marshal replaces
+// carried reports whether s comes out of Marshal's JSON round trip as it
+// is and without sending Marshal to its reference path: json.Marshal replaces
 // bytes that are not UTF-8, and the tree reader gives up on what yaml.v2
 // refuses (checkRune). Everything else json.Marshal escapes (controls,
 // <>&, U+2028/9) is read back to the same bytes.

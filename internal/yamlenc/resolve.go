@@ -1,4 +1,4 @@
-package artifact
+package yamlenc
 
 // Ported from go.yaml.in/yaml/v2 v2.4.4 (resolve.go, encode.go, sorter.go;
 // Copyright 2011-2019 Canonical Ltd, Apache License 2.0), specialised to

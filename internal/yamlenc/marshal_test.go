@@ -1,4 +1,4 @@
-package artifact
+package yamlenc
 
 import (
 	"bytes"
@@ -63,7 +63,7 @@ var awkward = []any{
 	json.Number("1e3"), json.Number("-7"), json.Number("18446744073709551616"),
 }
 
-func TestYAMLMatchesSigsYAML(t *testing.T) {
+func TestMarshalMatchesSigsYAML(t *testing.T) {
 	values := append([]any{}, awkward...)
 	values = append(values, map[string]any{"all": awkward})
 	for1m := monitoringv1.Duration("1m")
@@ -112,21 +112,21 @@ func TestYAMLMatchesSigsYAML(t *testing.T) {
 	values = append(values, deep)
 	for i, v := range values {
 		want, werr := sigsyaml.Marshal(v)
-		got, gerr := YAML(v)
+		got, gerr := Marshal(v)
 		if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
-			t.Errorf("value %d (%#v):\nsigs.k8s.io/yaml: %q (%v)\nartifact.YAML:    %q (%v)", i, v, want, werr, got, gerr)
+			t.Errorf("value %d (%#v):\nsigs.k8s.io/yaml: %q (%v)\nyamlenc.Marshal:  %q (%v)", i, v, want, werr, got, gerr)
 		}
 	}
 	// Unmarshalable values fail the same way.
-	if _, err := YAML(map[string]any{"f": func() {}}); err == nil || !strings.HasPrefix(err.Error(), "error marshaling into JSON: ") {
+	if _, err := Marshal(map[string]any{"f": func() {}}); err == nil || !strings.HasPrefix(err.Error(), "error marshaling into JSON: ") {
 		t.Errorf("func value: got %v", err)
 	}
 }
 
-// FuzzYAMLMatchesSigsYAML compares with sigs.k8s.io/yaml.Marshal on a
+// FuzzMarshalMatchesSigsYAML compares with sigs.k8s.io/yaml.Marshal on a
 // string s in every position (root, key, value, list item, nested) and on
 // a tree of maps, lists, numbers and strings built from data.
-func FuzzYAMLMatchesSigsYAML(f *testing.F) {
+func FuzzMarshalMatchesSigsYAML(f *testing.F) {
 	for _, v := range awkward {
 		if s, ok := v.(string); ok {
 			f.Add(s, []byte(s))
@@ -148,9 +148,9 @@ func FuzzYAMLMatchesSigsYAML(f *testing.F) {
 		}
 		for _, v := range values {
 			want, werr := sigsyaml.Marshal(v)
-			got, gerr := YAML(v)
+			got, gerr := Marshal(v)
 			if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
-				t.Fatalf("%#v:\nsigs.k8s.io/yaml: %q (%v)\nartifact.YAML:    %q (%v)", v, want, werr, got, gerr)
+				t.Fatalf("%#v:\nsigs.k8s.io/yaml: %q (%v)\nyamlenc.Marshal:  %q (%v)", v, want, werr, got, gerr)
 			}
 		}
 	})

@@ -1,4 +1,4 @@
-package artifact
+package yamlenc
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // yaml.v2's parser into interface{} values): numbers are already in the
 // form yaml.v2 prints them, object members are in the order yaml.v2 sorts
 // map keys. Anything this reader does not expect makes encode give up, and
-// marshalYAML then takes the reference path.
+// Append then takes the reference path.
 
 type nodeKind uint8
 

@@ -1,4 +1,4 @@
-package artifact
+package yamlenc
 
 // The emitter is go.yaml.in/yaml/v2 v2.4.4's (emitterc.go, encode.go;
 // Copyright 2011-2019 Canonical Ltd, Apache License 2.0; emitterc.go is a

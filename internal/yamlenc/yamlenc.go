@@ -1,4 +1,21 @@
-package artifact
+// Package yamlenc writes sigs.k8s.io/yaml.Marshal's bytes without its
+// JSON round trip.
+//
+// sigs.k8s.io/yaml marshals to JSON (so that `json` tags and MarshalJSON
+// methods rule), parses that JSON with yaml.v2's YAML parser into a tree of
+// interface{} values, and marshals the tree with yaml.v2, whose emitter
+// (event queue, reflection, per-character writes) is most of the cost.
+// Here the JSON is read into a flat tree holding what yaml.v2's tree holds
+// (json.go) and written by a port of yaml.v2's emitter specialised to such
+// trees (emit.go, resolve.go); Writer (writer.go) drives the same emitter
+// event by event for callers that know their value's shape.
+//
+// It exists only for speed: at 1,000 workloads a cold build costs ~1.5x
+// the CPU with sigs.k8s.io/yaml (docs/performance.md has the figures).
+// sigs.k8s.io/yaml stays the reference: TestMarshalMatchesSigsYAML and
+// FuzzMarshalMatchesSigsYAML compare every value with it, and anything the
+// tree reader does not expect is marshalled by yaml.v2 itself.
+package yamlenc
 
 import (
 	"bytes"
@@ -9,40 +26,14 @@ import (
 	yamlv2 "go.yaml.in/yaml/v2"
 )
 
-// observe, set by tests, sees every value marshalled and its result (to
-// compare them with sigs.k8s.io/yaml's on every generator's output).
-var observe func(v any, out []byte, err error)
-
-func observed(v any) ([]byte, error) {
-	return appendObserved(nil, v)
+// Marshal is sigs.k8s.io/yaml.Marshal(v), byte for byte, in less time.
+func Marshal(v any) ([]byte, error) {
+	return Append(nil, v)
 }
 
-// appendObserved appends v's YAML to dst.
-func appendObserved(dst []byte, v any) ([]byte, error) {
-	out, err := marshalYAML(dst, v)
-	if observe != nil {
-		if err != nil {
-			observe(v, nil, err)
-		} else {
-			observe(v, out[len(dst):], err)
-		}
-	}
-	return out, err
-}
-
-// marshalYAML is sigs.k8s.io/yaml.Marshal, byte for byte, in less time.
-//
-// sigs.k8s.io/yaml marshals to JSON (so that `json` tags and MarshalJSON
-// methods rule), parses that JSON with yaml.v2's YAML parser into a tree of
-// interface{} values, and marshals the tree with yaml.v2, whose emitter
-// (event queue, reflection, per-character writes) is most of the cost.
-// Here the JSON is read into a flat tree holding what yaml.v2's tree holds
-// (yaml_json.go) and written by a port of yaml.v2's emitter specialised to
-// such trees (yaml_emit.go, yaml_resolve.go). TestYAMLMatchesSigsYAML and
-// FuzzYAMLMatchesSigsYAML compare both.
-//
-// The YAML is appended to dst (nil: a new slice of the YAML's size).
-func marshalYAML(dst []byte, v any) ([]byte, error) {
+// Append appends Marshal(v) to dst (a header, say), saving a copy; with a
+// nil dst the result is a new slice of the YAML's size.
+func Append(dst []byte, v any) ([]byte, error) {
 	e := encoders.Get().(*encoder)
 	defer e.release()
 	// json.Marshal's bytes, in a reused buffer (Encode adds a newline).
