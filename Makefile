@@ -58,9 +58,6 @@ FUZZ_TARGETS = \
 	./internal/load:FuzzLoad \
 	./internal/build:FuzzBuild \
 	./internal/yamlenc:FuzzMarshalMatchesSigsYAML \
-	./internal/yamlenc:FuzzStringMemoIsString \
-	./generators/ruletests:FuzzDirectYAMLMatchesYAML \
-	./generators/ruletests:FuzzRulesFileIsYAML \
 	./generators/ruletests:FuzzBatchIsExpand \
 	./internal/checks:FuzzLogQLRegexes \
 	./internal/sloimport:FuzzSloth \

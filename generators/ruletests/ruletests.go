@@ -33,7 +33,6 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/ruletest"
-	"github.com/dataopsgen/dataopsgen/internal/yamlenc"
 )
 
 // Dir is where the tests go in the overlay.
@@ -70,14 +69,12 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	var wg sync.WaitGroup
 	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			var scratch []byte // this worker's test file buffer, reused
-			w := yamlenc.NewWriter(nil)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(s.Workloads) {
 					return
 				}
-				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed, w, &scratch)
+				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed)
 			}
 		})
 	}
@@ -97,10 +94,8 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 }
 
 // workloadFiles are the test file and the rule file of one workload (none
-// when it has no alert to test). Each file is written in *scratch, then
-// copied once into a slice of its size (the test file's tens of kB would
-// otherwise grow by doubling, a copy and garbage each time).
-func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *yamlenc.Writer, scratch *[]byte) ([]artifact.File, error) {
+// when it has no alert to test).
+func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
 	tf, err := tests(s, w, g, parsed)
 	if err != nil {
@@ -109,19 +104,14 @@ func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *y
 	if len(tf.Tests) == 0 {
 		return nil, nil
 	}
-	buf, err := appendTestFileWith(yw, append((*scratch)[:0], testHeader...), tf)
+	data, err := artifact.AppendYAML([]byte(testHeader), tf)
 	if err != nil {
 		return nil, err
 	}
-	*scratch = buf
-	data := append(make([]byte, 0, len(buf)), buf...)
-	// The rule file likewise.
-	buf, err = appendRulesFile(yw, append(buf[:0], rulesHeader...), &g.RuleGroup)
+	groups, err := artifact.AppendYAML([]byte(rulesHeader), map[string][]monitoringv1.RuleGroup{"groups": {g.RuleGroup}})
 	if err != nil {
 		return nil, err
 	}
-	*scratch = buf
-	groups := append(make([]byte, 0, len(buf)), buf...)
 	// The typed values go along for Run (build runs the tests in-process).
 	rulesFile := artifact.File{Path: Dir + "/" + RulesPath(w), Data: groups, Role: artifact.Aside, Source: w.Path()}
 	if v, ok := parsedGroups(g.RuleGroup); ok {

@@ -78,7 +78,7 @@ func sloFiles(s *model.Spec, p *slo.Plan, parsed *relabelRules) ([]artifact.File
 	if err != nil {
 		return nil, fmt.Errorf("SLO %s: %w", p.SLO.Name, err)
 	}
-	data, err := appendTestFile([]byte(sloTestHeader), tf)
+	data, err := artifact.AppendYAML([]byte(sloTestHeader), tf)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func sloFiles(s *model.Spec, p *slo.Plan, parsed *relabelRules) ([]artifact.File
 		return nil, fmt.Errorf("SLO %s: %w", p.SLO.Name, err)
 	}
 	if long != nil {
-		data, err := appendTestFile([]byte(sloTestHeader), long)
+		data, err := artifact.AppendYAML([]byte(sloTestHeader), long)
 		if err != nil {
 			return nil, err
 		}

@@ -7,14 +7,14 @@
 // (event queue, reflection, per-character writes) is most of the cost.
 // Here the JSON is read into a flat tree holding what yaml.v2's tree holds
 // (json.go) and written by a port of yaml.v2's emitter specialised to such
-// trees (emit.go, resolve.go); Writer (writer.go) drives the same emitter
-// event by event for callers that know their value's shape.
+// trees (emit.go, resolve.go).
 //
-// It exists only for speed: at 1,000 workloads a cold build costs ~1.5x
-// the CPU with sigs.k8s.io/yaml (docs/performance.md has the figures).
-// sigs.k8s.io/yaml stays the reference: TestMarshalMatchesSigsYAML and
-// FuzzMarshalMatchesSigsYAML compare every value with it, and anything the
-// tree reader does not expect is marshalled by yaml.v2 itself.
+// It exists only for speed: sigs.k8s.io/yaml.Marshal instead costs a cold
+// build of 1,000 workloads about half as much CPU again, most of it in the
+// rule-test files (docs/performance.md has the figures). sigs.k8s.io/yaml
+// stays the reference: TestMarshalMatchesSigsYAML and
+// FuzzMarshalMatchesSigsYAML compare with it, and what the tree reader
+// does not expect is marshalled by yaml.v2 itself, as sigs.k8s.io/yaml does.
 package yamlenc
 
 import (
