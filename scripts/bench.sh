@@ -86,6 +86,20 @@ measured() {
 	rss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$1")" 'BEGIN { printf "%.0f", k / 1024 }')
 }
 
+# timed_build CACHE SPEC OUT LOG TIMELOG: builds SPEC into OUT with the rule-test
+# cache CACHE; sets wall, cpu, rss (measured), rstatus (exit status) and
+# tests ("run|from the cache"); succeeds when the build did.
+timed_build() {
+	set +e
+	DATAOPSGEN_CACHE=$1 /usr/bin/time -v -o "$5" timeout "$TIMEOUT" bin/dataopsgen build "$2" -o "$3" >"$4" 2>&1
+	rstatus=$?
+	set -e
+	measured "$5"
+	tests=$(sed -n 's/^ *rule tests: *\([0-9]*\) files passed (\([0-9]*\) run, \([0-9]*\) from the cache)$/\2|\3/p' "$4")
+	tests=${tests:-?|?}
+	[ "$rstatus" = 0 ]
+}
+
 rows=()
 srows=()
 wrows=()
@@ -112,11 +126,8 @@ for n in $SIZES; do
 	fi
 	echo "build: $n workloads" >&2
 	cache="$WORK/cache-$n" # fresh and empty: the cold build
-	set +e
-	DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
-	status=$?
-	set -e
-	measured "$tlog"
+	timed_build "$cache" "$spec" "$out" "$log" "$tlog" || true
+	status=$rstatus
 	WALL[$n]=$wall RSS[$n]=$rss CPU[$n]=$cpu
 	perwl=$(awk -v w="$wall" -v n="$n" 'BEGIN { printf "%.2f", w * 1000 / n }')
 	case $status in
@@ -129,17 +140,10 @@ for n in $SIZES; do
 		rows+=("$n|ok|$wall|$cpu|$rss|$perwl|$mib|$rules|$dash|$files")
 		if [[ " $WARM_SIZES " == *" $n "* ]]; then
 			echo "build: $n workloads, warm rebuild" >&2
-			wlog="$WORK/build-warm-$n.txt" wtlog="$WORK/time-warm-$n.txt"
-			set +e
-			DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$wtlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$wlog" 2>&1
-			wstatus=$?
-			set -e
-			measured "$wtlog"
-			if [ "$wstatus" = 0 ]; then
-				tests=$(sed -n 's/^ *rule tests: *\([0-9]*\) files passed (\([0-9]*\) run, \([0-9]*\) from the cache)$/\2|\3/p' "$wlog")
-				wrows+=("$n|ok|$wall|$cpu|$rss|${tests:-?|?}")
+			if timed_build "$cache" "$spec" "$out" "$WORK/build-warm-$n.txt" "$WORK/time-warm-$n.txt"; then
+				wrows+=("$n|ok|$wall|$cpu|$rss|$tests")
 			else
-				wrows+=("$n|FAILED (exit $wstatus)|$wall|$cpu|$rss|-|-")
+				wrows+=("$n|FAILED (exit $rstatus)|$wall|$cpu|$rss|-|-")
 			fi
 		fi
 		if [[ " $EDIT_SIZES " == *" $n "* ]]; then
@@ -148,23 +152,16 @@ for n in $SIZES; do
 			# spec writes, byte for byte.
 			echo "build: $n workloads, one workload changed: rebuild with the cache, then cold" >&2
 			bin/benchgen -n "$n" -o "$spec" -edit
-			elog="$WORK/build-edit-$n.txt" etlog="$WORK/time-edit-$n.txt"
-			set +e
-			DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$etlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$elog" 2>&1
-			estatus=$?
-			set -e
-			measured "$etlog"
-			if [ "$estatus" = 0 ]; then
+			if timed_build "$cache" "$spec" "$out" "$WORK/build-edit-$n.txt" "$WORK/time-edit-$n.txt"; then
 				ECPU[$n]=$cpu
-				tests=$(sed -n 's/^ *rule tests: *\([0-9]*\) files passed (\([0-9]*\) run, \([0-9]*\) from the cache)$/\2|\3/p' "$elog")
-				ewall=$wall ecpu=$cpu erss=$rss
+				erow="$n|ok, identical to cold|$wall|$cpu|$rss|$tests"
 				DATAOPSGEN_CACHE="$WORK/cache-edit-cold-$n" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out-edit-cold" >"$WORK/build-edit-cold-$n.txt" 2>&1 ||
 					die "cold build of the edited $n-workload spec failed"
 				diff -r -q "$out" "$out-edit-cold" >"$WORK/diff-edit-$n.txt" ||
 					die "the rebuild after one change differs from a cold build of the same spec: $(head -3 "$WORK/diff-edit-$n.txt")"
-				erows+=("$n|ok, identical to cold|$ewall|$ecpu|$erss|${tests:-?|?}")
+				erows+=("$erow")
 			else
-				erows+=("$n|FAILED (exit $estatus)|$wall|$cpu|$rss|-|-")
+				erows+=("$n|FAILED (exit $rstatus)|$wall|$cpu|$rss|-|-")
 			fi
 		fi
 		;;
