@@ -2,7 +2,7 @@
 # make bench: how dataopsgen's cost grows with the size of the spec.
 #
 # Builds bin/dataopsgen once, writes synthetic specs of N workloads
-# (internal/benchgen, deterministic), times the whole `dataopsgen build`
+# (cmd/benchgen, deterministic), times the whole `dataopsgen build`
 # (every check and the generated rule tests) with /usr/bin/time -v for each
 # N, and `dataopsgen vet examples/dataops` (median of several runs), then
 # prints one table and the targets of issue 5.
@@ -52,7 +52,7 @@ command -v timeout >/dev/null || die "timeout (coreutils) is required"
 echo "building bin/dataopsgen and bin/benchgen" >&2
 mkdir -p bin
 $GO build -o bin/dataopsgen ./cmd/dataopsgen
-$GO build -o bin/benchgen ./internal/benchgen
+$GO build -o bin/benchgen ./cmd/benchgen
 if [ "$SLOTH" = 1 ] && [ ! -x bin/sloth ]; then
 	echo "building bin/sloth $SLOTH_VERSION (BENCH_SLOTH=0 to leave Sloth out)" >&2
 	(cd tools/sloth && GOWORK=off $GO build -o ../../bin/sloth github.com/slok/sloth/cmd/sloth) || die "could not build Sloth $SLOTH_VERSION (tools/sloth)"

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // TestVetAccepts: the generated specs pass everything `dataopsgen vet`

@@ -1,7 +1,7 @@
 // Command benchgen writes a synthetic dataopsgen spec of N workloads into a
 // directory, for benchmarks (see package synth for what it contains):
 //
-//	go run ./internal/benchgen -n 1000 -o /tmp/spec-1000 [-slos] [-sloth /tmp/sloth-1000.yaml]
+//	go run ./cmd/benchgen -n 1000 -o /tmp/spec-1000 [-slos] [-sloth /tmp/sloth-1000.yaml]
 //
 // -sloth also writes a Sloth spec with one SLO per workload (make bench
 // times Sloth on it next to dataopsgen); -slos writes the same SLOs as
@@ -17,7 +17,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 func main() {
