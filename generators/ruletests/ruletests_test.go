@@ -20,7 +20,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 func example(t testing.TB) *model.Spec { return modeltest.Example(t) }
@@ -165,7 +165,7 @@ func mutationsFail(t *testing.T, s *model.Spec, muts []mutation) {
 				}
 				applied++
 				broken.Rules[i] = *br
-				fails := ruletest.Run(tf, parseGroup(t, broken))
+				fails := promunit.Run(tf, parseGroup(t, broken))
 				if len(fails) == 0 {
 					t.Errorf("%s: %s: %s: tests still pass", w.Name, r.Alert, m.name)
 					continue
@@ -182,11 +182,11 @@ func mutationsFail(t *testing.T, s *model.Spec, muts []mutation) {
 	}
 }
 
-func testFile(t testing.TB, s *model.Spec, w *model.Workload) *ruletest.TestFile {
+func testFile(t testing.TB, s *model.Spec, w *model.Workload) *promunit.TestFile {
 	t.Helper()
 	for _, f := range generateT(t, s) {
 		if f.Path == TestPath(w) {
-			tf, err := ruletest.Parse(f.Path, f.Data)
+			tf, err := promunit.Parse(f.Path, f.Data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func parseGroup(t testing.TB, g rules.Group) []rulefmt.RuleGroup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups, err := ruletest.ParseRules("broken.rules.yaml", data)
+	groups, err := promunit.ParseRules("broken.rules.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +336,7 @@ func TestRunCachedReleasesValues(t *testing.T) {
 	files := generateT(t, example(t))
 	typed := func() (n int) {
 		for _, f := range files {
-			if _, ok := f.Value.(*ruletest.TestFile); ok {
+			if _, ok := f.Value.(*promunit.TestFile); ok {
 				n++
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
@@ -22,7 +22,7 @@ import (
 // marshalled from (artifact.File.Value): the tests run on those rather than
 // on a parse of the bytes, which gives the same values
 // (TestValuesAreTheFiles). Files without one are read and parsed.
-func Run(files []artifact.File) []ruletest.Failure {
+func Run(files []artifact.File) []promunit.Failure {
 	fails, _ := RunCached(slices.Clone(files), nil)
 	return fails
 }
@@ -43,12 +43,12 @@ type Stats struct {
 // once the file is done with: at 5,000 workloads they weigh ~390 MB, which
 // would otherwise stay until the last test ran. A caller that needs them
 // again passes a copy of the slice (as Run does).
-func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failure, Stats) {
+func RunCached(files []artifact.File, cache *testcache.Cache) ([]promunit.Failure, Stats) {
 	fsys := fstest.MapFS{}
 	parsed := map[string][]rulefmt.RuleGroup{}
 	type testFile struct {
 		path string
-		tf   *ruletest.TestFile // the typed value, nil to parse the bytes
+		tf   *promunit.TestFile // the typed value, nil to parse the bytes
 		file int                // index in files
 	}
 	var tests []testFile
@@ -59,7 +59,7 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 		}
 		if strings.HasPrefix(f.Path, Dir+"/") && strings.HasSuffix(f.Path, ".test.yaml") {
 			t := testFile{path: f.Path, file: i}
-			if v, ok := f.Value.(*ruletest.TestFile); ok && v.Name == f.Path {
+			if v, ok := f.Value.(*promunit.TestFile); ok && v.Name == f.Path {
 				t.tf = v
 			}
 			tests = append(tests, t)
@@ -70,7 +70,7 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 		g, ok := parsed[p]
 		return g, ok
 	}
-	out := make([][]ruletest.Failure, len(tests))
+	out := make([][]promunit.Failure, len(tests))
 	cached := make([]bool, len(tests))
 	var wg sync.WaitGroup
 	for i := range tests {
@@ -84,8 +84,8 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 				// Parsed once, for the cache key and the run; a file
 				// that does not parse runs as read, to fail as such.
 				var err error
-				if tf, err = ruletest.Parse(t, fsys[t].Data); err != nil {
-					out[i] = ruletest.RunFS(fsys, t)
+				if tf, err = promunit.Parse(t, fsys[t].Data); err != nil {
+					out[i] = promunit.RunFS(fsys, t)
 					return
 				}
 			}
@@ -94,7 +94,7 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 				cached[i] = true
 				return
 			}
-			out[i] = ruletest.RunParsed(fsys, tf, rulesOf)
+			out[i] = promunit.RunParsed(fsys, tf, rulesOf)
 			if keyed && len(out[i]) == 0 {
 				cache.Put(key)
 			}
