@@ -45,7 +45,7 @@ func TestExamplePasses(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	fails := Run(files)
+	fails := runTests(files)
 	t.Logf("ran the tests of %d workloads in %s", len(files)/2, time.Since(start))
 	for _, f := range fails {
 		t.Error(f.String())
@@ -268,7 +268,7 @@ func variedSpecsPass(t *testing.T, specs map[string]string) {
 		t.Run(name, func(t *testing.T) {
 			s := specOf(t, src)
 			files := generateT(t, s)
-			for _, f := range Run(files) {
+			for _, f := range runTests(files) {
 				t.Error(f.String())
 			}
 			for _, w := range s.Workloads {
@@ -327,29 +327,5 @@ func promtoolCheck(t *testing.T, files []artifact.File) {
 	out, err := exec.Command(bin, append([]string{"test", "rules"}, tests...)...).CombinedOutput()
 	if err != nil {
 		t.Errorf("promtool test rules: %v\n%s", err, out)
-	}
-}
-
-// RunCached lets go of the test files' typed values of the list it is
-// handed; Run leaves its caller's list as it was.
-func TestRunCachedReleasesValues(t *testing.T) {
-	files := generateT(t, example(t))
-	typed := func() (n int) {
-		for _, f := range files {
-			if _, ok := f.Value.(*promunit.TestFile); ok {
-				n++
-			}
-		}
-		return n
-	}
-	before := typed()
-	if before == 0 {
-		t.Fatal("no typed test file")
-	}
-	if fails := Run(files); len(fails) > 0 || typed() != before {
-		t.Fatalf("Run: %d failures, typed test files %d -> %d", len(fails), before, typed())
-	}
-	if fails, _ := RunCached(files, nil); len(fails) > 0 || typed() != 0 {
-		t.Fatalf("RunCached: %d failures, %d typed test files left", len(fails), typed())
 	}
 }

@@ -84,7 +84,7 @@ func TestSLOTestsPass(t *testing.T) {
 	if len(files) != want {
 		t.Fatalf("%d SLO test and rule files, want %d", len(files), want)
 	}
-	for _, f := range Run(files) {
+	for _, f := range runTests(files) {
 		t.Error(f.String())
 	}
 	if u := UncoveredAlerts(s); len(u) > 0 {

@@ -101,12 +101,12 @@ func TestRunOnValuesIsRunOnFiles(t *testing.T) {
 			f.Data = append([]byte(testHeader), data...)
 		}
 	}
-	onValues := Run(files)
+	onValues := runTests(files)
 	bare := slices.Clone(files)
 	for i := range bare {
 		bare[i].Value = nil
 	}
-	onFiles := Run(bare)
+	onFiles := runTests(bare)
 	if len(onFiles) == 0 {
 		t.Fatal("the broken tests pass")
 	}
