@@ -15,7 +15,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // sameAsSigsYAML fails t unless every YAML file of files is what
@@ -45,7 +45,7 @@ func sameAsSigsYAML(t *testing.T, files []artifact.File) (typed int) {
 		}
 		body := withoutHeader(f.Data)
 		switch v := f.Value.(type) {
-		case *ruletest.TestFile, *monitoringv1.PrometheusRule:
+		case *promunit.TestFile, *monitoringv1.PrometheusRule:
 			want, err := sigsyaml.Marshal(v)
 			if err != nil {
 				t.Fatal(err)
