@@ -71,7 +71,7 @@ func EscRulesReference(in *Input) diag.List {
 		vs := valueSets{}
 		workloadValues(vs, w)
 		mine := map[[2]string]bool{}
-		for _, o := range ruleObjects(in) {
+		for _, o := range in.ruleObjects() {
 			for _, g := range o.Groups {
 				if g.Source == w.Path() {
 					mine[[2]string{o.Path, g.Name}] = true
@@ -130,10 +130,9 @@ func EscScrape(in *Input) diag.List { return escScrape(in) }
 // through Prometheus's config loader).
 func EscScrapeReference(in *Input) diag.List {
 	// A load without cfg makes scrapeJobs decode the file itself.
-	e := &memoEntry{}
-	e.once.Do(func() { e.v = scrapeLoad{file: loadedScrape(in).file} })
 	fresh := &Input{Spec: in.Spec, Files: in.Files}
-	fresh.memo.Store("checks/scrape-config", e)
+	file := in.scrape().file
+	fresh.v().scrape = func() scrapeLoad { return scrapeLoad{file: file} }
 	return escScrape(fresh)
 }
 
@@ -142,7 +141,7 @@ func EscScrapeReference(in *Input) diag.List {
 func RulesParseRulefmt(in *Input) diag.List {
 	sources := ruleSources(in)
 	var out diag.List
-	for _, rf := range ruleFiles(in).list {
+	for _, rf := range in.ruleFiles().list {
 		out.Append(parseRuleFile(in, rf, sources, rulefmtParse)...)
 	}
 	return out
@@ -160,10 +159,11 @@ func AlloyPipelines(in *Input) (cached, each []*collectorPipeline, err error) {
 	if f == nil {
 		return nil, nil, errors.New("no Alloy config")
 	}
-	af, err := alloyAST(in, f)
-	if err != nil {
-		return nil, nil, err
+	p := in.alloy()
+	if p.err != nil {
+		return nil, nil, p.err
 	}
+	af := p.f
 	return alloyPipelines(af, newRegexpCache().compile), alloyPipelines(af, relabel.NewRegexp), nil
 }
 
@@ -194,7 +194,7 @@ func runRelabelReference(rules []*relabel.Config, target map[string]string) (map
 // runs kept their target and the first difference.
 func RelabelRunsDiffer(in *Input) (kept int, diff string) {
 	_, jobs := scrapeJobs(in)
-	ci := collectorOf(in)
+	ci := in.collector()
 	for _, w := range in.Spec.Workloads {
 		var ruleSets [][]*relabel.Config
 		for _, j := range jobs {

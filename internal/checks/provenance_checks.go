@@ -18,7 +18,7 @@ var provenancePromQL = Check{
 		"Grafana's variables are substituted (`$__rate_interval` by a duration, `$var` by a value); rules are parsed by rules/parse.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		for _, q := range allQueries(in) {
+		for _, q := range in.queries() {
 			if q.err != nil {
 				out.Append(at(in, q.source, "provenance/promql", q.file, "%s: query does not parse as PromQL: %v", q.what, q.err))
 			}
@@ -36,8 +36,8 @@ var provenanceMetric = Check{
 		"suggests the closest declared name.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		cat := theCatalog(in)
-		for _, q := range allQueries(in) {
+		cat := in.metricCatalog()
+		for _, q := range in.queries() {
 			if q.expr == nil || sloQuery(q) {
 				continue // slo/provenance checks the SLIs once each, at their fields
 			}
@@ -107,8 +107,8 @@ var provenanceLabel = Check{
 		"(`up{workload=\"typo\"}`); the labels of `by (...)`, `on (...)` and `group_left (...)` exist on their operands.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		cat := theCatalog(in)
-		for _, q := range allQueries(in) {
+		cat := in.metricCatalog()
+		for _, q := range in.queries() {
 			if q.expr == nil || sloQuery(q) {
 				continue // slo/provenance checks the SLIs once each, at their fields
 			}

@@ -61,42 +61,38 @@ func extraRuleSource(group string, i int) string {
 }
 
 // allRules returns every generated rule, parsed once per input.
-func allRules(in *Input) []*ruleRef {
-	return in.Memo("checks/rules", func() any {
-		var out []*ruleRef
-		for _, o := range ruleObjects(in) {
-			for _, g := range o.Groups {
-				extra := strings.HasPrefix(g.Source, "extraRules.")
-				groupSource := g.Source
-				if extra {
-					groupSource = load.PathString("extraRules", g.Name)
+func parseRules(in *Input) []*ruleRef {
+	var out []*ruleRef
+	for _, o := range in.ruleObjects() {
+		for _, g := range o.Groups {
+			extra := strings.HasPrefix(g.Source, "extraRules.")
+			groupSource := g.Source
+			if extra {
+				groupSource = load.PathString("extraRules", g.Name)
+			}
+			for i := range g.Rules {
+				r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: groupSource, Index: i, Extra: extra, Rule: &g.Rules[i]}
+				switch {
+				case extra:
+					r.Source = extraRuleSource(g.Name, i)
+				case i < len(g.RuleSources):
+					r.Source = g.RuleSources[i]
+				default:
+					r.Source = g.Source
 				}
-				for i := range g.Rules {
-					r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: groupSource, Index: i, Extra: extra, Rule: &g.Rules[i]}
-					switch {
-					case extra:
-						r.Source = extraRuleSource(g.Name, i)
-					case i < len(g.RuleSources):
-						r.Source = g.RuleSources[i]
-					default:
-						r.Source = g.Source
-					}
-					out = append(out, r)
-				}
+				out = append(out, r)
 			}
 		}
-		parallel(len(out), func(i int) {
-			out[i].Expr, out[i].Err = PromQL.ParseExpr(out[i].Rule.Expr.String())
-		})
-		return out
-	}).([]*ruleRef)
+	}
+	parallel(len(out), func(i int) {
+		out[i].Expr, out[i].Err = PromQL.ParseExpr(out[i].Rule.Expr.String())
+	})
+	return out
 }
 
 // theCatalog is the metric catalog of the spec, built once per input.
-func theCatalog(in *Input) *catalog.Catalog {
-	return in.Memo("checks/catalog", func() any {
-		return catalog.New(in.Spec, PromQL)
-	}).(*catalog.Catalog)
+func buildCatalog(in *Input) *catalog.Catalog {
+	return catalog.New(in.Spec, PromQL)
 }
 
 // parallel runs f(0..n-1) on all CPUs (inline when n is small).

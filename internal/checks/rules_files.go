@@ -37,19 +37,17 @@ func isRuleFile(f *artifact.File) bool {
 }
 
 // ruleFiles returns the generated PrometheusRule files, decoded.
-func ruleFiles(in *Input) ruleFileSet {
-	return in.Memo("checks/rule-files", func() any {
-		set := ruleFileSet{byPath: map[string]*ruleFile{}}
-		for i := range in.Files {
-			if f := &in.Files[i]; isRuleFile(f) {
-				rf := &ruleFile{file: f}
-				set.list = append(set.list, rf)
-				set.byPath[f.Path] = rf
-			}
+func decodeRuleFiles(in *Input) ruleFileSet {
+	set := ruleFileSet{byPath: map[string]*ruleFile{}}
+	for i := range in.Files {
+		if f := &in.Files[i]; isRuleFile(f) {
+			rf := &ruleFile{file: f}
+			set.list = append(set.list, rf)
+			set.byPath[f.Path] = rf
 		}
-		parallel(len(set.list), func(i int) { set.list[i].decode() })
-		return set
-	}).(ruleFileSet)
+	}
+	parallel(len(set.list), func(i int) { set.list[i].decode() })
+	return set
 }
 
 func (rf *ruleFile) decode() {
@@ -72,10 +70,8 @@ func (rf *ruleFile) decode() {
 
 // ruleObjects returns the generator's PrometheusRule objects (which group of
 // which file comes from which spec path), built once per input.
-func ruleObjects(in *Input) []rules.Object {
-	return in.Memo("checks/rule-objects", func() any {
-		return rules.Objects(in.Spec)
-	}).([]rules.Object)
+func generatedRuleObjects(in *Input) []rules.Object {
+	return rules.Objects(in.Spec)
 }
 
 // groupRef names a generated rule group: its file and its name.
@@ -83,14 +79,12 @@ type groupRef struct{ path, name string }
 
 // groupsBySource maps the spec path of each generated group (a workload's
 // path, extraRules."<group>") to the groups it produced.
-func groupsBySource(in *Input) map[string][]groupRef {
-	return in.Memo("checks/groups-by-source", func() any {
-		out := map[string][]groupRef{}
-		for _, o := range ruleObjects(in) {
-			for _, g := range o.Groups {
-				out[g.Source] = append(out[g.Source], groupRef{o.Path, g.Name})
-			}
+func indexGroupsBySource(in *Input) map[string][]groupRef {
+	out := map[string][]groupRef{}
+	for _, o := range in.ruleObjects() {
+		for _, g := range o.Groups {
+			out[g.Source] = append(out[g.Source], groupRef{o.Path, g.Name})
 		}
-		return out
-	}).(map[string][]groupRef)
+	}
+	return out
 }

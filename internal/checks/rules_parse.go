@@ -20,7 +20,7 @@ var rulesParse = Check{
 	Doc:  "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates.",
 	Run: func(in *Input) diag.List {
 		sources := ruleSources(in)
-		files := ruleFiles(in).list
+		files := in.ruleFiles().list
 		rp := newRuleParser()
 		results := make([]diag.List, len(files))
 		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources, rp.parse) })
@@ -104,7 +104,7 @@ type groupSources struct {
 // (an extra group's quoted as the positions are: extraRules."my-group").
 func ruleSources(in *Input) map[string]groupSources {
 	out := map[string]groupSources{}
-	for _, r := range allRules(in) {
+	for _, r := range in.rules() {
 		s := out[r.Group]
 		s.group = r.GroupSource
 		s.rules = append(s.rules, r.Source)

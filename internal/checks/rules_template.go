@@ -44,22 +44,20 @@ type alertTemplate struct {
 }
 
 // alertTemplates returns the templates of every alert, parsed once.
-func alertTemplates(in *Input) []*alertTemplate {
-	return in.Memo("checks/alert-templates", func() any {
-		var out []*alertTemplate
-		for _, r := range allRules(in) {
-			if r.Rule.Alert == "" {
-				continue
-			}
-			for _, k := range slices.Sorted(maps.Keys(r.Rule.Labels)) {
-				out = append(out, newAlertTemplate(r, "label "+k, r.Rule.Labels[k]))
-			}
-			for _, k := range slices.Sorted(maps.Keys(r.Rule.Annotations)) {
-				out = append(out, newAlertTemplate(r, "annotation "+k, r.Rule.Annotations[k]))
-			}
+func parseAlertTemplates(in *Input) []*alertTemplate {
+	var out []*alertTemplate
+	for _, r := range in.rules() {
+		if r.Rule.Alert == "" {
+			continue
 		}
-		return out
-	}).([]*alertTemplate)
+		for _, k := range slices.Sorted(maps.Keys(r.Rule.Labels)) {
+			out = append(out, newAlertTemplate(r, "label "+k, r.Rule.Labels[k]))
+		}
+		for _, k := range slices.Sorted(maps.Keys(r.Rule.Annotations)) {
+			out = append(out, newAlertTemplate(r, "annotation "+k, r.Rule.Annotations[k]))
+		}
+	}
+	return out
 }
 
 // source is the spec path the template comes from: the workload's
@@ -135,8 +133,8 @@ var rulesTemplate = Check{
 		"(the seed's `$labels{pod}`, printed as is) is an error.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		cat := theCatalog(in)
-		for _, t := range alertTemplates(in) {
+		cat := in.metricCatalog()
+		for _, t := range in.alertTemplates() {
 			if !t.simple && t.tree == nil {
 				continue // a parse error rules/parse reports
 			}
@@ -468,9 +466,9 @@ var rulesTemplateLabels = Check{
 		"`histogram_quantile`, ...) and the metric catalog (the seed's `$labels.restart_count` after `sum by (namespace, pod)`).",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		cat := theCatalog(in)
+		cat := in.metricCatalog()
 		inferred := map[*ruleRef]catalog.Labels{}
-		for _, t := range alertTemplates(in) {
+		for _, t := range in.alertTemplates() {
 			refs := t.refs
 			if t.rule.Expr == nil || len(refs) == 0 {
 				continue

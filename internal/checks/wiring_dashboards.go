@@ -121,43 +121,41 @@ type dashFile struct {
 // wiringDashboards parses every generated dashboard and attributes its
 // panels: the spec's extraPanels are appended in order, so they are matched
 // in order by title and query.
-func wiringDashboards(in *Input) []*dashFile {
-	return in.Memo("wiring/dashboards", func() any {
-		var out []*dashFile
-		for i := range in.Files {
-			f := &in.Files[i]
-			if f.Role != artifact.ConfigMapData || !strings.HasPrefix(f.Path, dashboards.Dir) || !strings.HasSuffix(f.Path, ".json") {
-				continue
-			}
-			df := &dashFile{file: f, vars: map[string]gVariable{}}
-			out = append(out, df)
-			if df.err = json.Unmarshal(f.Data, &df.d); df.err != nil {
-				continue
-			}
-			for _, v := range df.d.Templating.List {
-				df.vars[v.Name] = v
-			}
-			next := 0
-			var walk func(ps []gPanel)
-			walk = func(ps []gPanel) {
-				for j := range ps {
-					p := &ps[j]
-					dp := dashPanel{gPanel: p, source: f.Source}
-					if next < len(in.Spec.ExtraPanels) && p.Type != "row" {
-						ep := in.Spec.ExtraPanels[next]
-						if p.Title == ep.Title && len(p.Targets) > 0 && slices.Contains(p.Targets[0].queries(), ep.Expr) {
-							dp.source, dp.extra = load.PathString("extraPanels", fmt.Sprint(next)), true
-							next++
-						}
-					}
-					df.panels = append(df.panels, dp)
-					walk(p.Panels)
-				}
-			}
-			walk(df.d.Panels)
+func parseDashboards(in *Input) []*dashFile {
+	var out []*dashFile
+	for i := range in.Files {
+		f := &in.Files[i]
+		if f.Role != artifact.ConfigMapData || !strings.HasPrefix(f.Path, dashboards.Dir) || !strings.HasSuffix(f.Path, ".json") {
+			continue
 		}
-		return out
-	}).([]*dashFile)
+		df := &dashFile{file: f, vars: map[string]gVariable{}}
+		out = append(out, df)
+		if df.err = json.Unmarshal(f.Data, &df.d); df.err != nil {
+			continue
+		}
+		for _, v := range df.d.Templating.List {
+			df.vars[v.Name] = v
+		}
+		next := 0
+		var walk func(ps []gPanel)
+		walk = func(ps []gPanel) {
+			for j := range ps {
+				p := &ps[j]
+				dp := dashPanel{gPanel: p, source: f.Source}
+				if next < len(in.Spec.ExtraPanels) && p.Type != "row" {
+					ep := in.Spec.ExtraPanels[next]
+					if p.Title == ep.Title && len(p.Targets) > 0 && slices.Contains(p.Targets[0].queries(), ep.Expr) {
+						dp.source, dp.extra = load.PathString("extraPanels", fmt.Sprint(next)), true
+						next++
+					}
+				}
+				df.panels = append(df.panels, dp)
+				walk(p.Panels)
+			}
+		}
+		walk(df.d.Panels)
+	}
+	return out
 }
 
 // sub is a spec path below a panel's source; only the user's panels have
@@ -176,11 +174,11 @@ var wiringDashboardSidecar = Check{
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/dashboard-sidecar"
 		const src = "stack.grafana"
-		dfs := wiringDashboards(in)
+		dfs := in.dashboards()
 		if len(dfs) == 0 {
 			return nil
 		}
-		pv := wiringValues(in)
+		pv := in.values()
 		if pv.file == nil || pv.err != nil {
 			return nil
 		}
@@ -350,11 +348,11 @@ var wiringDatasource = Check{
 		"`alertmanager` uids, or an `additionalDataSources` uid — and of the type the dashboard expects.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/datasource"
-		dfs := wiringDashboards(in)
+		dfs := in.dashboards()
 		if len(dfs) == 0 {
 			return nil
 		}
-		pv := wiringValues(in)
+		pv := in.values()
 		if pv.file == nil || pv.err != nil {
 			return nil
 		}

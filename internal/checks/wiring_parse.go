@@ -87,17 +87,15 @@ type parsedValues struct {
 
 // wiringValues returns the parsed kube-prometheus-stack values (file nil when
 // none was generated).
-func wiringValues(in *Input) parsedValues {
-	return in.Memo("wiring/values", func() any {
-		f := in.File(promstack.ValuesPath)
-		if f == nil {
-			return parsedValues{}
-		}
-		var pv parsedValues
-		pv.file = f
-		pv.err = yaml.Unmarshal(f.Data, &pv.v)
-		return pv
-	}).(parsedValues)
+func decodeValues(in *Input) parsedValues {
+	f := in.File(promstack.ValuesPath)
+	if f == nil {
+		return parsedValues{}
+	}
+	var pv parsedValues
+	pv.file = f
+	pv.err = yaml.Unmarshal(f.Data, &pv.v)
+	return pv
 }
 
 // kustLayer is one generated kustomization.yaml.
@@ -110,24 +108,22 @@ type kustLayer struct {
 
 // wiringKustomizations returns every generated kustomization, outermost
 // first.
-func wiringKustomizations(in *Input) []*kustLayer {
-	return in.Memo("wiring/kustomizations", func() any {
-		var out []*kustLayer
-		for i := range in.Files {
-			f := &in.Files[i]
-			if path.Base(f.Path) != kustomization.Path {
-				continue
-			}
-			l := &kustLayer{file: f, dir: path.Dir(f.Path)}
-			if l.dir == "." {
-				l.dir = ""
-			}
-			l.err = yaml.Unmarshal(f.Data, &l.k)
-			out = append(out, l)
+func decodeKustomizations(in *Input) []*kustLayer {
+	var out []*kustLayer
+	for i := range in.Files {
+		f := &in.Files[i]
+		if path.Base(f.Path) != kustomization.Path {
+			continue
 		}
-		slices.SortFunc(out, func(a, b *kustLayer) int { return wiringCmpDepth(a.dir, b.dir) })
-		return out
-	}).([]*kustLayer)
+		l := &kustLayer{file: f, dir: path.Dir(f.Path)}
+		if l.dir == "." {
+			l.dir = ""
+		}
+		l.err = yaml.Unmarshal(f.Data, &l.k)
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b *kustLayer) int { return wiringCmpDepth(a.dir, b.dir) })
+	return out
 }
 
 func wiringCmpDepth(a, b string) int {
@@ -168,7 +164,7 @@ func (l *kustLayer) abs(p string) string {
 // outermost kustomization that sets one wins (kustomize applies the outer
 // namespace transformer last), else def.
 func effectiveNamespace(in *Input, p, def string) string {
-	for _, l := range wiringKustomizations(in) {
+	for _, l := range in.kustomizations() {
 		if _, ok := l.rel(p); ok && l.err == nil && l.k.Namespace != "" {
 			return l.k.Namespace
 		}
@@ -216,73 +212,78 @@ func wiringMergeMaps(a, b map[string]string) map[string]string {
 }
 
 // generatorEntries lists every ConfigMap and Secret generator entry.
-func generatorEntries(in *Input) []*generatorEntry {
-	return in.Memo("wiring/generators", func() any {
-		var out []*generatorEntry
-		add := func(l *kustLayer, secret bool, ga types.GeneratorArgs) {
-			e := &generatorEntry{layer: l, secret: secret, args: ga}
-			for _, src := range ga.FileSources {
-				key, p, ok := strings.Cut(src, "=")
-				if !ok {
-					key, p = path.Base(src), src
-				}
-				e.sources = append(e.sources, generatorSource{key: key, path: l.abs(p)})
+func listGeneratorEntries(in *Input) []*generatorEntry {
+	var out []*generatorEntry
+	add := func(l *kustLayer, secret bool, ga types.GeneratorArgs) {
+		e := &generatorEntry{layer: l, secret: secret, args: ga}
+		for _, src := range ga.FileSources {
+			key, p, ok := strings.Cut(src, "=")
+			if !ok {
+				key, p = path.Base(src), src
 			}
-			out = append(out, e)
+			e.sources = append(e.sources, generatorSource{key: key, path: l.abs(p)})
 		}
-		for _, l := range wiringKustomizations(in) {
-			if l.err != nil {
-				continue
-			}
-			for _, c := range l.k.ConfigMapGenerator {
-				add(l, false, c.GeneratorArgs)
-			}
-			for _, s := range l.k.SecretGenerator {
-				add(l, true, s.GeneratorArgs)
+		out = append(out, e)
+	}
+	for _, l := range in.kustomizations() {
+		if l.err != nil {
+			continue
+		}
+		for _, c := range l.k.ConfigMapGenerator {
+			add(l, false, c.GeneratorArgs)
+		}
+		for _, s := range l.k.SecretGenerator {
+			add(l, true, s.GeneratorArgs)
+		}
+	}
+	return out
+}
+
+// generatorKey is the generator entry that turns a file into a ConfigMap or
+// Secret key, and the key.
+type generatorKey struct {
+	e   *generatorEntry
+	key string
+}
+
+// indexGenerators maps overlay paths to the generator entry that reads them
+// (the first, as a search would find it).
+func indexGenerators(in *Input) map[string]generatorKey {
+	out := map[string]generatorKey{}
+	for _, e := range in.generatorEntries() {
+		for _, s := range e.sources {
+			if _, seen := out[s.path]; !seen {
+				out[s.path] = generatorKey{e, s.key}
 			}
 		}
-		return out
-	}).([]*generatorEntry)
+	}
+	return out
 }
 
 // generatorOf returns the generator entry that turns the file at p into a
 // ConfigMap or Secret key, or nil.
 func generatorOf(in *Input, p string) (*generatorEntry, string) {
-	type entryKey struct {
-		e   *generatorEntry
-		key string
-	}
-	byPath := in.Memo("wiring/generator-of", func() any {
-		out := map[string]entryKey{}
-		for _, e := range generatorEntries(in) {
-			for _, s := range e.sources {
-				if _, seen := out[s.path]; !seen { // the first, as a search would find it
-					out[s.path] = entryKey{e, s.key}
-				}
-			}
-		}
-		return out
-	}).(map[string]entryKey)
-	ek := byPath[p]
+	ek := in.generatorByPath()[p]
 	return ek.e, ek.key
 }
 
-// listedAsResource reports whether some kustomization lists p as a resource.
-func listedAsResource(in *Input, p string) bool {
-	listed := in.Memo("wiring/listed-resources", func() any {
-		out := map[string]bool{}
-		for _, l := range wiringKustomizations(in) {
-			if l.err != nil {
-				continue
-			}
-			for _, r := range l.k.Resources {
-				out[l.abs(r)] = true
-			}
+// listResources is the set of overlay paths some kustomization lists as a
+// resource.
+func listResources(in *Input) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range in.kustomizations() {
+		if l.err != nil {
+			continue
 		}
-		return out
-	}).(map[string]bool)
-	return listed[p]
+		for _, r := range l.k.Resources {
+			out[l.abs(r)] = true
+		}
+	}
+	return out
 }
+
+// listedAsResource reports whether some kustomization lists p as a resource.
+func listedAsResource(in *Input, p string) bool { return in.listedResources()[p] }
 
 // k8sObject is the part of a Kubernetes object the checks read.
 type k8sObject struct {
@@ -302,36 +303,34 @@ type fileObject struct {
 
 // wiringObjects returns the objects of every Resource file (each document
 // of a multi-document file), in file order.
-func wiringObjects(in *Input) []fileObject {
-	return in.Memo("wiring/objects", func() any {
-		rfs := ruleFiles(in)
-		var out []fileObject
-		for i := range in.Files {
-			f := &in.Files[i]
-			if f.Role != artifact.Resource {
-				continue
-			}
-			docs := wiringSplitDocs(f.Data)
-			if rf := rfs.byPath[f.Path]; rf != nil && rf.ok && len(docs) == 1 {
-				// A PrometheusRule, already decoded for the rule checks.
-				var o k8sObject
-				o.APIVersion, o.Kind = rf.pr.APIVersion, rf.pr.Kind
-				o.Metadata.Name, o.Metadata.Namespace, o.Metadata.Labels = rf.pr.Name, rf.pr.Namespace, rf.pr.Labels
-				if o.Kind != "" {
-					out = append(out, fileObject{file: f, obj: o})
-				}
-				continue
-			}
-			for _, doc := range docs {
-				var o k8sObject
-				if err := yaml.Unmarshal(doc, &o); err != nil || o.Kind == "" {
-					continue
-				}
+func decodeObjects(in *Input) []fileObject {
+	rfs := in.ruleFiles()
+	var out []fileObject
+	for i := range in.Files {
+		f := &in.Files[i]
+		if f.Role != artifact.Resource {
+			continue
+		}
+		docs := wiringSplitDocs(f.Data)
+		if rf := rfs.byPath[f.Path]; rf != nil && rf.ok && len(docs) == 1 {
+			// A PrometheusRule, already decoded for the rule checks.
+			var o k8sObject
+			o.APIVersion, o.Kind = rf.pr.APIVersion, rf.pr.Kind
+			o.Metadata.Name, o.Metadata.Namespace, o.Metadata.Labels = rf.pr.Name, rf.pr.Namespace, rf.pr.Labels
+			if o.Kind != "" {
 				out = append(out, fileObject{file: f, obj: o})
 			}
+			continue
 		}
-		return out
-	}).([]fileObject)
+		for _, doc := range docs {
+			var o k8sObject
+			if err := yaml.Unmarshal(doc, &o); err != nil || o.Kind == "" {
+				continue
+			}
+			out = append(out, fileObject{file: f, obj: o})
+		}
+	}
+	return out
 }
 
 func wiringSplitDocs(data []byte) [][]byte {
