@@ -15,6 +15,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/logs"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
@@ -141,7 +143,7 @@ func EscScrapeReference(in *Input) diag.List {
 func RulesParseRulefmt(in *Input) diag.List {
 	sources := ruleSources(in)
 	var out diag.List
-	for _, rf := range in.ruleFiles().list {
+	for _, rf := range in.ruleFiles() {
 		out.Append(parseRuleFile(in, rf, sources, rulefmtParse)...)
 	}
 	return out
@@ -229,4 +231,30 @@ func RelabelRunsDiffer(in *Input) (kept int, diff string) {
 		}
 	}
 	return kept, ""
+}
+
+// RetypeRules makes the typed value of the PrometheusRule file f what its
+// bytes say, keeping the spec path of each group and rule: a test that
+// edits the bytes to play a generator bug thus shows the bug to the checks
+// of the typed rules too, as the generator's own bug would. It is a no-op
+// for other files.
+func RetypeRules(f *artifact.File) error {
+	old, ok := f.Value.(*rules.Object)
+	if !ok || !isRuleFile(f) {
+		return nil
+	}
+	var pr monitoringv1.PrometheusRule
+	if err := yaml.Unmarshal(f.Data, &pr); err != nil {
+		return err
+	}
+	o := &rules.Object{Path: old.Path, Rule: &pr}
+	for i, g := range pr.Spec.Groups {
+		ng := rules.Group{RuleGroup: g}
+		if i < len(old.Groups) {
+			ng.Source, ng.RuleSources = old.Groups[i].Source, old.Groups[i].RuleSources
+		}
+		o.Groups = append(o.Groups, ng)
+	}
+	f.Value = o
+	return nil
 }

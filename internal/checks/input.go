@@ -25,9 +25,9 @@ type Input struct {
 // parse of each artifact. The views are read-only. A view may read other
 // views, never itself.
 type views struct {
-	ruleObjects      func() []rules.Object
-	ruleFiles        func() ruleFileSet
-	groupsBySource   func() map[string][]groupRef
+	ruleObjects      func() []*rules.Object
+	ruleFiles        func() []*ruleFile
+	groupsBySource   func() map[string][]sourcedGroup
 	rules            func() []*ruleRef
 	alertTemplates   func() []*alertTemplate
 	metricCatalog    func() *catalog.Catalog
@@ -53,7 +53,7 @@ type views struct {
 func (in *Input) v() *views {
 	in.once.Do(func() {
 		in.views = &views{
-			ruleObjects:      view(in, generatedRuleObjects),
+			ruleObjects:      view(in, typedRuleObjects),
 			ruleFiles:        view(in, decodeRuleFiles),
 			groupsBySource:   view(in, indexGroupsBySource),
 			rules:            view(in, parseRules),
@@ -86,13 +86,13 @@ func view[T any](in *Input, build func(*Input) T) func() T {
 }
 
 // ruleObjects are the generator's typed PrometheusRules, with the spec path of each group and rule.
-func (in *Input) ruleObjects() []rules.Object { return in.v().ruleObjects() }
+func (in *Input) ruleObjects() []*rules.Object { return in.v().ruleObjects() }
 
 // ruleFiles are the PrometheusRule files' bytes, decoded (rules/parse verifies the encoder with them).
-func (in *Input) ruleFiles() ruleFileSet { return in.v().ruleFiles() }
+func (in *Input) ruleFiles() []*ruleFile { return in.v().ruleFiles() }
 
 // groupsBySource maps the spec path of each generated group to the groups it produced.
-func (in *Input) groupsBySource() map[string][]groupRef { return in.v().groupsBySource() }
+func (in *Input) groupsBySource() map[string][]sourcedGroup { return in.v().groupsBySource() }
 
 // rules is every generated rule, positioned, its PromQL parsed.
 func (in *Input) rules() []*ruleRef { return in.v().rules() }

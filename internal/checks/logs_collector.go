@@ -55,7 +55,7 @@ type collectorStage struct {
 	values     []string // label_drop/label_keep names, labels/static_labels keys
 }
 
-// collectorOf returns the parsed collector config of the spec (file nil
+// parseCollector returns the parsed collector config of the spec (file nil
 // when none was generated).
 func parseCollector(in *Input) *collectorInfo {
 	ci := &collectorInfo{kind: in.Spec.Stack.LogCollector.Kind}

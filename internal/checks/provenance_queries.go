@@ -29,7 +29,7 @@ type promQuery struct {
 	label string
 }
 
-// allQueries returns the rules' and the dashboards' PromQL, parsed once.
+// parseQueries returns the rules' and the dashboards' PromQL, parsed.
 func parseQueries(in *Input) []*promQuery {
 	var out []*promQuery
 	for _, r := range in.rules() {
@@ -85,7 +85,7 @@ func generatedPanelSource(in *Input, title, def string) string {
 	return def
 }
 
-// workloadPaths maps workload names to their spec paths (a panel per
+// indexWorkloadPaths maps workload names to their spec paths (a panel per
 // workload looking its workload up would be quadratic).
 func indexWorkloadPaths(in *Input) map[string]string {
 	out := make(map[string]string, len(in.Spec.Workloads))

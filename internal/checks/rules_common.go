@@ -2,7 +2,6 @@ package checks
 
 import (
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/dataopsgen/dataopsgen/internal/catalog"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 )
 
 // ruleRef is one rule of the generated PrometheusRules, with where it
@@ -54,31 +52,17 @@ func (r *ruleRef) Name() string {
 // What names the rule in messages: `alert HighLatency`.
 func (r *ruleRef) What() string { return r.Kind() + " " + r.Name() }
 
-// extraRuleSource is the spec path of rule i of an extra group, quoted as
-// the positions are (a group name with '-' is not an identifier).
-func extraRuleSource(group string, i int) string {
-	return load.PathString("extraRules", group, "rules", strconv.Itoa(i))
-}
-
-// allRules returns every generated rule, parsed once per input.
+// parseRules returns every generated rule, positioned where the generator
+// says it comes from, its PromQL parsed.
 func parseRules(in *Input) []*ruleRef {
 	var out []*ruleRef
 	for _, o := range in.ruleObjects() {
 		for _, g := range o.Groups {
 			extra := strings.HasPrefix(g.Source, "extraRules.")
-			groupSource := g.Source
-			if extra {
-				groupSource = load.PathString("extraRules", g.Name)
-			}
 			for i := range g.Rules {
-				r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: groupSource, Index: i, Extra: extra, Rule: &g.Rules[i]}
-				switch {
-				case extra:
-					r.Source = extraRuleSource(g.Name, i)
-				case i < len(g.RuleSources):
+				r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: g.Source, Index: i, Extra: extra, Rule: &g.Rules[i], Source: g.Source}
+				if i < len(g.RuleSources) {
 					r.Source = g.RuleSources[i]
-				default:
-					r.Source = g.Source
 				}
 				out = append(out, r)
 			}
@@ -90,7 +74,7 @@ func parseRules(in *Input) []*ruleRef {
 	return out
 }
 
-// theCatalog is the metric catalog of the spec, built once per input.
+// buildCatalog builds the metric catalog of the spec.
 func buildCatalog(in *Input) *catalog.Catalog {
 	return catalog.New(in.Spec, PromQL)
 }

@@ -20,7 +20,7 @@ var rulesParse = Check{
 	Doc:  "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates.",
 	Run: func(in *Input) diag.List {
 		sources := ruleSources(in)
-		files := in.ruleFiles().list
+		files := in.ruleFiles()
 		rp := newRuleParser()
 		results := make([]diag.List, len(files))
 		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources, rp.parse) })

@@ -43,7 +43,7 @@ type alertTemplate struct {
 	refs  []labelRef
 }
 
-// alertTemplates returns the templates of every alert, parsed once.
+// parseAlertTemplates returns the templates of every alert, parsed.
 func parseAlertTemplates(in *Input) []*alertTemplate {
 	var out []*alertTemplate
 	for _, r := range in.rules() {

@@ -38,8 +38,8 @@ type scrapeLoad struct {
 	err error
 }
 
-// loadedScrape loads the scrape configs once per input (scrape/config
-// reports the error; spec/escaping runs the loaded relabel rules).
+// loadScrape loads the scrape configs (scrape/config reports the error;
+// spec/escaping runs the loaded relabel rules).
 func loadScrape(in *Input) scrapeLoad {
 	f := in.File(scrape.Path)
 	if f == nil {

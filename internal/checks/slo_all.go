@@ -15,7 +15,7 @@ type resolvedSLO struct {
 	problems []slo.Problem
 }
 
-// sloResolved resolves every SLO of the spec once per input, in name order.
+// resolveSLOs resolves every SLO of the spec, in name order.
 func resolveSLOs(in *Input) []resolvedSLO {
 	out := make([]resolvedSLO, len(in.Spec.SLOs))
 	for i, o := range in.Spec.SLOs {

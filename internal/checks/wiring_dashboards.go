@@ -118,7 +118,7 @@ type dashFile struct {
 	vars   map[string]gVariable
 }
 
-// wiringDashboards parses every generated dashboard and attributes its
+// parseDashboards parses every generated dashboard and attributes its
 // panels: the spec's extraPanels are appended in order, so they are matched
 // in order by title and query.
 func parseDashboards(in *Input) []*dashFile {
