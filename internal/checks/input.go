@@ -5,7 +5,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/catalog"
+	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 

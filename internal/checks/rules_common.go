@@ -8,7 +8,7 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/dataopsgen/dataopsgen/internal/catalog"
+	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 )
 
 // ruleRef is one rule of the generated PrometheusRules, with where it

@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/template"
 
-	"github.com/dataopsgen/dataopsgen/internal/catalog"
+	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 

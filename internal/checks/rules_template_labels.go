@@ -3,7 +3,7 @@ package checks
 import (
 	"strings"
 
-	"github.com/dataopsgen/dataopsgen/internal/catalog"
+	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
