@@ -2,7 +2,7 @@
 # make bench: how dataopsgen's cost grows with the size of the spec.
 #
 # Builds bin/dataopsgen once, writes synthetic specs of N workloads
-# (internal/benchgen, deterministic), times the whole `dataopsgen build`
+# (cmd/benchgen, deterministic), times the whole `dataopsgen build`
 # (every check and the generated rule tests) with /usr/bin/time -v for each
 # N, and `dataopsgen vet examples/dataops` (median of several runs), then
 # prints one table and the targets of issue 5.
@@ -19,6 +19,11 @@
 #   BENCH_VET_RUNS runs of vet to take the median of (default 9)
 #   BENCH_WARM_SIZES sizes of the warm rebuild (default "1000 5000"; only
 #                  those also in BENCH_SIZES whose cold build succeeded)
+#   BENCH_EDIT_SIZES sizes of the one-workload rebuild (default "1000"; only
+#                  those whose cold build succeeded): one workload's alert is
+#                  changed (benchgen -edit), the spec is rebuilt with the cache
+#                  the cold build filled, then built cold (fresh cache), and the
+#                  two overlays must be byte-identical (else bench fails)
 #   BENCH_KEEP=1   keep the work directory (specs and overlays)
 #   BENCH_SLOTH=0  do not time Sloth side by side (default: it is built from
 #                  the tools module tools/sloth, which pins the version the
@@ -35,6 +40,7 @@ VET_RUNS=${BENCH_VET_RUNS:-9}
 SLOTH=${BENCH_SLOTH:-1}
 SLOTH_VERSION=$(sed -n 's#^require github.com/slok/sloth \(v[^ ]*\)$#\1#p' tools/sloth/go.mod)
 WARM_SIZES=${BENCH_WARM_SIZES:-"1000 5000"}
+EDIT_SIZES=${BENCH_EDIT_SIZES:-"1000"}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -52,7 +58,7 @@ command -v timeout >/dev/null || die "timeout (coreutils) is required"
 echo "building bin/dataopsgen and bin/benchgen" >&2
 mkdir -p bin
 $GO build -o bin/dataopsgen ./cmd/dataopsgen
-$GO build -o bin/benchgen ./internal/benchgen
+$GO build -o bin/benchgen ./cmd/benchgen
 if [ "$SLOTH" = 1 ] && [ ! -x bin/sloth ]; then
 	echo "building bin/sloth $SLOTH_VERSION (BENCH_SLOTH=0 to leave Sloth out)" >&2
 	(cd tools/sloth && GOWORK=off $GO build -o ../../bin/sloth github.com/slok/sloth/cmd/sloth) || die "could not build Sloth $SLOTH_VERSION (tools/sloth)"
@@ -80,10 +86,25 @@ measured() {
 	rss=$(awk -v k="$(field 'Maximum resident set size (kbytes)' "$1")" 'BEGIN { printf "%.0f", k / 1024 }')
 }
 
+# timed_build CACHE SPEC OUT LOG TIMELOG: builds SPEC into OUT with the rule-test
+# cache CACHE; sets wall, cpu, rss (measured), rstatus (exit status) and
+# tests ("run|from the cache"); succeeds when the build did.
+timed_build() {
+	set +e
+	DATAOPSGEN_CACHE=$1 /usr/bin/time -v -o "$5" timeout "$TIMEOUT" bin/dataopsgen build "$2" -o "$3" >"$4" 2>&1
+	rstatus=$?
+	set -e
+	measured "$5"
+	tests=$(sed -n 's/^ *rule tests: *\([0-9]*\) files passed (\([0-9]*\) run, \([0-9]*\) from the cache)$/\2|\3/p' "$4")
+	tests=${tests:-?|?}
+	[ "$rstatus" = 0 ]
+}
+
 rows=()
 srows=()
 wrows=()
-declare -A WALL RSS
+erows=()
+declare -A WALL RSS CPU SCPU ECPU
 skip=""
 for n in $SIZES; do
 	if [ -n "$skip" ]; then
@@ -101,15 +122,13 @@ for n in $SIZES; do
 		srules=$(grep -cE '^ *- (alert|record):' "$WORK/sloth-out-$n.yaml" || true)
 		smib=$(awk -v b="$(wc -c <"$WORK/sloth-out-$n.yaml")" 'BEGIN { printf "%.1f", b / 1048576 }')
 		srows+=("$n|$wall|$cpu|$rss|$smib|$srules")
+		SCPU[$n]=$cpu
 	fi
 	echo "build: $n workloads" >&2
 	cache="$WORK/cache-$n" # fresh and empty: the cold build
-	set +e
-	DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$tlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$log" 2>&1
-	status=$?
-	set -e
-	measured "$tlog"
-	WALL[$n]=$wall RSS[$n]=$rss
+	timed_build "$cache" "$spec" "$out" "$log" "$tlog" || true
+	status=$rstatus
+	WALL[$n]=$wall RSS[$n]=$rss CPU[$n]=$cpu
 	perwl=$(awk -v w="$wall" -v n="$n" 'BEGIN { printf "%.2f", w * 1000 / n }')
 	case $status in
 	0)
@@ -121,17 +140,28 @@ for n in $SIZES; do
 		rows+=("$n|ok|$wall|$cpu|$rss|$perwl|$mib|$rules|$dash|$files")
 		if [[ " $WARM_SIZES " == *" $n "* ]]; then
 			echo "build: $n workloads, warm rebuild" >&2
-			wlog="$WORK/build-warm-$n.txt" wtlog="$WORK/time-warm-$n.txt"
-			set +e
-			DATAOPSGEN_CACHE=$cache /usr/bin/time -v -o "$wtlog" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out" >"$wlog" 2>&1
-			wstatus=$?
-			set -e
-			measured "$wtlog"
-			if [ "$wstatus" = 0 ]; then
-				tests=$(sed -n 's/^ *rule tests: *\([0-9]*\) files passed (\([0-9]*\) run, \([0-9]*\) from the cache)$/\2|\3/p' "$wlog")
-				wrows+=("$n|ok|$wall|$cpu|$rss|${tests:-?|?}")
+			if timed_build "$cache" "$spec" "$out" "$WORK/build-warm-$n.txt" "$WORK/time-warm-$n.txt"; then
+				wrows+=("$n|ok|$wall|$cpu|$rss|$tests")
 			else
-				wrows+=("$n|FAILED (exit $wstatus)|$wall|$cpu|$rss|-|-")
+				wrows+=("$n|FAILED (exit $rstatus)|$wall|$cpu|$rss|-|-")
+			fi
+		fi
+		if [[ " $EDIT_SIZES " == *" $n "* ]]; then
+			# One workload changes; the rebuild reuses the cache the cold
+			# build filled, and must write what a cold build of the edited
+			# spec writes, byte for byte.
+			echo "build: $n workloads, one workload changed: rebuild with the cache, then cold" >&2
+			bin/benchgen -n "$n" -o "$spec" -edit
+			if timed_build "$cache" "$spec" "$out" "$WORK/build-edit-$n.txt" "$WORK/time-edit-$n.txt"; then
+				ECPU[$n]=$cpu
+				erow="$n|ok, identical to cold|$wall|$cpu|$rss|$tests"
+				DATAOPSGEN_CACHE="$WORK/cache-edit-cold-$n" timeout "$TIMEOUT" bin/dataopsgen build "$spec" -o "$out-edit-cold" >"$WORK/build-edit-cold-$n.txt" 2>&1 ||
+					die "cold build of the edited $n-workload spec failed"
+				diff -r -q "$out" "$out-edit-cold" >"$WORK/diff-edit-$n.txt" ||
+					die "the rebuild after one change differs from a cold build of the same spec: $(head -3 "$WORK/diff-edit-$n.txt")"
+				erows+=("$erow")
+			else
+				erows+=("$n|FAILED (exit $rstatus)|$wall|$cpu|$rss|-|-")
 			fi
 		fi
 		;;
@@ -177,6 +207,14 @@ if [ "${#wrows[@]}" -gt 0 ]; then
 		printf '%s\n' "${wrows[@]}"
 	} | column -t -s '|'
 fi
+if [ "${#erows[@]}" -gt 0 ]; then
+	echo
+	echo "one workload changed (benchgen -edit), rebuilt with the cache the cold build filled; output compared with a cold build of the edited spec"
+	{
+		echo "workloads|status|wall s|cpu s|peak RSS MiB|test files run|from the cache"
+		printf '%s\n' "${erows[@]}"
+	} | column -t -s '|'
+fi
 if [ "$SLOTH" = 1 ]; then
 	echo
 	echo "Sloth $SLOTH_VERSION generate, same run, one SLO per workload (rules only: no checks, tests, dashboards or configs)"
@@ -201,3 +239,22 @@ if [ -n "${WALL[5000]:-}" ]; then
 	target "build 5,000 workloads <= 400 MiB peak (${RSS[5000]} MiB)" "$(ok "${RSS[5000]} <= 400")"
 fi
 target "vet examples/dataops <= 150 ms (${vet_ms} ms)" "$(ok "$vet_ms <= 150")"
+
+# Issue 15's targets: CPU seconds next to Sloth in this same run.
+if [ "$SLOTH" = 1 ]; then
+	echo "targets (issue 15, cpu s next to Sloth in this run):"
+	if [ -n "${CPU[1000]:-}" ] && [ -n "${SCPU[1000]:-}" ]; then
+		r=$(awk -v a="${CPU[1000]}" -v b="${SCPU[1000]}" 'BEGIN { printf "%.1f", a / b }')
+		target "cold build 1,000 workloads <= 2x Sloth on 1,000 SLOs (${CPU[1000]} vs ${SCPU[1000]} cpu s: ${r}x)" "$(ok "${CPU[1000]} <= 2 * ${SCPU[1000]}")"
+	fi
+	if [ -n "${ECPU[1000]:-}" ] && [ -n "${SCPU[1000]:-}" ]; then
+		r=$(awk -v a="${ECPU[1000]}" -v b="${SCPU[1000]}" 'BEGIN { printf "%.1f", a / b }')
+		target "rebuild after one workload changed, 1,000 workloads <= 0.5x Sloth (${ECPU[1000]} vs ${SCPU[1000]} cpu s: ${r}x)" "$(ok "${ECPU[1000]} <= 0.5 * ${SCPU[1000]}")"
+	fi
+fi
+if [ -n "${RSS[1000]:-}" ]; then target "cold build 1,000 workloads <= 400 MiB peak (${RSS[1000]} MiB)" "$(ok "${RSS[1000]} <= 400")"; fi
+if [ -n "${RSS[5000]:-}" ]; then target "cold build 5,000 workloads <= 1 GiB peak (${RSS[5000]} MiB)" "$(ok "${RSS[5000]} <= 1024")"; fi
+if [ -n "${CPU[1000]:-}" ] && [ -n "${CPU[5000]:-}" ]; then
+	r=$(awk -v a="${CPU[5000]}" -v b="${CPU[1000]}" 'BEGIN { printf "%.2f", (a / 5000) / (b / 1000) }')
+	target "cpu per workload at 5,000 <= 1.1x that at 1,000 (${r}x)" "$(ok "$r <= 1.1")"
+fi

@@ -1,6 +1,7 @@
 // Package testapps holds the processes the end-to-end test scrapes, run
-// in-process on loopback: an inference service, a training job, a stand-in
-// kube-state-metrics, and the webhook that collects Alertmanager's
+// in-process on loopback: stand-ins of the inference servers (vLLM's and
+// Triton's exact metric families, and the generic server), a training job,
+// dcgm-exporter's GPU series, and the webhook that collects Alertmanager's
 // notifications. Every server binds 127.0.0.1 on a free port.
 package testapps
 

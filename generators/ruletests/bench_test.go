@@ -4,7 +4,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/cpuclock"
+	"github.com/dataopsgen/dataopsgen/internal/cpuclock"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"

@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/cpuclock"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
+	"github.com/dataopsgen/dataopsgen/internal/cpuclock"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
@@ -21,7 +21,7 @@ import (
 )
 
 // Benchmarks of each stage of the pipeline on synthetic specs
-// (internal/benchgen/synth) of N workloads:
+// (internal/synth) of N workloads:
 //
 //	go test ./internal/build/ -run '^$' -bench . -benchtime 1x
 //	go test ./internal/build/ -run '^$' -bench 'Generate/n=1000$' -cpuprofile cpu.out

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // TestKilledBuildLeavesOldOrNew kills real `dataopsgen build` processes

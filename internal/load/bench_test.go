@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // benchSizes are the spec sizes the load benchmark runs

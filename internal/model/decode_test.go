@@ -13,8 +13,8 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // decodeReference is the decoder decodeValue replaced: cue.Value.Decode.

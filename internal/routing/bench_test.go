@@ -5,10 +5,10 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/routing"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // BenchmarkRouting1000 is the cost the build summary's routing adds to a

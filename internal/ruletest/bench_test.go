@@ -4,7 +4,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/cpuclock"
+	"github.com/dataopsgen/dataopsgen/internal/cpuclock"
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // Dir loads and decodes a spec directory, failing the test on any problem.

@@ -1,7 +1,7 @@
-// Command stages runs the build pipeline on a synthetic spec of N workloads
+// Command benchstages runs the build pipeline on a synthetic spec of N workloads
 // stage by stage, timing each (and each check), and optionally profiles it:
 //
-//	go run ./internal/benchgen/stages -n 5000 -cpuprofile cpu.out -memprofile mem.out
+//	go run ./cmd/benchstages -n 5000 -cpuprofile cpu.out -memprofile mem.out
 //
 // Unlike `dataopsgen build` it runs every stage whatever the diagnostics of
 // the previous one (they are counted and the first few printed), so that the
@@ -18,13 +18,13 @@ import (
 	"time"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/output"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 func main() {

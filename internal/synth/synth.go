@@ -138,7 +138,7 @@ func specFile(n int, ws []Workload) []byte {
 	}
 	slices.Sort(infNamespaces)
 	var b writer
-	b.f("// Synthetic dataopsgen spec: %d workloads (internal/benchgen, deterministic).\n", n)
+	b.f("// Synthetic dataopsgen spec: %d workloads (cmd/benchgen, deterministic).\n", n)
 	b.f("package bench\n\napiVersion: \"dataopsgen.dev/v1alpha1\"\n\n")
 	b.f(`stack: {
 	namespace: "monitoring"

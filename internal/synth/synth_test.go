@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/benchgen/synth"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
 // TestVetAccepts: the generated specs pass everything `dataopsgen vet`
@@ -110,6 +110,40 @@ func TestSlothSpec(t *testing.T) {
 	for _, w := range synth.Plan(3) {
 		if !strings.Contains(small, "service: \""+w.Name+"\"") {
 			t.Errorf("no SLO for workload %s", w.Name)
+		}
+	}
+}
+
+// TestEditOneChangesOneWorkload: the edit make bench rebuilds changes one
+// line (one workload's latency `for`), to a value Generate never writes.
+func TestEditOneChangesOneWorkload(t *testing.T) {
+	for _, n := range []int{1, 10, 1000} {
+		files := synth.Generate(n)
+		edited, err := synth.EditOne(files)
+		if n == 1 && err != nil {
+			continue // one workload may have no latency alert
+		}
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		for i := range files {
+			a, b := strings.Split(string(files[i].Data), "\n"), strings.Split(string(edited[i].Data), "\n")
+			if len(a) != len(b) {
+				t.Fatalf("n=%d %s: %d lines became %d", n, files[i].Name, len(a), len(b))
+			}
+			var changed []string
+			for j := range a {
+				if a[j] != b[j] {
+					changed = append(changed, b[j])
+				}
+			}
+			want := 0
+			if files[i].Name == "workloads.cue" {
+				want = 1
+			}
+			if len(changed) != want || (want == 1 && !strings.Contains(changed[0], `for: "17m"`)) {
+				t.Errorf("n=%d %s: changed lines %q, want %d with for: \"17m\"", n, files[i].Name, changed, want)
+			}
 		}
 	}
 }
