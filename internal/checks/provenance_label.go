@@ -22,10 +22,7 @@ var provenanceLabel = Check{
 	Run: func(in *Input) diag.List {
 		var out diag.List
 		cat := in.metricCatalog()
-		for _, q := range in.queries() {
-			if q.expr == nil || sloQuery(q) {
-				continue // slo/provenance checks the SLIs once each, at their fields
-			}
+		for _, q := range catalogQueries(in) {
 			report := func(format string, args ...any) {
 				out.Append(at(in, q.source, "provenance/label", q.file, q.what+": "+format, args...))
 			}

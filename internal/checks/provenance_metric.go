@@ -21,10 +21,7 @@ var provenanceMetric = Check{
 	Run: func(in *Input) diag.List {
 		var out diag.List
 		cat := in.metricCatalog()
-		for _, q := range in.queries() {
-			if q.expr == nil || sloQuery(q) {
-				continue // slo/provenance checks the SLIs once each, at their fields
-			}
+		for _, q := range catalogQueries(in) {
 			seen := map[string]bool{}
 			parser.Inspect(q.expr, func(n parser.Node, _ []parser.Node) error {
 				vs, ok := n.(*parser.VectorSelector)

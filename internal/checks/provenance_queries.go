@@ -320,3 +320,16 @@ func opensLabelList(before string) bool {
 func isNameChar(c byte) bool {
 	return c == '_' || c == ':' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
+
+// catalogQueries are the parsed queries provenance/metric and
+// provenance/label hold against the catalog: all but the SLOs' SLIs, which
+// slo/provenance checks once each, at their fields.
+func catalogQueries(in *Input) []*promQuery {
+	var out []*promQuery
+	for _, q := range in.queries() {
+		if q.expr != nil && !sloQuery(q) {
+			out = append(out, q)
+		}
+	}
+	return out
+}

@@ -54,7 +54,7 @@ func famCheck(t testing.TB, name string) checks.Check {
 	return checks.Check{}
 }
 
-// famRun runs one check on a fresh copy of in (fresh memo) and returns its
+// famRun runs one check on a fresh copy of in (fresh views) and returns its
 // sorted diagnostics.
 func famRun(t testing.TB, name string, in *checks.Input) diag.List {
 	t.Helper()

@@ -19,12 +19,8 @@ var wiringDashboardSidecar = Check{
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/dashboard-sidecar"
 		const src = "stack.grafana"
-		dfs := in.dashboards()
-		if len(dfs) == 0 {
-			return nil
-		}
-		pv := in.values()
-		if pv.file == nil || pv.err != nil {
+		dfs, pv := dashboardsAndValues(in)
+		if dfs == nil {
 			return nil
 		}
 		sc := pv.v.Grafana.Sidecar.Dashboards

@@ -213,3 +213,15 @@ func resolveDS(provisioned []provisionedDS, r dsRef) (p provisionedDS, builtin, 
 	}
 	return p, false, false
 }
+
+// dashboardsAndValues returns the dashboards and the values that provision
+// the Grafana they go to, or nil when there are no dashboards, or no values
+// (or values that do not decode) to hold them against.
+func dashboardsAndValues(in *Input) ([]*dashFile, parsedValues) {
+	dfs := in.dashboards()
+	pv := in.values()
+	if len(dfs) == 0 || pv.file == nil || pv.err != nil {
+		return nil, parsedValues{}
+	}
+	return dfs, pv
+}

@@ -14,12 +14,8 @@ var wiringDatasource = Check{
 		"`alertmanager` uids, or an `additionalDataSources` uid — and of the type the dashboard expects.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/datasource"
-		dfs := in.dashboards()
-		if len(dfs) == 0 {
-			return nil
-		}
-		pv := in.values()
-		if pv.file == nil || pv.err != nil {
+		dfs, pv := dashboardsAndValues(in)
+		if dfs == nil {
 			return nil
 		}
 		prov := provisionedDatasources(pv.v)
