@@ -1,13 +1,14 @@
 package checks_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
 
-func TestRulesParsePositionsByTypedProvenance(t *testing.T) {
+func TestRulesParse(t *testing.T) {
 	// A PromQL error in the bytes is reported at the spec path the typed
 	// object gives its rule (the resnet workload's inference block, or where
 	// the typed provenance says it comes from).
@@ -27,6 +28,15 @@ func TestRulesParsePositionsByTypedProvenance(t *testing.T) {
 				})(t, badExpr(t, in))
 			},
 			want: []string{`spec.cue:8:2: rules/parse: group "dataops.resnet": HighInferenceLatency`},
+		},
+		{
+			name: "no typed rules",
+			edit: func(t *testing.T, in *checks.Input) *checks.Input {
+				out := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files)}
+				famFile(t, out, famRuleFile).Value = nil
+				return out
+			},
+			want: []string{`spec.cue:15:2: rules/parse: generated PrometheusRule comes without its typed rules`},
 		},
 		// The typed rules are the other checks' concern.
 		{name: "typed expression broken", edit: typedEdit(func(o *rules.Object) { resnetGroup(o).Rules[1].Expr.StrVal = "> >" })},
