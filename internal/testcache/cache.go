@@ -138,13 +138,19 @@ func (c *Cache) Passed(k Key) bool {
 	if !bytes.Equal(data, entry(k)) {
 		return false // overwritten by the next Put
 	}
+	c.touch(p)
+	return true
+}
+
+// touch refreshes the mtime of the entry p when it is older than
+// touchInterval, so that Trim keeps entries in use.
+func (c *Cache) touch(p string) {
 	if fi, err := os.Stat(p); err == nil && c.now().Sub(fi.ModTime()) > touchInterval {
 		now := c.now()
 		if err := os.Chtimes(p, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			c.fail(err)
 		}
 	}
-	return true
 }
 
 // Put records k as passed: a temporary file renamed over the entry, so that
