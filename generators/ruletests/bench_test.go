@@ -16,7 +16,7 @@ func BenchmarkExample(b *testing.B) {
 	files := generateT(b, example(b))
 	b.ResetTimer()
 	for b.Loop() {
-		if f := Run(files); len(f) > 0 {
+		if f := runTests(files); len(f) > 0 {
 			b.Fatal(f[0].String())
 		}
 	}

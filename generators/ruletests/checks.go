@@ -9,7 +9,7 @@ import (
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // alertRule is a generated alert with the timing of its scenario.
@@ -43,25 +43,25 @@ func (a alertRule) fires(tl timeline) time.Duration {
 // scenario builds one test group.
 type scenario struct {
 	name  string
-	tests []ruletest.AlertTestCase
+	tests []promunit.AlertTestCase
 	// build returns the input series, n samples long.
-	build func(n int) ([]ruletest.Series, error)
+	build func(n int) ([]promunit.Series, error)
 }
 
 // quiet asserts that none of the alerts fires at t.
 func (s *scenario) quiet(t time.Duration, alerts ...*alertRule) {
 	for _, a := range alerts {
 		if a != nil {
-			s.tests = append(s.tests, ruletest.AlertTestCase{EvalTime: modelDur(t), Alertname: a.rule.Alert, ExpAlerts: []ruletest.Alert{}})
+			s.tests = append(s.tests, promunit.AlertTestCase{EvalTime: modelDur(t), Alertname: a.rule.Alert, ExpAlerts: []promunit.Alert{}})
 		}
 	}
 }
 
 // breaks asserts that a is still quiet at notYet and fires exactly the
 // expected alerts by fires; the others stay quiet then.
-func (s *scenario) breaks(tl timeline, a *alertRule, exp []ruletest.Alert, others ...*alertRule) {
+func (s *scenario) breaks(tl timeline, a *alertRule, exp []promunit.Alert, others ...*alertRule) {
 	s.quiet(a.notYet(tl), a)
-	s.tests = append(s.tests, ruletest.AlertTestCase{EvalTime: modelDur(a.fires(tl)), Alertname: a.rule.Alert, ExpAlerts: exp})
+	s.tests = append(s.tests, promunit.AlertTestCase{EvalTime: modelDur(a.fires(tl)), Alertname: a.rule.Alert, ExpAlerts: exp})
 	s.quiet(a.fires(tl), others...)
 }
 
@@ -75,24 +75,24 @@ func (s *scenario) end() time.Duration {
 }
 
 // groups builds the test groups, each with series long enough for its checks.
-func groups(tl timeline, scenarios []*scenario) ([]ruletest.TestGroup, error) {
-	out := make([]ruletest.TestGroup, 0, len(scenarios))
+func groups(tl timeline, scenarios []*scenario) ([]promunit.TestGroup, error) {
+	out := make([]promunit.TestGroup, 0, len(scenarios))
 	for _, s := range scenarios {
 		series, err := s.build(tl.samples(s.end()))
 		if err != nil {
 			return nil, err
 		}
-		slices.SortStableFunc(s.tests, func(a, b ruletest.AlertTestCase) int {
+		slices.SortStableFunc(s.tests, func(a, b promunit.AlertTestCase) int {
 			return cmp.Or(cmp.Compare(a.EvalTime, b.EvalTime), cmp.Compare(a.Alertname, b.Alertname))
 		})
-		out = append(out, ruletest.TestGroup{Name: s.name, Interval: modelDur(tl.step), InputSeries: series, AlertRuleTests: s.tests})
+		out = append(out, promunit.TestGroup{Name: s.name, Interval: modelDur(tl.step), InputSeries: series, AlertRuleTests: s.tests})
 	}
 	return out, nil
 }
 
 // fire is ex.firing() of a's rule: the expected alerts, filled by ex.run().
-func fire(ex *expander, a *alertRule, l labelSet, v float64) []ruletest.Alert {
-	return []ruletest.Alert{ex.firing(a.rule, l, v)}
+func fire(ex *expander, a *alertRule, l labelSet, v float64) []promunit.Alert {
+	return []promunit.Alert{ex.firing(a.rule, l, v)}
 }
 
 // lookup returns the generated rule named name, true from onset on by

@@ -80,7 +80,7 @@ func TestControllersMutationsFail(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			s := specOf(t, controllerSpec(c))
 			files := generateT(t, s)
-			for _, f := range Run(files) {
+			for _, f := range runTests(files) {
 				t.Fatal(f.String())
 			}
 			firesAndQuiet(t, s, s.Workloads[0])

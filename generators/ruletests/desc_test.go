@@ -15,11 +15,11 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // notation is the item kind of a run, as appendSegment writes it.
-func notation(r ruletest.SeriesRun) string {
+func notation(r promunit.SeriesRun) string {
 	switch {
 	case r.Stale:
 		return "stale"
@@ -63,7 +63,7 @@ func TestSeriesDescIsTheLine(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			n := 0
 			for _, f := range generateT(t, s) {
-				tf, ok := f.Value.(*ruletest.TestFile)
+				tf, ok := f.Value.(*promunit.TestFile)
 				if !ok {
 					continue
 				}
@@ -107,14 +107,14 @@ func TestSeriesDescIsTheLine(t *testing.T) {
 // Every notation appendSegment writes, and edge values, expand from the
 // runs as the parser expands their text.
 func TestRunsAreTheirNotation(t *testing.T) {
-	runs := []ruletest.SeriesRun{
+	runs := []promunit.SeriesRun{
 		{Stale: true}, {Omitted: true, N: 1}, {Omitted: true, N: 3},
 		{First: 1.5, N: 1}, {First: math.Copysign(0, -1), N: 3}, {First: math.Copysign(0, -1), Inc: 1, N: 3}, {First: 7, N: 5},
 		{First: 0, Inc: 0.1, N: 12}, {First: 1e21, Inc: 1e20, N: 3}, {First: 9.25, Inc: -0.125, N: 8},
 		{First: -3, Inc: -1.5, N: 3}, {First: -3, Inc: 1.5, N: 3}, {First: 0.1, Inc: 0.2, N: 1}, {First: 5e-324, Inc: 5e-324, N: 3},
 	}
 	for _, r := range runs {
-		d := &ruletest.SeriesDesc{Labels: labels.FromStrings(labels.MetricName, "m"), Runs: []ruletest.SeriesRun{{First: 1, N: 1}, r}}
+		d := &promunit.SeriesDesc{Labels: labels.FromStrings(labels.MetricName, "m"), Runs: []promunit.SeriesRun{{First: 1, N: 1}, r}}
 		text := "m 1 " + string(appendSegment(nil, r))
 		_, vals, err := seriesParser.ParseSeriesDesc(text)
 		if err != nil {
@@ -176,7 +176,7 @@ func TestRunWithDescIsRunWithout(t *testing.T) {
 			for _, mode := range []string{"as generated", "expectations one step early", "thresholds far"} {
 				var with, without []string
 				for _, f := range files {
-					tf, ok := f.Value.(*ruletest.TestFile)
+					tf, ok := f.Value.(*promunit.TestFile)
 					if !ok {
 						continue
 					}
@@ -193,7 +193,7 @@ func TestRunWithDescIsRunWithout(t *testing.T) {
 					case "thresholds far":
 						groups = farThresholds(groups)
 					}
-					for _, fl := range ruletest.Run(tf, groups) {
+					for _, fl := range promunit.Run(tf, groups) {
 						with = append(with, fl.String())
 					}
 					for j := range tf.Tests {
@@ -201,7 +201,7 @@ func TestRunWithDescIsRunWithout(t *testing.T) {
 							tf.Tests[j].InputSeries[k].Desc = nil
 						}
 					}
-					for _, fl := range ruletest.Run(tf, groups) {
+					for _, fl := range promunit.Run(tf, groups) {
 						without = append(without, fl.String())
 					}
 				}
@@ -221,7 +221,7 @@ func TestRunWithDescIsRunWithout(t *testing.T) {
 }
 
 // cloneTests copies tf down to its input series (which the test changes).
-func cloneTests(tf *ruletest.TestFile) *ruletest.TestFile {
+func cloneTests(tf *promunit.TestFile) *promunit.TestFile {
 	c := *tf
 	c.Tests = slices.Clone(tf.Tests)
 	for j := range c.Tests {

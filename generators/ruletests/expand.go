@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/template"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // firing is the expected alert of rule r when its expression returns one
@@ -27,8 +27,8 @@ import (
 // ex.run(), which reports the first failure in the order of the calls: an
 // expansion that shows "<no value>" (a $labels.x the expression does not
 // return, so the text the user gets is broken) or an error is refused.
-func (ex *expander) firing(r monitoringv1.Rule, exprLabels labelSet, v float64) ruletest.Alert {
-	a := ruletest.Alert{ExpLabels: maps.Clone(exprLabels), ExpAnnotations: map[string]string{}}
+func (ex *expander) firing(r monitoringv1.Rule, exprLabels labelSet, v float64) promunit.Alert {
+	a := promunit.Alert{ExpLabels: maps.Clone(exprLabels), ExpAnnotations: map[string]string{}}
 	for _, k := range slices.Sorted(maps.Keys(r.Labels)) {
 		a.ExpLabels[k] = "" // filled by run
 		ex.add(expansion{alert: r.Alert, what: "label", key: k, text: r.Labels[k], l: exprLabels, v: v, dst: a.ExpLabels})

@@ -12,7 +12,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/dcgm"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -89,7 +89,7 @@ const (
 // namespace, a neighbour workload, a GPU no pod holds), and
 // kube_pod_labels. Only the GPU alerts are checked (the series of the
 // kind's alerts are not there).
-func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]ruletest.TestGroup, error) {
+func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]promunit.TestGroup, error) {
 	g := w.GPUHealth()
 	sb := labels.NewScratchBuilder(16)
 	x := &gpuWorld{w: w, g: g, tl: tl, pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}, free: s.Stack.Namespace, sb: &sb}
@@ -142,7 +142,7 @@ func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]m
 	var out []*scenario
 	var ex expander
 	scen := func(name string, f gpuFault) *scenario {
-		sc := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n), nil }}
+		sc := &scenario{name: name, build: func(n int) ([]promunit.Series, error) { return x.series(f, n), nil }}
 		out = append(out, sc)
 		return sc
 	}
@@ -299,7 +299,7 @@ var faultFields = map[gpuFault][]string{
 // alerts when healthy, those of the fault else (an alert reading another
 // field than its own would fire in another alert's scenario, where the
 // others must stay quiet), and the pods' kube_pod_labels.
-func (x *gpuWorld) series(f gpuFault, n int) []ruletest.Series {
+func (x *gpuWorld) series(f gpuFault, n int) []promunit.Series {
 	sb := x.sb
 	fields, xid := x.fields(), x.g.XID.Enabled
 	if f != gpuHealthy {
@@ -316,7 +316,7 @@ func (x *gpuWorld) series(f gpuFault, n int) []ruletest.Series {
 		return t
 	}
 	ones := start(1).until(n, 0).text()
-	var out []ruletest.Series
+	var out []promunit.Series
 	for i := range 5 {
 		var p pod
 		if i < 4 {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 	"github.com/dataopsgen/dataopsgen/presets"
 )
@@ -105,7 +105,7 @@ type appSeries struct {
 	gauge string
 }
 
-func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
+func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]promunit.TestGroup, error) {
 	in := w.Inference
 	x := &inference{w: w, in: in, p: in.Preset, tl: tl, targets: newPodTargets(parsed),
 		pods:      [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)},
@@ -135,7 +135,7 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 	var out []*scenario
 	var ex expander // the expected alerts' templates, expanded before the series are made
 	add := func(name string, f inferenceFault) *scenario {
-		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
+		s := &scenario{name: name, build: func(n int) ([]promunit.Series, error) { return x.series(f, n) }}
 		out = append(out, s)
 		return s
 	}
@@ -159,7 +159,7 @@ func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoring
 			}
 			continue
 		}
-		var exp []ruletest.Alert
+		var exp []promunit.Alert
 		for _, l := range a.labels(x, workload) {
 			exp = append(exp, ex.firing(a.rule.rule, l, a.value))
 		}
@@ -699,12 +699,12 @@ func (x *inference) errorCrossing(a *alertRule, e *presets.ErrorRatio) error {
 // The values of an app series depend only on whether it is faulty and gone:
 // they are made once per scenario for each case and shared by the series
 // (the runner only reads them).
-func (x *inference) series(f inferenceFault, n int) ([]ruletest.Series, error) {
+func (x *inference) series(f inferenceFault, n int) ([]promunit.Series, error) {
 	models := len(x.in.Models)
 	if x.unlisted != "" {
 		models++
 	}
-	out := make([]ruletest.Series, 0, len(x.pods)*(1+len(x.app)*models))
+	out := make([]promunit.Series, 0, len(x.pods)*(1+len(x.app)*models))
 	type key struct {
 		i            int
 		faulty, gone bool

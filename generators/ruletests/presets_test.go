@@ -44,7 +44,7 @@ func TestPresetsPass(t *testing.T) {
 		}
 	}
 	files := generateT(t, s)
-	for _, f := range Run(files) {
+	for _, f := range runTests(files) {
 		t.Error(f.String())
 	}
 	if u := UncoveredAlerts(s); len(u) > 0 {

@@ -32,7 +32,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // Dir is where the tests go in the overlay.
@@ -144,13 +144,13 @@ func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules, yw *a
 }
 
 // Tests returns the test file of one workload, whose rule group is g.
-func Tests(s *model.Spec, w *model.Workload, g rules.Group) (*ruletest.TestFile, error) {
+func Tests(s *model.Spec, w *model.Workload, g rules.Group) (*promunit.TestFile, error) {
 	return tests(s, w, g, &relabelRules{})
 }
 
 // tests is Tests with the relabel rules parsed so far (shared by the
 // workloads of one generation).
-func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules) (*ruletest.TestFile, error) {
+func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules) (*promunit.TestFile, error) {
 	byName := map[string]monitoringv1.Rule{}
 	for _, r := range g.Rules {
 		if r.Alert != "" {
@@ -158,7 +158,7 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 		}
 	}
 	var (
-		groups []ruletest.TestGroup
+		groups []promunit.TestGroup
 		tl     timeline
 		err    error
 	)
@@ -181,14 +181,14 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 		}
 	}
 	if err == nil && w.GPUHealth() != nil {
-		var gpu []ruletest.TestGroup
+		var gpu []promunit.TestGroup
 		gpu, err = gpuTests(s, w, tl, byName)
 		groups = append(groups, gpu...)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &ruletest.TestFile{
+	return &promunit.TestFile{
 		Name:               TestPath(w),
 		RuleFiles:          []string{RulesPath(w)},
 		EvaluationInterval: modelDur(tl.step),

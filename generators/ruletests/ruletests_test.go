@@ -20,7 +20,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 func example(t testing.TB) *model.Spec { return modeltest.Example(t) }
@@ -45,7 +45,7 @@ func TestExamplePasses(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	fails := Run(files)
+	fails := runTests(files)
 	t.Logf("ran the tests of %d workloads in %s", len(files)/2, time.Since(start))
 	for _, f := range fails {
 		t.Error(f.String())
@@ -165,7 +165,7 @@ func mutationsFail(t *testing.T, s *model.Spec, muts []mutation) {
 				}
 				applied++
 				broken.Rules[i] = *br
-				fails := ruletest.Run(tf, parseGroup(t, broken))
+				fails := promunit.Run(tf, parseGroup(t, broken))
 				if len(fails) == 0 {
 					t.Errorf("%s: %s: %s: tests still pass", w.Name, r.Alert, m.name)
 					continue
@@ -182,11 +182,11 @@ func mutationsFail(t *testing.T, s *model.Spec, muts []mutation) {
 	}
 }
 
-func testFile(t testing.TB, s *model.Spec, w *model.Workload) *ruletest.TestFile {
+func testFile(t testing.TB, s *model.Spec, w *model.Workload) *promunit.TestFile {
 	t.Helper()
 	for _, f := range generateT(t, s) {
 		if f.Path == TestPath(w) {
-			tf, err := ruletest.Parse(f.Path, f.Data)
+			tf, err := promunit.Parse(f.Path, f.Data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +203,7 @@ func parseGroup(t testing.TB, g rules.Group) []rulefmt.RuleGroup {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups, err := ruletest.ParseRules("broken.rules.yaml", data)
+	groups, err := promunit.ParseRules("broken.rules.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func variedSpecsPass(t *testing.T, specs map[string]string) {
 		t.Run(name, func(t *testing.T) {
 			s := specOf(t, src)
 			files := generateT(t, s)
-			for _, f := range Run(files) {
+			for _, f := range runTests(files) {
 				t.Error(f.String())
 			}
 			for _, w := range s.Workloads {
@@ -327,29 +327,5 @@ func promtoolCheck(t *testing.T, files []artifact.File) {
 	out, err := exec.Command(bin, append([]string{"test", "rules"}, tests...)...).CombinedOutput()
 	if err != nil {
 		t.Errorf("promtool test rules: %v\n%s", err, out)
-	}
-}
-
-// RunCached lets go of the test files' typed values of the list it is
-// handed; Run leaves its caller's list as it was.
-func TestRunCachedReleasesValues(t *testing.T) {
-	files := generateT(t, example(t))
-	typed := func() (n int) {
-		for _, f := range files {
-			if _, ok := f.Value.(*ruletest.TestFile); ok {
-				n++
-			}
-		}
-		return n
-	}
-	before := typed()
-	if before == 0 {
-		t.Fatal("no typed test file")
-	}
-	if fails := Run(files); len(fails) > 0 || typed() != before {
-		t.Fatalf("Run: %d failures, typed test files %d -> %d", len(fails), before, typed())
-	}
-	if fails, _ := RunCached(files, nil); len(fails) > 0 || typed() != 0 {
-		t.Fatalf("RunCached: %d failures, %d typed test files left", len(fails), typed())
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/slo"
 )
 
@@ -49,7 +49,7 @@ import (
 //
 // The budget is checked in the scenarios where no alert fires: a group
 // with a promql_expr_test runs with its alerts' templates expanded on
-// every evaluation (internal/ruletest's stripping is off), which costs
+// every evaluation (internal/promunit's stripping is off), which costs
 // nothing while no alert is active.
 //
 // The expected firing steps and values come from simulating the input with
@@ -140,17 +140,17 @@ type sloTest struct {
 }
 
 // SLOTests returns the test file of an SLO whose rule groups are groups.
-func SLOTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelRules) (*ruletest.TestFile, error) {
+func SLOTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelRules) (*promunit.TestFile, error) {
 	return sloTests(s, p, groups, parsed, false)
 }
 
 // SLOLongTests returns the tickets' long test file of an SLO (nil when
 // it has no ticket tier).
-func SLOLongTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelRules) (*ruletest.TestFile, error) {
+func SLOLongTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelRules) (*promunit.TestFile, error) {
 	return sloTests(s, p, groups, parsed, true)
 }
 
-func sloTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelRules, long bool) (*ruletest.TestFile, error) {
+func sloTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelRules, long bool) (*promunit.TestFile, error) {
 	if parsed == nil {
 		parsed = &relabelRules{}
 	}
@@ -229,19 +229,19 @@ func sloTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelR
 	if long {
 		name = SLOLongTestPath(p.SLO.Name)
 	}
-	tf := &ruletest.TestFile{
+	tf := &promunit.TestFile{
 		Name:               name,
 		RuleFiles:          []string{sloRulesPath(p.SLO.Name)},
 		EvaluationInterval: modelDur(x.step),
 	}
 	for _, sc := range scenarios {
-		slices.SortStableFunc(sc.alerts, func(a, b ruletest.AlertTestCase) int {
+		slices.SortStableFunc(sc.alerts, func(a, b promunit.AlertTestCase) int {
 			if a.EvalTime != b.EvalTime {
 				return int(a.EvalTime - b.EvalTime)
 			}
 			return compareStrings(a.Alertname, b.Alertname)
 		})
-		tf.Tests = append(tf.Tests, ruletest.TestGroup{Name: sc.name, Interval: modelDur(x.step), InputSeries: sc.input,
+		tf.Tests = append(tf.Tests, promunit.TestGroup{Name: sc.name, Interval: modelDur(x.step), InputSeries: sc.input,
 			AlertRuleTests: sc.alerts, PromqlExprTests: sc.exprs})
 	}
 	return tf, nil
@@ -370,14 +370,14 @@ type phase struct {
 
 type sloScenario struct {
 	name   string
-	input  []ruletest.Series
-	alerts []ruletest.AlertTestCase
-	exprs  []ruletest.PromqlTestCase
+	input  []promunit.Series
+	alerts []promunit.AlertTestCase
+	exprs  []promunit.PromqlTestCase
 }
 
 // world makes the input series of a scenario of n samples: each stream
 // with the target labels of the SLO's workload (its pod 0).
-func (x *sloTest) world(phases []phase, n int) (*sloWorld, []ruletest.Series) {
+func (x *sloTest) world(phases []phase, n int) (*sloWorld, []promunit.Series) {
 	w := &sloWorld{step: x.step}
 	type built struct {
 		s *sloSeries
@@ -392,7 +392,7 @@ func (x *sloTest) world(phases []phase, n int) (*sloWorld, []ruletest.Series) {
 		s := &sloSeries{metric: st.Metric, labels: l, lset: seriesLabelsOf(st.Metric, l), gauge: x.p.SLI.Gauge}
 		all = append(all, built{s, x.streamValues(st, phases, n)})
 	}
-	var input []ruletest.Series
+	var input []promunit.Series
 	sb := labels.NewScratchBuilder(16)
 	for _, b := range all {
 		b.s.vals = b.v.samples()
@@ -436,7 +436,7 @@ func (x *sloTest) streamValues(st slo.Stream, phases []phase, n int) *values {
 			case ph.bad == nil && v.n > 0 && !math.IsNaN(v.lastV):
 				v.stale()
 			case ph.bad == nil:
-				v.segs = append(v.segs, ruletest.SeriesRun{Omitted: true, N: 1})
+				v.segs = append(v.segs, promunit.SeriesRun{Omitted: true, N: 1})
 				v.n, v.lastV = v.n+1, math.NaN()
 			case spread(ph.bad, 1, k) > 0:
 				v.then(0, j+1)
@@ -524,7 +524,7 @@ func (x *sloTest) checkAt(sc *sloScenario, sim []firingState, i int) {
 	t := time.Duration(i) * x.step
 	for _, name := range []string{slo.PageAlert, slo.TicketAlert} {
 		tierOn := false
-		exp := []ruletest.Alert{}
+		exp := []promunit.Alert{}
 		for j, pr := range x.pairs {
 			if pr.rule.Alert != name {
 				continue
@@ -538,11 +538,11 @@ func (x *sloTest) checkAt(sc *sloScenario, sim []firingState, i int) {
 		if !tierOn {
 			continue
 		}
-		dup := slices.ContainsFunc(sc.alerts, func(a ruletest.AlertTestCase) bool {
+		dup := slices.ContainsFunc(sc.alerts, func(a promunit.AlertTestCase) bool {
 			return a.Alertname == name && time.Duration(a.EvalTime) == t
 		})
 		if !dup {
-			sc.alerts = append(sc.alerts, ruletest.AlertTestCase{EvalTime: modelDur(t), Alertname: name, ExpAlerts: exp})
+			sc.alerts = append(sc.alerts, promunit.AlertTestCase{EvalTime: modelDur(t), Alertname: name, ExpAlerts: exp})
 		}
 	}
 }
@@ -572,10 +572,10 @@ func (x *sloTest) budgetCheck(sc *sloScenario, w *sloWorld, i int, badEvents, ev
 	if wf := slo.Float(want); math.Abs(got-wf) > 1e-9*math.Max(1, math.Abs(wf)) {
 		return fmt.Errorf("budget remaining at %s: the engine's arithmetic gives %v, the events %v", t, got, wf)
 	}
-	sc.exprs = append(sc.exprs, ruletest.PromqlTestCase{
+	sc.exprs = append(sc.exprs, promunit.PromqlTestCase{
 		Expr:     x.p.Select(slo.BudgetRemainingRecord),
 		EvalTime: modelDur(t),
-		ExpSamples: []ruletest.Sample{{
+		ExpSamples: []promunit.Sample{{
 			Labels: sloLabelsText(slo.BudgetRemainingRecord, x.p.Labels),
 			Value:  got,
 		}},
@@ -595,10 +595,10 @@ func (x *sloTest) ratioChecks(sc *sloScenario, w *sloWorld, i int) {
 			continue
 		}
 		record := slo.RecordName(d)
-		sc.exprs = append(sc.exprs, ruletest.PromqlTestCase{
+		sc.exprs = append(sc.exprs, promunit.PromqlTestCase{
 			Expr:       x.p.Select(record),
 			EvalTime:   modelDur(t),
-			ExpSamples: []ruletest.Sample{{Labels: sloLabelsText(record, x.p.Labels), Value: r}},
+			ExpSamples: []promunit.Sample{{Labels: sloLabelsText(record, x.p.Labels), Value: r}},
 		})
 	}
 }

@@ -88,7 +88,7 @@ func TestEveryPresetSLO(t *testing.T) {
 	if len(files) < 2*n {
 		t.Fatalf("%d SLO files for %d SLOs", len(files), n)
 	}
-	for _, f := range Run(files) {
+	for _, f := range runTests(files) {
 		t.Error(f.String())
 	}
 	if u := UncoveredAlerts(s); len(u) > 0 {

@@ -13,7 +13,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/slo"
 )
 
@@ -84,7 +84,7 @@ func TestSLOTestsPass(t *testing.T) {
 	if len(files) != want {
 		t.Fatalf("%d SLO test and rule files, want %d", len(files), want)
 	}
-	for _, f := range Run(files) {
+	for _, f := range runTests(files) {
 		t.Error(f.String())
 	}
 	if u := UncoveredAlerts(s); len(u) > 0 {
@@ -93,7 +93,7 @@ func TestSLOTestsPass(t *testing.T) {
 	// Every scenario asserts something, and every alert rule fires in one.
 	fired := map[string]bool{}
 	for _, f := range files {
-		tf, ok := f.Value.(*ruletest.TestFile)
+		tf, ok := f.Value.(*promunit.TestFile)
 		if !ok {
 			continue
 		}
@@ -254,9 +254,9 @@ func TestSLOMutationsFail(t *testing.T) {
 					}
 					what := p.SLO.Name + ": " + m.name + " of " + g.Rules[ri].Alert + g.Rules[ri].Record
 					broken[gi].Rules[ri] = *r
-					fails := ruletest.Run(tf, parseGroups(t, broken))
+					fails := promunit.Run(tf, parseGroups(t, broken))
 					if long != nil {
-						fails = append(fails, ruletest.Run(long, parseGroups(t, broken))...)
+						fails = append(fails, promunit.Run(long, parseGroups(t, broken))...)
 					}
 					if len(fails) == 0 {
 						if !knownUncaught[what] {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -129,7 +129,7 @@ type nameKey struct {
 }
 
 // seriesName is series(metric, l, extra...) and the labels promqltest's
-// parser gives for it (ruletest.SeriesDesc), when they are known (ok).
+// parser gives for it (promunit.SeriesDesc), when they are known (ok).
 type seriesName struct {
 	text string
 	lset labels.Labels
@@ -137,7 +137,7 @@ type seriesName struct {
 }
 
 // input is the series metric{b, extra...} with values v.
-func (b *base) input(metric string, v valuesText, extra ...string) ruletest.Series {
+func (b *base) input(metric string, v valuesText, extra ...string) promunit.Series {
 	k := nameKey{metric: metric, n: len(extra)}
 	cacheable := len(extra) <= len(k.extra) // every caller today; else not cached
 	copy(k.extra[:], extra)
@@ -151,10 +151,10 @@ func (b *base) input(metric string, v valuesText, extra ...string) ruletest.Seri
 			b.names[k] = name
 		}
 	}
-	s := ruletest.Series{Series: name.text, Values: v.text}
+	s := promunit.Series{Series: name.text, Values: v.text}
 	if name.ok {
 		// The runner's input, read only (as v is).
-		s.Desc = &ruletest.SeriesDesc{Labels: name.lset, Runs: v.runs}
+		s.Desc = &promunit.SeriesDesc{Labels: name.lset, Runs: v.runs}
 	}
 	return s
 }

@@ -10,7 +10,7 @@ import (
 	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/util/kahansum"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // timeline is the time grid of a workload's tests. Samples and rule
@@ -114,14 +114,14 @@ func modelDur(d time.Duration) prommodel.Duration { return prommodel.Duration(d)
 type values struct {
 	// segs are the notation's items: `First+IncxN-1` (N samples), `_xN` (N
 	// omitted), or `stale`. They go to the runner as they are
-	// (ruletest.SeriesDesc).
-	segs  []ruletest.SeriesRun
+	// (promunit.SeriesDesc).
+	segs  []promunit.SeriesRun
 	n     int     // samples so far
 	lastV float64 // the last sample, NaN for a missing one or a staleness marker
 }
 
 // appendSegment appends s in notation to b.
-func appendSegment(b []byte, s ruletest.SeriesRun) []byte {
+func appendSegment(b []byte, s promunit.SeriesRun) []byte {
 	switch {
 	case s.Stale:
 		return append(b, "stale"...)
@@ -147,7 +147,7 @@ func start(v float64) *values { return (&values{}).then(v, 1) }
 func gap(n int) *values {
 	b := &values{}
 	if n > 0 {
-		b.segs = append(b.segs, ruletest.SeriesRun{Omitted: true, N: n})
+		b.segs = append(b.segs, promunit.SeriesRun{Omitted: true, N: n})
 		b.n, b.lastV = n, math.NaN()
 	}
 	return b
@@ -189,7 +189,7 @@ func (b *values) add(n int, inc float64) *values {
 		b.segs[k].Inc = inc
 		b.segs[k].N += n
 	} else {
-		b.segs = append(b.segs, ruletest.SeriesRun{First: v, Inc: inc, N: n})
+		b.segs = append(b.segs, promunit.SeriesRun{First: v, Inc: inc, N: n})
 	}
 	for range n - 1 {
 		v += inc
@@ -207,7 +207,7 @@ func (b *values) then(v float64, n int) *values {
 	if k <= 0 {
 		return b
 	}
-	b.segs = append(b.segs, ruletest.SeriesRun{First: v, N: k})
+	b.segs = append(b.segs, promunit.SeriesRun{First: v, N: k})
 	b.n, b.lastV = n, v
 	return b
 }
@@ -215,7 +215,7 @@ func (b *values) then(v float64, n int) *values {
 // stale ends the series with a staleness marker, as Prometheus writes when
 // a target disappears.
 func (b *values) stale() *values {
-	b.segs = append(b.segs, ruletest.SeriesRun{Stale: true})
+	b.segs = append(b.segs, promunit.SeriesRun{Stale: true})
 	b.n, b.lastV = b.n+1, math.NaN()
 	return b
 }
@@ -235,7 +235,7 @@ func (b *values) String() string {
 // only, they may be shared by series with the same values.
 type valuesText struct {
 	text string
-	runs []ruletest.SeriesRun
+	runs []promunit.SeriesRun
 }
 
 // text is b's notation and runs; b is not changed after this.

@@ -11,7 +11,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/controllers"
 	"github.com/dataopsgen/dataopsgen/internal/model"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -57,7 +57,7 @@ type training struct {
 	objects [4]*objects
 }
 
-func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]ruletest.TestGroup, error) {
+func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]promunit.TestGroup, error) {
 	tr := w.Training
 	x := &training{w: w, tr: tr, c: rules.Controller(w), tl: tl, targets: newPodTargets(parsed),
 		pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}}
@@ -111,7 +111,7 @@ func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv
 	var out []*scenario
 	var ex expander // the expected alerts' templates, expanded before the series are made
 	add := func(name string, f trainingFault) *scenario {
-		s := &scenario{name: name, build: func(n int) ([]ruletest.Series, error) { return x.series(f, n) }}
+		s := &scenario{name: name, build: func(n int) ([]promunit.Series, error) { return x.series(f, n) }}
 		out = append(out, s)
 		return s
 	}
@@ -220,8 +220,8 @@ func (x *training) retryCounter(retrying bool, n int) *values {
 //
 // The values depend on whether the pod is faulty only: they are made once
 // per scenario and shared by the series (the runner only reads them).
-func (x *training) series(f trainingFault, n int) ([]ruletest.Series, error) {
-	var out []ruletest.Series
+func (x *training) series(f trainingFault, n int) ([]promunit.Series, error) {
+	var out []promunit.Series
 	var restarts, losses [2]valuesText // by faulty
 	var runs [2]runValues
 	for faulty := range 2 {
@@ -382,7 +382,7 @@ type lateValues struct{ ones, zeros valuesText }
 // series, state series, retry count and, with Kueue, its Workload; with
 // notAdmitted a second run and its Workload that Kueue does not admit
 // appear at onset.
-func (x *training) runSeries(out []ruletest.Series, o *objects, rv runValues, ones valuesText, late lateValues, notAdmitted bool) []ruletest.Series {
+func (x *training) runSeries(out []promunit.Series, o *objects, rv runValues, ones valuesText, late lateValues, notAdmitted bool) []promunit.Series {
 	c := x.c
 	metric, label := c.Selector(c.Failed)
 	out = append(out, o.jobLabels.input(c.Object.LabelsMetric, ones))

@@ -9,7 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// parsedGroups is what ruletest.ParseRules gives for the plain rule file of
+// parsedGroups is what promunit.ParseRules gives for the plain rule file of
 // g (`groups: [g]`, as workloadFiles marshals it), without the YAML round
 // trip: the rule tests run on it in-process (artifact.File.Value). ok is
 // false when g has something this conversion does not know or that does not

@@ -15,7 +15,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 func specs(t *testing.T) map[string]*model.Spec {
@@ -24,7 +24,7 @@ func specs(t *testing.T) map[string]*model.Spec {
 
 // Run runs the tests on the typed values the files were marshalled from:
 // that is running them on the files only if parsing every file's bytes, as
-// `promtool test rules` (ruletest.RunFS) does, gives back exactly its value.
+// `promtool test rules` (promunit.RunFS) does, gives back exactly its value.
 func TestValuesAreTheFiles(t *testing.T) {
 	for name, s := range specs(t) {
 		t.Run(name, func(t *testing.T) {
@@ -36,7 +36,7 @@ func TestValuesAreTheFiles(t *testing.T) {
 				var got, want any
 				var err error
 				switch v := f.Value.(type) {
-				case *ruletest.TestFile:
+				case *promunit.TestFile:
 					// Desc is not in the file (the runner's shortcut,
 					// TestSeriesDescIsTheLine): the rest is.
 					c := cloneTests(v)
@@ -46,10 +46,10 @@ func TestValuesAreTheFiles(t *testing.T) {
 						}
 					}
 					want = c
-					got, err = ruletest.Parse(f.Path, f.Data)
+					got, err = promunit.Parse(f.Path, f.Data)
 				case []rulefmt.RuleGroup:
 					want = v
-					got, err = ruletest.ParseRules(f.Path, f.Data)
+					got, err = promunit.ParseRules(f.Path, f.Data)
 				default:
 					t.Errorf("%s: value %T: the tests would parse it", f.Path, f.Value)
 					continue
@@ -81,12 +81,12 @@ func TestRunOnValuesIsRunOnFiles(t *testing.T) {
 			if broken == string(f.Data) {
 				continue
 			}
-			g, err := ruletest.ParseRules(f.Path, []byte(broken))
+			g, err := promunit.ParseRules(f.Path, []byte(broken))
 			if err != nil {
 				t.Fatal(err)
 			}
 			f.Data, f.Value = []byte(broken), g
-		case *ruletest.TestFile:
+		case *promunit.TestFile:
 			// Expectations one step early.
 			for j := range v.Tests {
 				for k := range v.Tests[j].AlertRuleTests {
@@ -101,16 +101,16 @@ func TestRunOnValuesIsRunOnFiles(t *testing.T) {
 			f.Data = append([]byte(testHeader), data...)
 		}
 	}
-	onValues := Run(files)
+	onValues := runTests(files)
 	bare := slices.Clone(files)
 	for i := range bare {
 		bare[i].Value = nil
 	}
-	onFiles := Run(bare)
+	onFiles := runTests(bare)
 	if len(onFiles) == 0 {
 		t.Fatal("the broken tests pass")
 	}
-	str := func(fs []ruletest.Failure) []string {
+	str := func(fs []promunit.Failure) []string {
 		var out []string
 		for _, f := range fs {
 			out = append(out, f.String())
@@ -191,7 +191,7 @@ func TestParsedGroupsRefuses(t *testing.T) {
 			t.Errorf("%s: converted", name)
 		}
 		data, _ := artifact.YAML(map[string][]monitoringv1.RuleGroup{"groups": {g}})
-		if _, err := ruletest.ParseRules("x", data); err == nil {
+		if _, err := promunit.ParseRules("x", data); err == nil {
 			t.Errorf("%s: rulefmt takes it: the conversion should too", name)
 		}
 	}

@@ -2,7 +2,7 @@ package ruletests
 
 import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // appendTestFile appends tf's YAML to dst: artifact.YAML(tf)'s bytes.
@@ -16,13 +16,13 @@ import (
 // field this writer does not write, or a string the writer cannot carry
 // as YAML does, takes artifact.YAML: it stays the reference
 // (TestDirectYAMLMatchesYAML, FuzzDirectYAMLMatchesYAML).
-func appendTestFile(dst []byte, tf *ruletest.TestFile) ([]byte, error) {
+func appendTestFile(dst []byte, tf *promunit.TestFile) ([]byte, error) {
 	return appendTestFileWith(artifact.NewYAMLWriter(nil), dst, tf)
 }
 
 // appendTestFileWith is appendTestFile with writer w (reset, reused: its
 // memory is kept between files).
-func appendTestFileWith(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) ([]byte, error) {
+func appendTestFileWith(w *artifact.YAMLWriter, dst []byte, tf *promunit.TestFile) ([]byte, error) {
 	if out, ok := directTestFile(w, dst, tf); ok {
 		return out, nil
 	}
@@ -31,7 +31,7 @@ func appendTestFileWith(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFil
 
 // directTestFile is appendTestFile's direct path, with writer w; false:
 // take YAML's.
-func directTestFile(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) ([]byte, bool) {
+func directTestFile(w *artifact.YAMLWriter, dst []byte, tf *promunit.TestFile) ([]byte, bool) {
 	if !modelled(tf) {
 		return nil, false
 	}
@@ -67,7 +67,7 @@ func directTestFile(w *artifact.YAMLWriter, dst []byte, tf *ruletest.TestFile) (
 
 // modelled reports whether tf uses only the fields the direct writer
 // writes (the generator's; the others are omitempty and zero).
-func modelled(tf *ruletest.TestFile) bool {
+func modelled(tf *promunit.TestFile) bool {
 	if len(tf.GroupEvalOrder) > 0 || tf.FuzzyCompare {
 		return false
 	}
@@ -80,7 +80,7 @@ func modelled(tf *ruletest.TestFile) bool {
 	return true
 }
 
-func testGroup(w *artifact.YAMLWriter, g *ruletest.TestGroup) {
+func testGroup(w *artifact.YAMLWriter, g *promunit.TestGroup) {
 	m := w.BeginMap()
 	if len(g.AlertRuleTests) > 0 {
 		w.Key("alert_rule_test")
@@ -123,7 +123,7 @@ func testGroup(w *artifact.YAMLWriter, g *ruletest.TestGroup) {
 	w.EndMap(m)
 }
 
-func alertTestCase(w *artifact.YAMLWriter, c *ruletest.AlertTestCase) {
+func alertTestCase(w *artifact.YAMLWriter, c *promunit.AlertTestCase) {
 	m := w.BeginMap()
 	w.Key("alertname")
 	w.String(c.Alertname)

@@ -12,12 +12,12 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // sameAsYAML fails t unless appendTestFile writes artifact.YAML's bytes
 // (or both fail); it reports whether the direct path wrote them.
-func sameAsYAML(t *testing.T, tf *ruletest.TestFile) bool {
+func sameAsYAML(t *testing.T, tf *promunit.TestFile) bool {
 	t.Helper()
 	want, werr := artifact.YAML(tf)
 	got, gerr := appendTestFile([]byte("#\n"), tf)
@@ -46,7 +46,7 @@ func TestDirectYAMLOfGeneratedFiles(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			n := 0
 			for _, f := range s() {
-				tf, ok := f.Value.(*ruletest.TestFile)
+				tf, ok := f.Value.(*promunit.TestFile)
 				if !ok {
 					continue
 				}
@@ -91,30 +91,30 @@ var awkward = []string{
 
 // fileWith is a test file with s in every string the generator writes
 // (series, values, label names and values, annotations, names).
-func fileWith(s string) *ruletest.TestFile {
+func fileWith(s string) *promunit.TestFile {
 	long := `metric_name{label="` + strings.Repeat("v", 50) + `", other="` + s + `", x="y y y y"}`
-	tf := &ruletest.TestFile{
+	tf := &promunit.TestFile{
 		RuleFiles:          []string{"rules/a.rules.yaml", s},
 		EvaluationInterval: model.Duration(time.Minute),
-		Tests: []ruletest.TestGroup{{
+		Tests: []promunit.TestGroup{{
 			Name:     s,
 			Interval: model.Duration(30 * time.Second),
-			InputSeries: []ruletest.Series{
+			InputSeries: []promunit.Series{
 				{Series: s, Values: s},
 				{Series: long, Values: strings.Repeat("1+2x3 ", 20) + s},
 			},
-			AlertRuleTests: []ruletest.AlertTestCase{
-				{EvalTime: model.Duration(5 * time.Minute), Alertname: s, ExpAlerts: []ruletest.Alert{{
+			AlertRuleTests: []promunit.AlertTestCase{
+				{EvalTime: model.Duration(5 * time.Minute), Alertname: s, ExpAlerts: []promunit.Alert{{
 					ExpLabels:      map[string]string{"severity": s, "a10": "x", "a9": s, "job": long},
 					ExpAnnotations: map[string]string{"summary": s, "description": strings.Repeat("word ", 30) + s},
 				}}},
-				{EvalTime: 0, Alertname: "Quiet", ExpAlerts: []ruletest.Alert{}},
+				{EvalTime: 0, Alertname: "Quiet", ExpAlerts: []promunit.Alert{}},
 			},
 		}},
 	}
 	// A second group with the same series (written once, copied after)
 	// in another order.
-	tf.Tests = append(tf.Tests, ruletest.TestGroup{Name: "again", InputSeries: []ruletest.Series{
+	tf.Tests = append(tf.Tests, promunit.TestGroup{Name: "again", InputSeries: []promunit.Series{
 		{Series: long, Values: s}, {Series: s, Values: "1x3"}, {Series: s, Values: s},
 	}})
 	// As a key too, unless the direct writer leaves it to YAML (a long
@@ -146,15 +146,15 @@ func TestDirectYAMLMatchesYAML(t *testing.T) {
 		}
 	}
 	// Shapes: nil and empty lists, empty alerts, unmodelled fields.
-	shapes := []*ruletest.TestFile{
+	shapes := []*promunit.TestFile{
 		{},
-		{RuleFiles: []string{}, Tests: []ruletest.TestGroup{}},
-		{Tests: []ruletest.TestGroup{{}}},
-		{Tests: []ruletest.TestGroup{{InputSeries: []ruletest.Series{}, AlertRuleTests: []ruletest.AlertTestCase{{}}}}},
-		{Tests: []ruletest.TestGroup{{AlertRuleTests: []ruletest.AlertTestCase{{ExpAlerts: []ruletest.Alert{{}, {ExpLabels: map[string]string{}}, {ExpLabels: map[string]string{"a": "b"}}, {ExpAnnotations: map[string]string{"a": "b"}}}}}}}},
+		{RuleFiles: []string{}, Tests: []promunit.TestGroup{}},
+		{Tests: []promunit.TestGroup{{}}},
+		{Tests: []promunit.TestGroup{{InputSeries: []promunit.Series{}, AlertRuleTests: []promunit.AlertTestCase{{}}}}},
+		{Tests: []promunit.TestGroup{{AlertRuleTests: []promunit.AlertTestCase{{ExpAlerts: []promunit.Alert{{}, {ExpLabels: map[string]string{}}, {ExpLabels: map[string]string{"a": "b"}}, {ExpAnnotations: map[string]string{"a": "b"}}}}}}}},
 		{GroupEvalOrder: []string{"g"}, FuzzyCompare: true},
-		{Tests: []ruletest.TestGroup{{ExternalLabels: map[string]string{"a": "b"}, ExternalURL: "http://x", StartTimestamp: "0"}}},
-		{Tests: []ruletest.TestGroup{{PromqlExprTests: []ruletest.PromqlTestCase{{Expr: "up", ExpSamples: []ruletest.Sample{{Labels: "up", Value: 1e21}}}}}}},
+		{Tests: []promunit.TestGroup{{ExternalLabels: map[string]string{"a": "b"}, ExternalURL: "http://x", StartTimestamp: "0"}}},
+		{Tests: []promunit.TestGroup{{PromqlExprTests: []promunit.PromqlTestCase{{Expr: "up", ExpSamples: []promunit.Sample{{Labels: "up", Value: 1e21}}}}}}},
 	}
 	for _, tf := range shapes {
 		sameAsYAML(t, tf)
@@ -180,11 +180,11 @@ func FuzzDirectYAMLMatchesYAML(f *testing.F) {
 // artifact.YAML; this fails until the writer has been looked at.
 func TestDirectYAMLKnowsEveryField(t *testing.T) {
 	for v, n := range map[reflect.Type]int{
-		reflect.TypeFor[ruletest.TestFile]():      6,
-		reflect.TypeFor[ruletest.TestGroup]():     8,
-		reflect.TypeFor[ruletest.Series]():        3,
-		reflect.TypeFor[ruletest.AlertTestCase](): 3,
-		reflect.TypeFor[ruletest.Alert]():         2,
+		reflect.TypeFor[promunit.TestFile]():      6,
+		reflect.TypeFor[promunit.TestGroup]():     8,
+		reflect.TypeFor[promunit.Series]():        3,
+		reflect.TypeFor[promunit.AlertTestCase](): 3,
+		reflect.TypeFor[promunit.Alert]():         2,
 	} {
 		if got := v.NumField(); got != n {
 			t.Errorf("%v has %d fields, the direct YAML writer knows %d", v, got, n)

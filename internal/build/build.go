@@ -28,7 +28,7 @@ type Options struct {
 	RuleTests bool
 	// TestCache, when set, holds the rule-test files that passed before:
 	// those whose inputs did not change are not run again, and the ones
-	// that pass are added (ruletests.RunCached). nil runs every test.
+	// that pass are added (testcache.RunCached). nil runs every test.
 	TestCache *testcache.Cache
 	// NoFlux leaves out the Flux objects whatever stack.flux says.
 	NoFlux bool
@@ -48,7 +48,7 @@ type Result struct {
 	// RuleTests counts the rule-test files of every compiled spec (base
 	// and environments) that passed, and how many of them passed from
 	// the cache rather than by running.
-	RuleTests ruletests.Stats
+	RuleTests testcache.Stats
 	// Routing is where the generated alerts go (Options.Routing): the
 	// base's, then each environment's, in the order of Environments.
 	Routing []*routing.Table
@@ -156,7 +156,7 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 		files[i].Value = nil
 	}
 	var tests diag.List
-	var stats ruletests.Stats
+	var stats testcache.Stats
 	var wg sync.WaitGroup
 	if opts.RuleTests {
 		wg.Go(func() { tests, stats = runRuleTests(spec, testFiles, opts.TestCache) })
@@ -222,7 +222,7 @@ func All() []generators.Generator {
 
 // RunRuleTests runs the generated promtool-format rule tests in-process and
 // reports each failure at the workload whose test failed. They run on the
-// typed values the files were marshalled from (ruletests.Run), not on a
+// typed values the files were marshalled from (testcache.Run), not on a
 // parse of the bytes; rulefmt's validation of the rule files is the
 // rules/parse check's, on the same groups in the PrometheusRules.
 func RunRuleTests(spec *model.Spec, files []artifact.File) diag.List {
@@ -231,14 +231,14 @@ func RunRuleTests(spec *model.Spec, files []artifact.File) diag.List {
 }
 
 // runRuleTests is RunRuleTests with a cache of passed test files; it lets
-// go of the files' typed values (ruletests.RunCached).
-func runRuleTests(spec *model.Spec, files []artifact.File, cache *testcache.Cache) (diag.List, ruletests.Stats) {
+// go of the files' typed values (testcache.RunCached).
+func runRuleTests(spec *model.Spec, files []artifact.File, cache *testcache.Cache) (diag.List, testcache.Stats) {
 	source := map[string]string{}
 	for _, f := range files {
 		source[f.Path] = f.Source
 	}
 	var out diag.List
-	fails, stats := ruletests.RunCached(files, cache)
+	fails, stats := testcache.RunCached(files, ruletests.Dir, cache)
 	for _, f := range fails {
 		out = append(out, diag.Diagnostic{
 			Pos:     spec.Pos(source[f.File]),

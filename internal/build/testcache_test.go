@@ -38,7 +38,7 @@ func TestRuleTestCache(t *testing.T) {
 					tests++
 				}
 			}
-			if plain.RuleTests != (ruletests.Stats{Files: tests}) {
+			if plain.RuleTests != (testcache.Stats{Files: tests}) {
 				t.Fatalf("without a cache: %+v, want %d files, none cached", plain.RuleTests, tests)
 			}
 			cache := testcache.New(filepath.Join(t.TempDir(), "cache"))

@@ -64,7 +64,7 @@ func runScripts(t *testing.T, dir string) {
 }
 
 // ruleTestsCmd is the script command `ruletests OUT`: the rule tests of the
-// overlay OUT run as build runs them (ruletests.RunCached, with the cache
+// overlay OUT run as build runs them (testcache.RunCached, with the cache
 // $DATAOPSGEN_CACHE). A spec cannot make build generate a failing test (the
 // checks refuse a broken rule first), so the scripts break the overlay's
 // files on disk instead, to show that a failure is never cached.
@@ -87,7 +87,7 @@ func ruleTestsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if dir := ts.Getenv(testcache.Env); dir != "off" {
 		cache = testcache.New(dir)
 	}
-	fails, st := ruletests.RunCached(files, cache)
+	fails, st := testcache.RunCached(files, ruletests.Dir, cache)
 	for _, f := range fails {
 		fmt.Fprintln(ts.Stderr(), f.String())
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/build"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 func newTest() *cobra.Command {
@@ -56,7 +56,7 @@ rule-test cache). Exit 1 on any failure.`,
 			}
 			failed := 0
 			for _, t := range tests {
-				for _, f := range ruletest.RunFile(t) {
+				for _, f := range promunit.RunFile(t) {
 					failed++
 					fmt.Fprintln(cmd.ErrOrStderr(), f.String())
 				}

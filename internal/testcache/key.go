@@ -32,7 +32,7 @@ func (k Key) zero() bool { return k == Key{} }
 //     interval, start timestamps, external labels, expectations);
 //   - each pattern of rule_files, and the path and bytes of every file it
 //     matches, in the order the runner loads them. The patterns are
-//     resolved exactly as ruletest.RunFS and RunParsed resolve them
+//     resolved exactly as promunit.RunFS and RunParsed resolve them
 //     (fs.Glob in fsys, relative to the test file's directory), so a rule
 //     file added, removed or changed under a pattern changes the key.
 //

@@ -1,14 +1,16 @@
-package ruletest
+package promunit
 
 import (
 	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
 )
 
 // rangeStats counts, for tests, the range queries run and those shared.
@@ -48,6 +50,25 @@ type rangeKey struct {
 type rangeEntry struct {
 	matched [][]*memSeries // by selector, sorted by labels
 	res     map[int64]promql.Vector
+}
+
+// sharedResults is rangeResults, taken from memo when another test group
+// of the file ran the same query on the same input (see rangeMemo).
+func sharedResults(engine promql.QueryEngine, input storage.Queryable, memo *rangeMemo, expr parser.Expr, qs string, start, end time.Time, step time.Duration) (map[int64]promql.Vector, error) {
+	in, ok := input.(*memStorage)
+	if memo == nil || !ok {
+		return rangeResults(engine, input, qs, start, end, step)
+	}
+	matched, h := rangeInput(expr, in)
+	k := rangeKey{query: qs, start: start.UnixMilli(), end: end.UnixMilli(), step: int64(step), series: h}
+	if res, ok := memo.get(k, matched); ok {
+		return res, nil
+	}
+	res, err := rangeResults(engine, input, qs, start, end, step)
+	if err == nil {
+		memo.put(k, matched, res)
+	}
+	return res, err
 }
 
 func newRangeMemo() *rangeMemo {

@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 import (
 	"context"
@@ -165,25 +165,6 @@ func has(m map[int64]promql.Vector, t int64) bool {
 	return ok
 }
 
-// sharedResults is rangeResults, taken from memo when another test group
-// of the file ran the same query on the same input (see rangeMemo).
-func sharedResults(engine promql.QueryEngine, input storage.Queryable, memo *rangeMemo, expr parser.Expr, qs string, start, end time.Time, step time.Duration) (map[int64]promql.Vector, error) {
-	in, ok := input.(*memStorage)
-	if memo == nil || !ok {
-		return rangeResults(engine, input, qs, start, end, step)
-	}
-	matched, h := rangeInput(expr, in)
-	k := rangeKey{query: qs, start: start.UnixMilli(), end: end.UnixMilli(), step: int64(step), series: h}
-	if res, ok := memo.get(k, matched); ok {
-		return res, nil
-	}
-	res, err := rangeResults(engine, input, qs, start, end, step)
-	if err == nil {
-		memo.put(k, matched, res)
-	}
-	return res, err
-}
-
 // rangeResults is the instant-query result of qs at every step, as
 // EngineQueryFunc returns it (a scalar as a sample without labels).
 func rangeResults(engine promql.QueryEngine, input storage.Queryable, qs string, start, end time.Time, step time.Duration) (map[int64]promql.Vector, error) {
@@ -216,22 +197,20 @@ func rangeResults(engine promql.QueryEngine, input storage.Queryable, qs string,
 	return out, nil
 }
 
-// queryFunc answers from the cache, and runs the query live otherwise
-// (rules not cached, queries of templates).
-func (c *stepCache) queryFunc(live rules.QueryFunc) rules.QueryFunc {
+// result is the result of the rule query qs at t, if the cache has it
+// (rules not cached, and queries of templates, run live).
+func (c *stepCache) result(qs string, t time.Time) (promql.Vector, bool) {
 	if c == nil {
-		return live
+		return nil, false
 	}
-	return func(ctx context.Context, qs string, t time.Time) (promql.Vector, error) {
-		if r := c.byQuery[qs]; r != nil {
-			if v, ok := r.byTime[t.UnixMilli()]; ok && t.Equal(time.UnixMilli(t.UnixMilli())) {
-				// A recording rule rewrites the labels of its result in
-				// place.
-				return slices.Clone(v), nil
-			}
+	if r := c.byQuery[qs]; r != nil {
+		if v, ok := r.byTime[t.UnixMilli()]; ok && t.Equal(time.UnixMilli(t.UnixMilli())) {
+			// A recording rule rewrites the labels of its result in
+			// place.
+			return slices.Clone(v), true
 		}
-		return live(ctx, qs, t)
 	}
+	return nil, false
 }
 
 // idle reports whether evaluating groups at ts would change nothing: every

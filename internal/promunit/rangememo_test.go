@@ -1,10 +1,10 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"fmt"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // TestShareRangesMatchesOwn: test groups of a file sharing the range-query
@@ -17,13 +17,13 @@ import (
 func TestShareRangesMatchesOwn(t *testing.T) {
 	cases, edges := everyCase(t)
 	// The edge groups of each rule variant as one file, some twice.
-	byRules := map[string]*ruletest.TestFile{}
+	byRules := map[string]*promunit.TestFile{}
 	var together []tcase
 	for _, c := range edges {
 		key := fmt.Sprint(c.groups)
 		tf := byRules[key]
 		if tf == nil {
-			tf = &ruletest.TestFile{Name: "together.test.yaml"}
+			tf = &promunit.TestFile{Name: "together.test.yaml"}
 			byRules[key] = tf
 			together = append(together, tcase{"together/" + c.name, tf, c.groups})
 		}
@@ -33,9 +33,9 @@ func TestShareRangesMatchesOwn(t *testing.T) {
 		}
 	}
 	cases = append(cases, together...)
-	ruletest.RangeCounts()
+	promunit.RangeCounts()
 	sameFailures(t, cases, "shared", "own", toggled(shareRanges))
-	run, shared := ruletest.RangeCounts()
+	run, shared := promunit.RangeCounts()
 	if shared == 0 || run == 0 {
 		t.Fatalf("%d range queries run, %d shared: the comparison says nothing", run, shared)
 	}

@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // sloCases are the generated tests of SLOs of every SLI kind and shape
@@ -53,13 +53,13 @@ slos: {
 		if !strings.HasPrefix(f.Path, ruletests.Dir+"/slo.") || !strings.HasSuffix(f.Path, ".test.yaml") {
 			continue
 		}
-		tf, err := ruletest.Parse(f.Path, f.Data)
+		tf, err := promunit.Parse(f.Path, f.Data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(f.Path, ruletests.Dir+"/"), ".test.yaml"), ".long")
 		for name, br := range breaks {
-			g, err := ruletest.ParseRules("rules", []byte(br(rulesOf[base])))
+			g, err := promunit.ParseRules("rules", []byte(br(rulesOf[base])))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 // CloneExpr is cloneExpr, for its tests.
 var CloneExpr = cloneExpr

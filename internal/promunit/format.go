@@ -1,16 +1,4 @@
-// Package ruletest runs Prometheus rule unit tests, the files that
-// `promtool test rules` reads, in-process.
-//
-// cmd/promtool cannot be imported, so this package re-does what its
-// unittest.go does on the same Prometheus packages: the input series are
-// expanded and stored by promql/promqltest's LazyLoader (the notation
-// `0+10x5`, `_`, `stale` is Prometheus's own), the rule groups are built by
-// rules.Manager and evaluated step by step with the real PromQL engine, and
-// the firing alerts are compared with the expected labels and annotations
-// (expanded by the rule manager, as Prometheus sends them). A test that
-// passes here passes under promtool of the same Prometheus version, and the
-// other way round; the tests cross-check both when a promtool is available.
-package ruletest
+package promunit
 
 import (
 	"fmt"

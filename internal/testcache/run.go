@@ -1,4 +1,9 @@
-package ruletests
+package testcache
+
+// Running the rule tests of an overlay lives here, not in the generator
+// that writes them (generators/ruletests, which stays pure: typed tests
+// in, encoded files out): what to skip is this package's business, and
+// build calls it once the overlay is generated and checked.
 
 import (
 	"slices"
@@ -9,21 +14,20 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
-	"github.com/dataopsgen/dataopsgen/internal/testcache"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // Run runs the generated test files found among files (a whole generated
-// overlay, in memory) with the in-process runner, exactly as
-// `promtool test rules tests/*.test.yaml` would run them from disk. The
-// failures come in file order.
+// overlay, in memory) under dir (generators/ruletests.Dir) with the
+// in-process runner, exactly as `promtool test rules <dir>/*.test.yaml`
+// would run them from disk. The failures come in file order.
 //
-// The files this package generated carry the typed values their bytes were
+// The files generators/ruletests generates carry the typed values their bytes were
 // marshalled from (artifact.File.Value): the tests run on those rather than
 // on a parse of the bytes, which gives the same values
 // (TestValuesAreTheFiles). Files without one are read and parsed.
-func Run(files []artifact.File) []ruletest.Failure {
-	fails, _ := RunCached(slices.Clone(files), nil)
+func Run(files []artifact.File, dir string) []promunit.Failure {
+	fails, _ := RunCached(slices.Clone(files), dir, nil)
 	return fails
 }
 
@@ -34,7 +38,7 @@ type Stats struct {
 }
 
 // RunCached is Run, except that a test file the cache has seen pass with the
-// same inputs (testcache.Cache.TestFile: the binary, the file's bytes, the
+// same inputs (Cache.TestFile: the binary, the file's bytes, the
 // bytes of the rule files it matches) is not run again, and a file that
 // passes is recorded. A failure is never recorded: it runs, and is
 // reported, every time. A nil cache runs everything.
@@ -43,12 +47,12 @@ type Stats struct {
 // once the file is done with: at 5,000 workloads they weigh ~390 MB, which
 // would otherwise stay until the last test ran. A caller that needs them
 // again passes a copy of the slice (as Run does).
-func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failure, Stats) {
+func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Failure, Stats) {
 	fsys := fstest.MapFS{}
 	parsed := map[string][]rulefmt.RuleGroup{}
 	type testFile struct {
 		path string
-		tf   *ruletest.TestFile // the typed value, nil to parse the bytes
+		tf   *promunit.TestFile // the typed value, nil to parse the bytes
 		file int                // index in files
 	}
 	var tests []testFile
@@ -57,9 +61,9 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 		if v, ok := f.Value.([]rulefmt.RuleGroup); ok {
 			parsed[f.Path] = v
 		}
-		if strings.HasPrefix(f.Path, Dir+"/") && strings.HasSuffix(f.Path, ".test.yaml") {
+		if strings.HasPrefix(f.Path, dir+"/") && strings.HasSuffix(f.Path, ".test.yaml") {
 			t := testFile{path: f.Path, file: i}
-			if v, ok := f.Value.(*ruletest.TestFile); ok && v.Name == f.Path {
+			if v, ok := f.Value.(*promunit.TestFile); ok && v.Name == f.Path {
 				t.tf = v
 			}
 			tests = append(tests, t)
@@ -70,7 +74,7 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 		g, ok := parsed[p]
 		return g, ok
 	}
-	out := make([][]ruletest.Failure, len(tests))
+	out := make([][]promunit.Failure, len(tests))
 	cached := make([]bool, len(tests))
 	var wg sync.WaitGroup
 	for i := range tests {
@@ -93,8 +97,8 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 				// Parsed once, for the cache key and the run; a file
 				// that does not parse runs as read, to fail as such.
 				var err error
-				if tf, err = ruletest.Parse(t, fsys[t].Data); err != nil {
-					out[i] = ruletest.RunFS(fsys, t)
+				if tf, err = promunit.Parse(t, fsys[t].Data); err != nil {
+					out[i] = promunit.RunFS(fsys, t)
 					return
 				}
 			}
@@ -103,7 +107,7 @@ func RunCached(files []artifact.File, cache *testcache.Cache) ([]ruletest.Failur
 				cached[i] = true
 				return
 			}
-			out[i] = ruletest.RunParsed(fsys, tf, rulesOf)
+			out[i] = promunit.RunParsed(fsys, tf, rulesOf)
 			if keyed && len(out[i]) == 0 {
 				cache.Put(key)
 			}

@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"fmt"
@@ -13,21 +13,21 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	dmodel "github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // pair runs f with two Options, and returns the failures of each,
 // rendered: the equivalence tests of the runner's fast paths (in-memory
 // storage, range-query cache, stripped templates, input layer, ...)
 // against the way promtool does it.
-type pair func(t *testing.T, f func(ruletest.Options) []ruletest.Failure) (on, off string)
+type pair func(t *testing.T, f func(promunit.Options) []promunit.Failure) (on, off string)
 
 // toggled is the pair of one fast path: Fast with it on, and Fast with it
 // off.
-func toggled(set func(o *ruletest.Options, on bool)) pair {
-	return func(t *testing.T, f func(ruletest.Options) []ruletest.Failure) (on, off string) {
+func toggled(set func(o *promunit.Options, on bool)) pair {
+	return func(t *testing.T, f func(promunit.Options) []promunit.Failure) (on, off string) {
 		t.Helper()
-		o := ruletest.Fast()
+		o := promunit.Fast()
 		set(&o, true)
 		on = render(f(o))
 		set(&o, false)
@@ -38,21 +38,21 @@ func toggled(set func(o *ruletest.Options, on bool)) pair {
 
 // The fast paths, for toggled.
 var (
-	memoryStorage  = func(o *ruletest.Options, on bool) { o.MemoryStorage = on }
-	inputLayer     = func(o *ruletest.Options, on bool) { o.InputLayer = on }
-	precompute     = func(o *ruletest.Options, on bool) { o.Precompute = on }
-	deriveRecords  = func(o *ruletest.Options, on bool) { o.DeriveRecords = on }
-	shareRanges    = func(o *ruletest.Options, on bool) { o.ShareRanges = on }
-	parseCache     = func(o *ruletest.Options, on bool) { o.ParseCache = on }
-	exprText       = func(o *ruletest.Options, on bool) { o.ExprText = on }
-	stripTemplates = func(o *ruletest.Options, on bool) { o.StripTemplates = on }
+	memoryStorage  = func(o *promunit.Options, on bool) { o.MemoryStorage = on }
+	inputLayer     = func(o *promunit.Options, on bool) { o.InputLayer = on }
+	precompute     = func(o *promunit.Options, on bool) { o.Precompute = on }
+	deriveRecords  = func(o *promunit.Options, on bool) { o.DeriveRecords = on }
+	shareRanges    = func(o *promunit.Options, on bool) { o.ShareRanges = on }
+	parseCache     = func(o *promunit.Options, on bool) { o.ParseCache = on }
+	exprText       = func(o *promunit.Options, on bool) { o.ExprText = on }
+	stripTemplates = func(o *promunit.Options, on bool) { o.StripTemplates = on }
 )
 
 // fastAndReference is the pair of every fast path on (Fast) and every one
 // off (Reference: promtool's way).
-func fastAndReference(t *testing.T, f func(ruletest.Options) []ruletest.Failure) (fast, reference string) {
+func fastAndReference(t *testing.T, f func(promunit.Options) []promunit.Failure) (fast, reference string) {
 	t.Helper()
-	return render(f(ruletest.Fast())), render(f(ruletest.Reference()))
+	return render(f(promunit.Fast())), render(f(promunit.Reference()))
 }
 
 // TestReferenceMatchesFast: every fast path at once gives exactly the
@@ -62,14 +62,6 @@ func TestReferenceMatchesFast(t *testing.T) {
 	sameFailures(t, comparisonCases(t, 6), "fast", "reference", fastAndReference)
 }
 
-// TestInMemoryMatchesLazyLoader: the in-memory storage gives exactly the
-// failures promtool's storage gives, on passing and failing tests: the
-// hand-written test file with mutations, and the generated tests of a
-// synthetic spec with their rules or expectations broken in several ways.
-func TestInMemoryMatchesLazyLoader(t *testing.T) {
-	sameFailures(t, comparisonCases(t, 6), "in memory", "LazyLoader", toggled(memoryStorage))
-}
-
 // sameFailures runs every case both ways of pair and wants identical
 // failure texts, with passing and failing cases among them (else the
 // comparison says nothing).
@@ -77,7 +69,7 @@ func sameFailures(t *testing.T, cases []tcase, a, b string, run pair) {
 	t.Helper()
 	failing := 0
 	for _, c := range cases {
-		got, want := run(t, func(o ruletest.Options) []ruletest.Failure { return o.Run(c.tf, c.groups) })
+		got, want := run(t, func(o promunit.Options) []promunit.Failure { return o.Run(c.tf, c.groups) })
 		if got != want {
 			t.Errorf("%s: %s and %s disagree\n--- %s:\n%s\n--- %s:\n%s", c.name, a, b, a, got, b, want)
 		}
@@ -93,7 +85,7 @@ func sameFailures(t *testing.T, cases []tcase, a, b string, run pair) {
 
 type tcase struct {
 	name   string
-	tf     *ruletest.TestFile
+	tf     *promunit.TestFile
 	groups []rulefmt.RuleGroup
 }
 
@@ -134,11 +126,11 @@ func comparisonCases(t *testing.T, n int) []tcase {
 		}
 		if i >= 8 {
 			// Beyond a few workloads, the intact tests only.
-			tf, err := ruletest.Parse(ruletests.TestPath(w), testData)
+			tf, err := promunit.Parse(ruletests.TestPath(w), testData)
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := ruletest.ParseRules("rules", byPath[ruletests.Dir+"/"+ruletests.RulesPath(w)])
+			g, err := promunit.ParseRules("rules", byPath[ruletests.Dir+"/"+ruletests.RulesPath(w)])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,18 +145,18 @@ func comparisonCases(t *testing.T, n int) []tcase {
 			"no-workload":  strings.ReplaceAll(ruleText, `workload="`+w.Name+`"`, `workload=~".+"`),
 		}
 		for vname, text := range variants {
-			g, err := ruletest.ParseRules("rules", []byte(text))
+			g, err := promunit.ParseRules("rules", []byte(text))
 			if err != nil {
 				t.Fatalf("%s/%s: %v", w.Name, vname, err)
 			}
-			tf, err := ruletest.Parse(ruletests.TestPath(w), testData)
+			tf, err := promunit.Parse(ruletests.TestPath(w), testData)
 			if err != nil {
 				t.Fatal(err)
 			}
 			cases = append(cases, tcase{w.Name + "/" + vname, tf, g})
 		}
 		// Expectations a minute early.
-		tf, err := ruletest.Parse(ruletests.TestPath(w), testData)
+		tf, err := promunit.Parse(ruletests.TestPath(w), testData)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +166,7 @@ func comparisonCases(t *testing.T, n int) []tcase {
 				a.EvalTime = max(0, a.EvalTime-model.Duration(time.Minute))
 			}
 		}
-		g, _ := ruletest.ParseRules("rules", []byte(ruleText))
+		g, _ := promunit.ParseRules("rules", []byte(ruleText))
 		cases = append(cases, tcase{w.Name + "/early", tf, g})
 	}
 
@@ -183,26 +175,26 @@ func comparisonCases(t *testing.T, n int) []tcase {
 
 // testFileMutations break testdata/app.test.yaml in ways that exercise
 // the storage: stale markers, gaps, duplicate series, late start.
-var testFileMutations = []func(tf *ruletest.TestFile){
-	func(tf *ruletest.TestFile) { tf.Tests[0].AlertRuleTests[1].ExpAlerts = nil },
-	func(tf *ruletest.TestFile) {
+var testFileMutations = []func(tf *promunit.TestFile){
+	func(tf *promunit.TestFile) { tf.Tests[0].AlertRuleTests[1].ExpAlerts = nil },
+	func(tf *promunit.TestFile) {
 		for i := range tf.Tests[0].InputSeries {
 			tf.Tests[0].InputSeries[i].Values += " stale _ 1 stale"
 		}
 	},
-	func(tf *ruletest.TestFile) {
+	func(tf *promunit.TestFile) {
 		for i := range tf.Tests[0].InputSeries {
 			tf.Tests[0].InputSeries[i].Values = "_x3 " + tf.Tests[0].InputSeries[i].Values
 		}
 	},
-	func(tf *ruletest.TestFile) {
+	func(tf *promunit.TestFile) {
 		tf.Tests[0].InputSeries = append(tf.Tests[0].InputSeries, tf.Tests[0].InputSeries...)
 		tf.Tests[0].InputSeries[len(tf.Tests[0].InputSeries)-1].Values = "0x20"
 	},
-	func(tf *ruletest.TestFile) { tf.Tests[0].StartTimestamp = "3600" },
-	func(tf *ruletest.TestFile) { tf.Tests[0].Interval = model.Duration(13 * time.Hour) },
-	func(tf *ruletest.TestFile) { tf.Tests[0].InputSeries[0].Values = "1 2 {{schema:0 sum:1 count:1}}" },
-	func(tf *ruletest.TestFile) { tf.Tests[0].InputSeries[0].Series = "not a series{" },
+	func(tf *promunit.TestFile) { tf.Tests[0].StartTimestamp = "3600" },
+	func(tf *promunit.TestFile) { tf.Tests[0].Interval = model.Duration(13 * time.Hour) },
+	func(tf *promunit.TestFile) { tf.Tests[0].InputSeries[0].Values = "1 2 {{schema:0 sum:1 count:1}}" },
+	func(tf *promunit.TestFile) { tf.Tests[0].InputSeries[0].Series = "not a series{" },
 }
 
 // generated returns a synthetic spec of n workloads and its generated
@@ -223,7 +215,7 @@ func generated(t testing.TB, n int) (*dmodel.Spec, map[string][]byte) {
 
 // appFile returns a parser of the hand-written test file (a fresh copy per
 // call, to mutate) and its rules.
-func appFile(t *testing.T) (func() *ruletest.TestFile, []rulefmt.RuleGroup) {
+func appFile(t *testing.T) (func() *promunit.TestFile, []rulefmt.RuleGroup) {
 	t.Helper()
 	data, err := os.ReadFile("testdata/app.test.yaml")
 	if err != nil {
@@ -233,12 +225,12 @@ func appFile(t *testing.T) (func() *ruletest.TestFile, []rulefmt.RuleGroup) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups, err := ruletest.ParseRules("rules.yaml", rulesData)
+	groups, err := promunit.ParseRules("rules.yaml", rulesData)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func() *ruletest.TestFile {
-		tf, err := ruletest.Parse("app.test.yaml", data)
+	return func() *promunit.TestFile {
+		tf, err := promunit.Parse("app.test.yaml", data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 // StripCounts returns (and resets) the number of test groups run on
 // stripped rules and of those rerun on the original rules since the last

@@ -1,9 +1,8 @@
-package ruletest
+package promunit
 
 import (
 	"sync"
 
-	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
@@ -32,20 +31,6 @@ func (c *memo[V]) get(k string) V {
 		c.mu.Unlock()
 	}
 	return v
-}
-
-// parsedLine is an input line as promqltest's load command parses it.
-type parsedLine struct {
-	lset labels.Labels
-	vals []parser.SequenceValue // read only
-	err  error
-}
-
-func newSeriesLines() *memo[parsedLine] {
-	return newMemo(func(line string) parsedLine {
-		lset, vals, err := seriesParser.ParseSeriesDesc(line)
-		return parsedLine{lset, vals, err}
-	})
 }
 
 // parsedExpr is a rule expression parsed. Sharing it between the rule

@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // TestStripMatchesOriginal: running the alerting rules without their
@@ -31,9 +31,9 @@ func TestStripMatchesOriginal(t *testing.T) {
 		cases = append(cases, tcase{c.name + "/annotations", c.tf, reannotate(c.groups)})
 	}
 	cases = append(cases, appWithoutExprTests(t)...)
-	ruletest.StripCounts()
+	promunit.StripCounts()
 	sameFailures(t, cases, "stripped", "original", toggled(stripTemplates))
-	s, r := ruletest.StripCounts()
+	s, r := promunit.StripCounts()
 	t.Logf("test groups run stripped: %d, of which rerun on the original rules: %d", s, r)
 	if s == 0 || r == 0 {
 		t.Errorf("stripped %d, rerun %d: both paths should be exercised", s, r)
@@ -67,9 +67,9 @@ func reannotate(groups []rulefmt.RuleGroup) []rulefmt.RuleGroup {
 func appWithoutExprTests(t *testing.T) []tcase {
 	t.Helper()
 	base, groups := appFile(t)
-	mutations := append([]func(*ruletest.TestFile){
-		func(*ruletest.TestFile) {},
-		func(tf *ruletest.TestFile) {
+	mutations := append([]func(*promunit.TestFile){
+		func(*promunit.TestFile) {},
+		func(tf *promunit.TestFile) {
 			tf.Tests[0].AlertRuleTests[1].ExpAlerts[0].ExpAnnotations["summary"] = "a fails {{ $value }} times a second"
 		},
 	}, testFileMutations...)
@@ -223,23 +223,23 @@ var stripEdges = []struct {
 // TestStripEdges: in corner cases, stripping gives the failures of the
 // rules as loaded (or is not done, or is undone by a rerun, as expected).
 func TestStripEdges(t *testing.T) {
-	var checks []ruletest.AlertTestCase
+	var checks []promunit.AlertTestCase
 	for s := 0; s <= 12*60; s += 30 {
 		at := model.Duration(time.Duration(s) * time.Second)
 		for _, a := range []string{"Base", "Offset", "Edge"} {
-			checks = append(checks, ruletest.AlertTestCase{EvalTime: at, Alertname: a})
+			checks = append(checks, promunit.AlertTestCase{EvalTime: at, Alertname: a})
 		}
 	}
 	// An expected alert with the right labels, wrong annotations.
-	checks = append(checks, ruletest.AlertTestCase{EvalTime: model.Duration(5 * time.Minute), Alertname: "Base", ExpAlerts: []ruletest.Alert{{
+	checks = append(checks, promunit.AlertTestCase{EvalTime: model.Duration(5 * time.Minute), Alertname: "Base", ExpAlerts: []promunit.Alert{{
 		ExpLabels:      map[string]string{"severity": "page", "job": "app", "instance": "a"},
 		ExpAnnotations: map[string]string{"summary": "a at 1", "plain": "no template } here"},
 	}}})
-	tf := &ruletest.TestFile{
+	tf := &promunit.TestFile{
 		Name: "edge.test.yaml",
-		Tests: []ruletest.TestGroup{{
+		Tests: []promunit.TestGroup{{
 			Name: "a then b",
-			InputSeries: []ruletest.Series{
+			InputSeries: []promunit.Series{
 				{Series: `errors_total{job="app", instance="a"}`, Values: "0+60x6 _x2 400+60x3"},
 				{Series: `errors_total{job="app", instance="b"}`, Values: "_x4 1+1x3 stale _ 5x3"},
 				{Series: `errors_hist{job="app"}`, Values: "_x3 {{schema:0 sum:5 count:4 buckets:[1 2 1]}}x3 _x3 {{schema:0 sum:7 count:5 buckets:[1 3 1]}}x3"},
@@ -249,14 +249,14 @@ func TestStripEdges(t *testing.T) {
 			ExternalURL:    "https://prometheus.example/prom",
 		}},
 	}
-	ruletest.StripCounts()
+	promunit.StripCounts()
 	for _, e := range stripEdges {
 		t.Run(e.name, func(t *testing.T) {
-			groups, err := ruletest.ParseRules("edge.yaml", []byte(fmt.Sprintf(stripBase, e.rule)))
+			groups, err := promunit.ParseRules("edge.yaml", []byte(fmt.Sprintf(stripBase, e.rule)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			strip, orig := toggled(stripTemplates)(t, func(o ruletest.Options) []ruletest.Failure { return o.Run(tf, groups) })
+			strip, orig := toggled(stripTemplates)(t, func(o promunit.Options) []promunit.Failure { return o.Run(tf, groups) })
 			if strip != orig {
 				t.Errorf("stripped and original disagree\n--- stripped:\n%s\n--- original:\n%s", strip, orig)
 			}
@@ -266,7 +266,7 @@ func TestStripEdges(t *testing.T) {
 			if os.Getenv("STRIP_SHOW") != "" {
 				t.Log(orig)
 			}
-			s, r := ruletest.StripCounts()
+			s, r := promunit.StripCounts()
 			if (s > 0) != e.stripped || (r > 0) != e.rerun {
 				t.Errorf("stripped %d times, rerun %d times; want stripped %v, rerun %v", s, r, e.stripped, e.rerun)
 			}

@@ -1,10 +1,10 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"sync"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // TestConcurrentFilesMatchAlone: files run all at once (their test groups
@@ -16,12 +16,12 @@ func TestConcurrentFilesMatchAlone(t *testing.T) {
 	cases = append(cases, precomputeEdges(t)...)
 	alone := make([]string, len(cases))
 	for i, c := range cases {
-		alone[i] = render(ruletest.Run(c.tf, c.groups))
+		alone[i] = render(promunit.Run(c.tf, c.groups))
 	}
 	together := make([]string, len(cases))
 	var wg sync.WaitGroup
 	for i, c := range cases {
-		wg.Go(func() { together[i] = render(ruletest.Run(c.tf, c.groups)) })
+		wg.Go(func() { together[i] = render(promunit.Run(c.tf, c.groups)) })
 	}
 	wg.Wait()
 	failing := 0

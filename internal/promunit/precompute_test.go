@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 
 	"github.com/prometheus/common/model"
 
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
-func render(fs []ruletest.Failure) string {
+func render(fs []promunit.Failure) string {
 	var b strings.Builder
 	for _, x := range fs {
 		b.WriteString(x.String())
@@ -113,7 +113,7 @@ const edgeBase = `groups:
 func TestPrecomputeEdges(t *testing.T) {
 	for _, c := range precomputeEdges(t) {
 		t.Run(c.name, func(t *testing.T) {
-			cached, direct := toggled(precompute)(t, func(o ruletest.Options) []ruletest.Failure { return o.Run(c.tf, c.groups) })
+			cached, direct := toggled(precompute)(t, func(o promunit.Options) []promunit.Failure { return o.Run(c.tf, c.groups) })
 			if cached != direct {
 				t.Errorf("cached and live disagree\n--- cached:\n%s\n--- live:\n%s", cached, direct)
 			}
@@ -128,22 +128,22 @@ func TestPrecomputeEdges(t *testing.T) {
 // inputs where b appears late, goes stale and comes back.
 func precomputeEdges(t *testing.T) []tcase {
 	t.Helper()
-	var checks []ruletest.AlertTestCase
+	var checks []promunit.AlertTestCase
 	for m := range 12 {
 		for _, a := range []string{"Base", "Offset", "Edge"} {
-			checks = append(checks, ruletest.AlertTestCase{EvalTime: model.Duration(time.Duration(m) * time.Minute), Alertname: a})
+			checks = append(checks, promunit.AlertTestCase{EvalTime: model.Duration(time.Duration(m) * time.Minute), Alertname: a})
 		}
 	}
-	tf := &ruletest.TestFile{
+	tf := &promunit.TestFile{
 		Name: "edge.test.yaml",
-		Tests: []ruletest.TestGroup{{
+		Tests: []promunit.TestGroup{{
 			Name: "a then b",
-			InputSeries: []ruletest.Series{
+			InputSeries: []promunit.Series{
 				{Series: `errors_total{job="app", instance="a"}`, Values: "0+60x6 _x2 400+60x3"},
 				{Series: `errors_total{job="app", instance="b"}`, Values: "_x4 1+1x3 stale _ 5x3"},
 			},
 			AlertRuleTests: checks,
-			PromqlExprTests: []ruletest.PromqlTestCase{
+			PromqlExprTests: []promunit.PromqlTestCase{
 				{Expr: "job:errors:rate1m", EvalTime: model.Duration(5 * time.Minute)},
 				{Expr: "errors_total", EvalTime: model.Duration(6 * time.Minute)},
 				{Expr: "job:errors:max", EvalTime: model.Duration(9 * time.Minute)},
@@ -152,7 +152,7 @@ func precomputeEdges(t *testing.T) []tcase {
 	}
 	var cases []tcase
 	for name, rule := range edgeRules {
-		groups, err := ruletest.ParseRules("edge.yaml", []byte(fmt.Sprintf(edgeBase, rule)))
+		groups, err := promunit.ParseRules("edge.yaml", []byte(fmt.Sprintf(edgeBase, rule)))
 		if err != nil {
 			t.Fatal(err)
 		}

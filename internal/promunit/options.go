@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 // Options chooses the runner's fast paths. Each computes exactly what
 // promtool computes, only cheaper, and each has a test that runs every
@@ -7,6 +7,8 @@ package ruletest
 // Prometheus upgrade). Reference, every path off, is promtool's own:
 // promqltest's LazyLoader storage, Prometheus's rule manager and engine,
 // nothing cached or skipped; Fast, every path on, is what builds use.
+// Each fast path is a file of its own, and enters a test group's run only
+// through groupFastPaths (fastpaths.go) and the storage newSuite picks.
 type Options struct {
 	// MemoryStorage runs a test group on memStorage (memstore.go) instead
 	// of promqltest's LazyLoader, which opens a TSDB per group.

@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"sync"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // BenchmarkRun200 runs the generated tests of 200 synthetic workloads on
@@ -30,7 +30,7 @@ func BenchmarkRun200(b *testing.B) {
 	}
 	var cases []tcase
 	for _, w := range spec.Workloads {
-		tf, ok := values[ruletests.TestPath(w)].(*ruletest.TestFile)
+		tf, ok := values[ruletests.TestPath(w)].(*promunit.TestFile)
 		g, ok2 := values[ruletests.Dir+"/"+ruletests.RulesPath(w)].([]rulefmt.RuleGroup)
 		if ok && ok2 {
 			cases = append(cases, tcase{w.Name, tf, g})
@@ -46,7 +46,7 @@ func BenchmarkRun200(b *testing.B) {
 		var wg sync.WaitGroup
 		for _, c := range cases {
 			wg.Go(func() {
-				if f := ruletest.Run(c.tf, c.groups); len(f) > 0 {
+				if f := promunit.Run(c.tf, c.groups); len(f) > 0 {
 					b.Error(f[0].String())
 				}
 			})

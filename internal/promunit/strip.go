@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 import (
 	"context"
@@ -21,6 +21,17 @@ import (
 // stripStats counts, for tests, the test groups run stripped and those
 // rerun on the original rules.
 var stripStats struct{ stripped, rerun atomic.Int64 }
+
+// runGroup runs a test group: on stripped rules where it can (see
+// stripper), and on the rules as loaded if that turns out not exact.
+func runGroup(tf *TestFile, idx int, files []ruleFile, evalInterval time.Duration, order map[string]int, sh *fileShared) []Failure {
+	out, abandoned := testGroup(tf, idx, files, evalInterval, order, sh, sh.fastPaths(sh.opts.StripTemplates))
+	if abandoned {
+		stripStats.rerun.Add(1)
+		out, _ = testGroup(tf, idx, files, evalInterval, order, sh, sh.fastPaths(false))
+	}
+	return out
+}
 
 // On every evaluation, for every sample of its result, AlertingRule.Eval
 // builds and parses a text/template (with Prometheus's whole func map) for

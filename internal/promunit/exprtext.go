@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 import (
 	"github.com/prometheus/prometheus/promql/parser"

@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 import (
 	"context"
@@ -18,51 +18,31 @@ import (
 	"github.com/prometheus/prometheus/util/annotations"
 )
 
-// suite is what a test group runs against: input series appended lazily up
-// to each evaluation time, a PromQL engine, a storage the rules write to.
-// promqltest.LazyLoader (what promtool uses) opens a TSDB in a temporary
-// directory for each test group, which costs milliseconds and megabytes
-// (stripe maps, exemplar buffer, WAL): memSuite holds the float samples of a
-// group in memory with the TSDB's append rules, and is used whenever the
-// input has no native histograms and no @st lines (the LazyLoader runs the
-// rest, so that every corner of promtool's behaviour stays its own).
-type suite interface {
-	WithSamplesTill(ts time.Time, fn func(error))
-	QueryEngine() *promql.Engine
-	Queryable() storage.Queryable
-	Appendable() storage.AppendableV2
-	Context() context.Context
-	Close() error
-	// input is every input sample, nil if unknown (see stepCache).
-	input() storage.Queryable
-}
-
-// lazySuite is promtool's storage.
-type lazySuite struct{ *promqltest.LazyLoader }
-
-func (s lazySuite) Appendable() storage.AppendableV2 { return s.Storage() }
-func (lazySuite) input() storage.Queryable           { return nil }
-
-// newSuite is a memSuite where it applies and o.MemoryStorage, else
-// promtool's LazyLoader.
-func newSuite(o Options, interval time.Duration, series []Series, opts promqltest.LazyLoaderOpts, evalInterval time.Duration, lines *memo[parsedLine]) (suite, error) {
-	if o.MemoryStorage {
-		if s := newMemSuite(o, interval, series, opts.StartTime, evalInterval, lines); s != nil {
-			return s, nil
-		}
-	}
-	ll, err := promqltest.NewLazyLoader(loadCommand(interval, series), opts)
-	if err != nil {
-		return nil, err
-	}
-	ll.SubqueryInterval = evalInterval
-	return lazySuite{ll}, nil
-}
-
 // seriesParser parses input series as promqltest's load command does.
 var seriesParser = parser.NewParser(promqltest.TestParserOpts)
 
-// memSuite is one test group's lazily loaded input and storage.
+// parsedLine is an input line as promqltest's load command parses it.
+type parsedLine struct {
+	lset labels.Labels
+	vals []parser.SequenceValue // read only
+	err  error
+}
+
+func newSeriesLines() *memo[parsedLine] {
+	return newMemo(func(line string) parsedLine {
+		lset, vals, err := seriesParser.ParseSeriesDesc(line)
+		return parsedLine{lset, vals, err}
+	})
+}
+
+// memSuite is one test group's lazily loaded input and storage
+// (Options.MemoryStorage). promqltest.LazyLoader (what promtool uses) opens
+// a TSDB in a temporary directory for each test group, which costs
+// milliseconds and megabytes (stripe maps, exemplar buffer, WAL): memSuite
+// holds the float samples of a group in memory with the TSDB's append
+// rules, and is used whenever the input has no native histograms and no
+// @st lines (the LazyLoader runs the rest, so that every corner of
+// promtool's behaviour stays its own).
 type memSuite struct {
 	all    *memStorage // every input sample, for the stepCache
 	store  *memStorage
@@ -179,7 +159,7 @@ func (s *memSuite) input() storage.Queryable { return s.all }
 
 // WithSamplesTill makes the input samples up to ts visible, then runs fn:
 // by moving the cut-off of the input layer, or (after a fall back to the
-// per-sample path, see memStorage.base) by appending them one at a time.
+// per-sample path, see inputLayer.base) by appending them one at a time.
 func (s *memSuite) WithSamplesTill(ts time.Time, fn func(error)) {
 	till := int64(ts.Sub(time.Unix(0, 0).UTC()) / time.Millisecond)
 	if s.store.show(till) {
@@ -268,19 +248,10 @@ type memStorage struct {
 	maxt   int64
 	empty  bool
 
-	// base are the input series, in definition order, as an input layer:
-	// show(till) makes their samples up to till visible by reslicing full,
-	// with the state that appending them one at a time would leave (the
-	// same series, samples, maxt and emptiness; appending strictly
-	// increasing samples at or after every committed one cannot fail).
-	// Whatever could make that untrue — a rule writing an input series'
-	// labels, a sample committed after the cut-off, an input series not
-	// strictly increasing — falls back (fallBack) to appending the rest
-	// of the input sample by sample, from pending, as the TSDB head would.
-	// nil once fallen back.
-	base    []*memSeries
-	till    int64           // the cut-off; input layer only
-	pending []pendingSeries // input not appended yet; after a fall back
+	// pending is the input not appended yet: all of it without the input
+	// layer, the rest after its fall back.
+	pending    []pendingSeries
+	inputLayer // the input series, while they are a layer (inputlayer.go)
 }
 
 // halfBlock is half of the test storage's 24h block range.
@@ -288,75 +259,7 @@ const halfBlock = int64(12 * time.Hour / time.Millisecond)
 
 // newMemStorage returns an empty storage with room for n series.
 func newMemStorage(n int) *memStorage {
-	return &memStorage{byHash: make(map[uint64][]*memSeries, n), maxt: math.MinInt64, empty: true, till: math.MinInt64}
-}
-
-// load takes the input series (distinct labels, their hashes in hashes,
-// their indexes sorted by labels in order) into an empty storage: as the
-// input layer (if inputLayer: Options.InputLayer), or as pending samples.
-func (m *memStorage) load(pending []pendingSeries, hashes []uint64, order []int, inputLayer bool) {
-	layer := inputLayer
-	for _, p := range pending {
-		for i := 1; i < len(p.samples) && layer; i++ {
-			layer = p.samples[i].T > p.samples[i-1].T
-		}
-	}
-	if !layer {
-		m.pending = pending
-		return
-	}
-	series := make([]memSeries, len(pending))
-	m.base = make([]*memSeries, len(pending))
-	// Room for the rules' output series too.
-	m.all = make([]*memSeries, len(pending), len(pending)+len(pending)/2+8)
-	for i, p := range pending {
-		series[i] = memSeries{lset: p.lset, samples: p.samples[:0], full: p.samples}
-		m.base[i] = &series[i]
-		m.byHash[hashes[i]] = append(m.byHash[hashes[i]], &series[i])
-	}
-	for k, i := range order {
-		m.all[k] = &series[i]
-	}
-}
-
-// show makes the input samples up to till visible; false after a fall
-// back (the caller appends them then).
-func (m *memStorage) show(till int64) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.base == nil {
-		return false
-	}
-	m.till = max(m.till, till)
-	for _, s := range m.base {
-		n := len(s.samples)
-		for n < len(s.full) && s.full[n].T <= till {
-			n++
-		}
-		if n > len(s.samples) {
-			s.samples = s.full[:n]
-			m.maxt = max(m.maxt, s.full[n-1].T)
-			m.empty = false
-		}
-	}
-	return true
-}
-
-// fallBack leaves the input layer: the visible samples become the series'
-// own (capped, so that appends copy them), the rest pending, in definition
-// order as newMemSuite had them. Callers hold mu for writing.
-func (m *memStorage) fallBack() {
-	if m.base == nil {
-		return
-	}
-	m.pending = make([]pendingSeries, len(m.base))
-	for i, s := range m.base {
-		n := len(s.samples)
-		s.samples = s.samples[:n:n]
-		m.pending[i] = pendingSeries{lset: s.lset, samples: s.full[n:]}
-		s.full = nil
-	}
-	m.base = nil
+	return &memStorage{byHash: make(map[uint64][]*memSeries, n), maxt: math.MinInt64, empty: true, inputLayer: inputLayer{till: math.MinInt64}}
 }
 
 // get returns the series of lset, nil if there is none. Callers hold mu.
@@ -386,7 +289,7 @@ type memAppender struct {
 
 func (a *memAppender) Append(_ storage.SeriesRef, ls labels.Labels, _, t int64, v float64, h *histogram.Histogram, fh *histogram.FloatHistogram, _ storage.AppendV2Options) (storage.SeriesRef, error) {
 	if h != nil || fh != nil {
-		return 0, errors.New("ruletest: native histograms are not supported by the in-memory storage")
+		return 0, errors.New("promunit: native histograms are not supported by the in-memory storage")
 	}
 	hash := ls.Hash()
 	a.m.mu.RLock()

@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // TestInputLayerMatchesAppending: the input layer gives exactly the
@@ -28,7 +28,7 @@ func TestInputLayerMatchesAppending(t *testing.T) {
 		if !ok {
 			continue
 		}
-		tf, err := ruletest.Parse(ruletests.TestPath(w), testData)
+		tf, err := promunit.Parse(ruletests.TestPath(w), testData)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,7 @@ func TestInputLayerMatchesAppending(t *testing.T) {
 		expr := []string{name + " * 2", name, name + " offset 1m"}[i%3]
 		rules := string(byPath[ruletests.Dir+"/"+ruletests.RulesPath(w)]) +
 			fmt.Sprintf("- name: collide\n  rules:\n  - record: %s\n    expr: %s\n", name, expr)
-		g, err := ruletest.ParseRules("rules", []byte(rules))
+		g, err := promunit.ParseRules("rules", []byte(rules))
 		if err != nil {
 			t.Fatalf("%s: %v", w.Name, err)
 		}
@@ -74,7 +74,7 @@ func inputLayerEdges(t *testing.T) []tcase {
   - record: errors_total
     expr: label_replace(errors_total{instance="a"} * 0 + 1, "instance", "b", "", "")`,
 	}
-	inputs := map[string][]ruletest.Series{
+	inputs := map[string][]promunit.Series{
 		"plain": {
 			{Series: `errors_total{job="app", instance="a"}`, Values: "0+60x12"},
 			{Series: `errors_total{job="app", instance="b"}`, Values: "1x12"},
@@ -93,13 +93,13 @@ func inputLayerEdges(t *testing.T) []tcase {
 			{Series: `errors_total{job="app", instance="b"}`, Values: "_x6 1+1x5"},
 		},
 	}
-	var checks []ruletest.AlertTestCase
+	var checks []promunit.AlertTestCase
 	for m := range 13 {
 		for _, a := range []string{"Base", "Offset"} {
-			checks = append(checks, ruletest.AlertTestCase{EvalTime: model.Duration(time.Duration(m) * time.Minute), Alertname: a})
+			checks = append(checks, promunit.AlertTestCase{EvalTime: model.Duration(time.Duration(m) * time.Minute), Alertname: a})
 		}
 	}
-	exprs := []ruletest.PromqlTestCase{
+	exprs := []promunit.PromqlTestCase{
 		{Expr: "errors_total", EvalTime: model.Duration(3 * time.Minute)},
 		{Expr: "errors_total", EvalTime: model.Duration(9 * time.Minute)},
 		{Expr: "job:errors:rate1m", EvalTime: model.Duration(5 * time.Minute)},
@@ -107,7 +107,7 @@ func inputLayerEdges(t *testing.T) []tcase {
 	}
 	var cases []tcase
 	for rname, rule := range ruleVariants {
-		groups, err := ruletest.ParseRules("edge.yaml", []byte(fmt.Sprintf(edgeBase, rule)))
+		groups, err := promunit.ParseRules("edge.yaml", []byte(fmt.Sprintf(edgeBase, rule)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func inputLayerEdges(t *testing.T) []tcase {
 				{"7h apart", 7 * time.Hour, ""},
 				{"start 3600", time.Minute, "3600"},
 			} {
-				tg := ruletest.TestGroup{
+				tg := promunit.TestGroup{
 					Name:            iname,
 					Interval:        model.Duration(timing.interval),
 					StartTimestamp:  timing.start,
@@ -134,13 +134,13 @@ func inputLayerEdges(t *testing.T) []tcase {
 				if timing.interval > time.Hour {
 					// Checks over a day: the evaluations cross the
 					// samples' 12h gaps.
-					tg.AlertRuleTests = []ruletest.AlertTestCase{{EvalTime: model.Duration(30 * time.Hour), Alertname: "Base"}}
-					tg.PromqlExprTests = []ruletest.PromqlTestCase{
+					tg.AlertRuleTests = []promunit.AlertTestCase{{EvalTime: model.Duration(30 * time.Hour), Alertname: "Base"}}
+					tg.PromqlExprTests = []promunit.PromqlTestCase{
 						{Expr: "errors_total", EvalTime: model.Duration(26 * time.Hour)},
 						{Expr: "count_over_time(errors_total[2d])", EvalTime: model.Duration(40 * time.Hour)},
 					}
 				}
-				tf := &ruletest.TestFile{Name: "edge.test.yaml", Tests: []ruletest.TestGroup{tg}}
+				tf := &promunit.TestFile{Name: "edge.test.yaml", Tests: []promunit.TestGroup{tg}}
 				cases = append(cases, tcase{fmt.Sprintf("edge/%s/%s/%s", rname, iname, timing.name), tf, groups})
 			}
 		}

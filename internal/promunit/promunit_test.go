@@ -1,4 +1,4 @@
-package ruletest
+package promunit
 
 import (
 	"github.com/dataopsgen/dataopsgen/internal/testbin"

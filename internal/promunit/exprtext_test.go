@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"go/ast"

@@ -1,4 +1,4 @@
-package ruletest_test
+package promunit_test
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/dataopsgen/dataopsgen/generators/ruletests"
-	"github.com/dataopsgen/dataopsgen/internal/ruletest"
+	"github.com/dataopsgen/dataopsgen/internal/promunit"
 )
 
 // TestParseCacheMatchesParsing: the engines' copies of cached parses give
@@ -47,7 +47,7 @@ func TestCloneExpr(t *testing.T) {
 	exprs := append([]string(nil), cloneCorpus...)
 	spec, byPath := generated(t, 20)
 	for _, w := range spec.Workloads {
-		groups, err := ruletest.ParseRules("rules", byPath[ruletests.Dir+"/"+ruletests.RulesPath(w)])
+		groups, err := promunit.ParseRules("rules", byPath[ruletests.Dir+"/"+ruletests.RulesPath(w)])
 		if err != nil {
 			continue
 		}
@@ -71,7 +71,7 @@ func TestCloneExpr(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 		before := dump(reflect.ValueOf(a))
-		c, ok := ruletest.CloneExpr(a)
+		c, ok := promunit.CloneExpr(a)
 		if !ok {
 			t.Errorf("%s: not copied", q)
 			continue
