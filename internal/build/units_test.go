@@ -190,3 +190,24 @@ func filesDiff(a, b []artifact.File) string {
 	}
 	return ""
 }
+
+// FuzzDecodeUnit: any entry bytes decode to a unit or to a miss, never a
+// panic; and a decoded unit encodes to bytes that decode to it again.
+func FuzzDecodeUnit(f *testing.F) {
+	f.Add(encodeUnit(nil))
+	f.Add(encodeUnit([]artifact.File{
+		{Path: "tests/a.test.yaml", Source: `workloads.a`, Role: artifact.Aside, Data: []byte("rule_files:\n- rules/a.rules.yaml\n")},
+		{Path: "tests/rules/a.rules.yaml", Source: `workloads.a`, Role: artifact.Aside, Data: []byte("groups: []\n")},
+	}))
+	f.Add([]byte{0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files, ok := decodeUnit(data)
+		if !ok {
+			return
+		}
+		again, ok := decodeUnit(encodeUnit(files))
+		if !ok || filesDiff(files, again) != "" {
+			t.Fatalf("%d files decoded, encoded and decoded again: %v, %s", len(files), ok, filesDiff(files, again))
+		}
+	})
+}

@@ -165,7 +165,10 @@ func (c *Cache) Put(k Key) {
 	}
 }
 
-func (c *Cache) put(k Key) error {
+func (c *Cache) put(k Key) error { return c.write(k, entry(k)) }
+
+// write makes data the entry of k.
+func (c *Cache) write(k Key, data []byte) error {
 	if err := c.mkdir(); err != nil {
 		return err
 	}
@@ -173,7 +176,7 @@ func (c *Cache) put(k Key) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 		return err
 	}
-	return writeAtomic(p, entry(k))
+	return writeAtomic(p, data)
 }
 
 // tmpPrefix names the files Put writes before renaming them.

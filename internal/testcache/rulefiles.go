@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// RuleFilesHint reads the rule_files of a test file laid out as the
+// ruleFilesHint reads the rule_files of a test file laid out as the
 // generator writes it — a top-level `rule_files:` line, then one `- item`
 // line per pattern, plain or double-quoted — without parsing the YAML (a
 // parse of a 90 KB test file costs ~4 ms, and only the rule files are
@@ -18,7 +18,7 @@ import (
 // files the runner read from these very bytes (the key covers them). A
 // wrong hint costs a miss, never a wrong pass (TestRuleFilesHintMatchesParse
 // holds it to the parse on every generated file all the same).
-func RuleFilesHint(data []byte) (patterns []string, ok bool) {
+func ruleFilesHint(data []byte) (patterns []string, ok bool) {
 	var rest []byte
 	if bytes.HasPrefix(data, []byte("rule_files:\n")) {
 		rest = data[len("rule_files:\n"):]

@@ -38,7 +38,7 @@ func TestRuleFilesHint(t *testing.T) {
 		{"nested", "x:\n  rule_files:\n  - a.yaml\n", nil},
 		{"no newline", "rule_files:\n- a.yaml", nil},
 	} {
-		got, ok := RuleFilesHint([]byte(c.data))
+		got, ok := ruleFilesHint([]byte(c.data))
 		if ok != (c.want != nil) || !slices.Equal(got, c.want) {
 			t.Errorf("%s: hint %q (ok %v), want %q", c.name, got, ok, c.want)
 		}
@@ -65,7 +65,7 @@ func FuzzRuleFilesHint(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, ok := RuleFilesHint(data)
+		got, ok := ruleFilesHint(data)
 		if !ok {
 			return
 		}

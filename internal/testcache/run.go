@@ -88,7 +88,7 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 				// A file without its typed value (a unit from the
 				// cache) is looked up by the rule files its layout
 				// names, before paying for a parse.
-				if patterns, ok := testcache.RuleFilesHint(fsys[t].Data); ok {
+				if patterns, ok := ruleFilesHint(fsys[t].Data); ok {
 					if key, keyed := cache.TestFile(fsys, t, fsys[t].Data, patterns); keyed && cache.Passed(key) {
 						cached[i] = true
 						return

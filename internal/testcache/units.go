@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 )
 
 // A compilation unit is what one part of the spec (a workload) compiles to
@@ -69,18 +68,7 @@ func (c *Cache) Store(k Key, data []byte) {
 	if !c.On() || k.zero() {
 		return
 	}
-	if err := c.store(k, data); err != nil {
+	if err := c.write(k, append(unitHeader(k), data...)); err != nil {
 		c.fail(err)
 	}
-}
-
-func (c *Cache) store(k Key, data []byte) error {
-	if err := c.mkdir(); err != nil {
-		return err
-	}
-	p := c.path(k)
-	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
-		return err
-	}
-	return writeAtomic(p, append(unitHeader(k), data...))
 }
