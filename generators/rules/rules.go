@@ -30,7 +30,10 @@ type Group struct {
 	RuleSources []string
 }
 
-// Object is one PrometheusRule with its file path.
+// Object is one PrometheusRule with its file path and the spec path of each
+// of its groups (Groups parallels Rule.Spec.Groups). The generator hands it
+// to the checks and the routing summary as its file's artifact.File.Value,
+// so that they neither decode the bytes nor run the generator again.
 type Object struct {
 	Path   string
 	Rule   *monitoringv1.PrometheusRule
@@ -52,7 +55,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, artifact.File{Path: o.Path, Data: data, Role: artifact.Resource, Source: o.Groups[0].Source, Value: o.Rule})
+		files = append(files, artifact.File{Path: o.Path, Data: data, Role: artifact.Resource, Source: o.Groups[0].Source, Value: &o})
 	}
 	return files, nil
 }

@@ -4,18 +4,18 @@ import (
 	"bytes"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
-
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
 // TestFilesCarryTheirRule: every PrometheusRule file — the workloads', the
-// SLOs', the extra groups' — carries the object it was marshalled from
-// (internal/routing reads it instead of decoding the bytes), and that
-// object marshals to the file's bytes.
+// SLOs', the extra groups' — carries the object it was marshalled from,
+// with the spec path of each group and rule (internal/routing and the
+// checks read it instead of decoding the bytes), and that object marshals
+// to the file's bytes.
 func TestFilesCarryTheirRule(t *testing.T) {
 	_, file, _, _ := runtime.Caller(0)
 	for _, dir := range []string{"dataops", "slos", "llm-serving"} {
@@ -26,11 +26,16 @@ func TestFilesCarryTheirRule(t *testing.T) {
 		}
 		slos := 0
 		for _, f := range files {
-			pr, ok := f.Value.(*monitoringv1.PrometheusRule)
+			o, ok := f.Value.(*Object)
 			if !ok {
-				t.Errorf("%s: %s carries %T, not its *PrometheusRule", dir, f.Path, f.Value)
+				t.Errorf("%s: %s carries %T, not its *Object", dir, f.Path, f.Value)
 				continue
 			}
+			pr := o.Rule
+			if o.Path != f.Path {
+				t.Errorf("%s: %s carries the object of %s", dir, f.Path, o.Path)
+			}
+			checkProvenance(t, o)
 			data, err := artifact.YAML(pr)
 			if err != nil || !bytes.Equal(data, f.Data) {
 				t.Errorf("%s: %s: its value marshals to other bytes (%v)", dir, f.Path, err)
@@ -41,6 +46,32 @@ func TestFilesCarryTheirRule(t *testing.T) {
 		}
 		if (dir != "dataops") != (slos > 0) {
 			t.Errorf("%s: %d dataops-slos objects", dir, slos)
+		}
+	}
+}
+
+// checkProvenance wants o's Groups to parallel the groups of its
+// PrometheusRule, each group with a spec path and its rules' under it.
+func checkProvenance(t *testing.T, o *Object) {
+	t.Helper()
+	if len(o.Groups) != len(o.Rule.Spec.Groups) {
+		t.Errorf("%s: %d groups with provenance, %d in the object", o.Path, len(o.Groups), len(o.Rule.Spec.Groups))
+		return
+	}
+	for i, g := range o.Groups {
+		if g.Name != o.Rule.Spec.Groups[i].Name || len(g.Rules) != len(o.Rule.Spec.Groups[i].Rules) {
+			t.Errorf("%s: group %d is %s with %d rules, the object's %s with %d", o.Path, i, g.Name, len(g.Rules), o.Rule.Spec.Groups[i].Name, len(o.Rule.Spec.Groups[i].Rules))
+		}
+		if len(g.RuleSources) != len(g.Rules) {
+			t.Errorf("%s: group %s: %d rule sources for %d rules", o.Path, g.Name, len(g.RuleSources), len(g.Rules))
+		}
+		if g.Source == "" {
+			t.Errorf("%s: group %s has no source", o.Path, g.Name)
+		}
+		for _, src := range g.RuleSources {
+			if !strings.HasPrefix(src, g.Source) {
+				t.Errorf("%s: group %s (%s): a rule's source %q is not under the group's", o.Path, g.Name, g.Source, src)
+			}
 		}
 	}
 }

@@ -138,10 +138,12 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	// both at once. A refused overlay reports the checks' problems only
 	// (a broken rule would also fail its tests, which says nothing more).
 	//
-	// The typed values are for the rule tests; the checks and the write
-	// read Data. The tests get them in a copy of the list, and let go of
+	// The typed values are for the rule tests and the checks; the write
+	// reads Data. The tests get them in a copy of the list, and let go of
 	// each as its file is done (~390 MB of test values at 5,000 workloads,
-	// about as much as the output itself).
+	// about as much as the output itself). The checks keep the
+	// PrometheusRules' (the rules with the spec path of each group and
+	// rule: checks.Input) until they are done.
 	var table []*routing.Table
 	if opts.Routing {
 		// From the typed rules, before they are let go of.
@@ -153,7 +155,9 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	}
 	testFiles := slices.Clone(files)
 	for i := range files {
-		files[i].Value = nil
+		if _, typedRules := files[i].Value.(*rules.Object); !typedRules {
+			files[i].Value = nil
+		}
 	}
 	var tests diag.List
 	var stats testcache.Stats
@@ -162,6 +166,9 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 		wg.Go(func() { tests, stats = runRuleTests(spec, testFiles, opts.TestCache) })
 	}
 	diags = checks.Run(&checks.Input{Spec: spec, Files: files})
+	for i := range files {
+		files[i].Value = nil
+	}
 	wg.Wait()
 	if diags != nil {
 		return nil, diags

@@ -61,7 +61,7 @@ var alertmanagerConfigCheck = Check{
 		"(mounted at /etc/alertmanager/secrets/<name>/) and the one the spec references.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "alertmanager/config"
-		pv := wiringValues(in)
+		pv := in.values()
 		if pv.file == nil || pv.err != nil {
 			return nil
 		}

@@ -45,6 +45,9 @@ func mutateRules(t *testing.T, in *checks.Input) *checks.Input {
 		}
 		if e := edits[n]; strings.Contains(string(f.Data), e[0]) {
 			f.Data = []byte(strings.ReplaceAll(string(f.Data), e[0], e[1]))
+			if err := checks.RetypeRules(f); err != nil {
+				t.Fatalf("%s: %v", f.Path, err)
+			}
 			n++
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/logs"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
@@ -71,7 +73,7 @@ func EscRulesReference(in *Input) diag.List {
 		vs := valueSets{}
 		workloadValues(vs, w)
 		mine := map[[2]string]bool{}
-		for _, o := range ruleObjects(in) {
+		for _, o := range in.ruleObjects() {
 			for _, g := range o.Groups {
 				if g.Source == w.Path() {
 					mine[[2]string{o.Path, g.Name}] = true
@@ -130,10 +132,9 @@ func EscScrape(in *Input) diag.List { return escScrape(in) }
 // through Prometheus's config loader).
 func EscScrapeReference(in *Input) diag.List {
 	// A load without cfg makes scrapeJobs decode the file itself.
-	e := &memoEntry{}
-	e.once.Do(func() { e.v = scrapeLoad{file: loadedScrape(in).file} })
 	fresh := &Input{Spec: in.Spec, Files: in.Files}
-	fresh.memo.Store("checks/scrape-config", e)
+	file := in.scrape().file
+	fresh.v().scrape = func() scrapeLoad { return scrapeLoad{file: file} }
 	return escScrape(fresh)
 }
 
@@ -142,7 +143,7 @@ func EscScrapeReference(in *Input) diag.List {
 func RulesParseRulefmt(in *Input) diag.List {
 	sources := ruleSources(in)
 	var out diag.List
-	for _, rf := range ruleFiles(in).list {
+	for _, rf := range in.ruleFiles() {
 		out.Append(parseRuleFile(in, rf, sources, rulefmtParse)...)
 	}
 	return out
@@ -160,10 +161,11 @@ func AlloyPipelines(in *Input) (cached, each []*collectorPipeline, err error) {
 	if f == nil {
 		return nil, nil, errors.New("no Alloy config")
 	}
-	af, err := alloyAST(in, f)
-	if err != nil {
-		return nil, nil, err
+	p := in.alloy()
+	if p.err != nil {
+		return nil, nil, p.err
 	}
+	af := p.f
 	return alloyPipelines(af, newRegexpCache().compile), alloyPipelines(af, relabel.NewRegexp), nil
 }
 
@@ -194,7 +196,7 @@ func runRelabelReference(rules []*relabel.Config, target map[string]string) (map
 // runs kept their target and the first difference.
 func RelabelRunsDiffer(in *Input) (kept int, diff string) {
 	_, jobs := scrapeJobs(in)
-	ci := collectorOf(in)
+	ci := in.collector()
 	for _, w := range in.Spec.Workloads {
 		var ruleSets [][]*relabel.Config
 		for _, j := range jobs {
@@ -229,4 +231,30 @@ func RelabelRunsDiffer(in *Input) (kept int, diff string) {
 		}
 	}
 	return kept, ""
+}
+
+// RetypeRules makes the typed value of the PrometheusRule file f what its
+// bytes say, keeping the spec path of each group and rule: a test that
+// edits the bytes to play a generator bug thus shows the bug to the checks
+// of the typed rules too, as the generator's own bug would. It is a no-op
+// for other files.
+func RetypeRules(f *artifact.File) error {
+	old, ok := f.Value.(*rules.Object)
+	if !ok || !isRuleFile(f) {
+		return nil
+	}
+	var pr monitoringv1.PrometheusRule
+	if err := yaml.Unmarshal(f.Data, &pr); err != nil {
+		return err
+	}
+	o := &rules.Object{Path: old.Path, Rule: &pr}
+	for i, g := range pr.Spec.Groups {
+		ng := rules.Group{RuleGroup: g}
+		if i < len(old.Groups) {
+			ng.Source, ng.RuleSources = old.Groups[i].Source, old.Groups[i].RuleSources
+		}
+		o.Groups = append(o.Groups, ng)
+	}
+	f.Value = o
+	return nil
 }

@@ -13,7 +13,7 @@ var logsAlloyParse = Check{
 		if f == nil {
 			return nil
 		}
-		if _, err := alloyAST(in, f); err != nil {
+		if err := in.alloy().err; err != nil {
 			out.Append(at(in, f.Source, "logs/alloy-parse", f.Path, "Alloy rejects the generated config: %v", err))
 		}
 		return out

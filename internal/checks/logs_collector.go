@@ -55,38 +55,36 @@ type collectorStage struct {
 	values     []string // label_drop/label_keep names, labels/static_labels keys
 }
 
-// collectorOf returns the parsed collector config of the spec (file nil
+// parseCollector returns the parsed collector config of the spec (file nil
 // when none was generated).
-func collectorOf(in *Input) *collectorInfo {
-	return in.Memo("logs/collector", func() any {
-		ci := &collectorInfo{kind: in.Spec.Stack.LogCollector.Kind}
-		switch ci.kind {
-		case model.CollectorPromtail:
-			ci.file = in.File(logs.PromtailConfigPath)
-			if ci.file != nil {
-				ci.promtail, ci.err = decodePromtail(ci.file.Data)
-				if ci.err == nil {
-					ci.pipelines = promtailPipelines(ci.promtail)
-				}
-			}
-		default:
-			ci.file = in.File(logs.AlloyConfigPath)
-			if ci.file != nil {
-				f, err := alloyAST(in, ci.file)
-				ci.err = err
-				if err == nil {
-					ci.pipelines = alloyPipelines(f, newRegexpCache().compile)
-				}
+func parseCollector(in *Input) *collectorInfo {
+	ci := &collectorInfo{kind: in.Spec.Stack.LogCollector.Kind}
+	switch ci.kind {
+	case model.CollectorPromtail:
+		ci.file = in.File(logs.PromtailConfigPath)
+		if ci.file != nil {
+			ci.promtail, ci.err = decodePromtail(ci.file.Data)
+			if ci.err == nil {
+				ci.pipelines = promtailPipelines(ci.promtail)
 			}
 		}
-		ci.byID = make(map[string]*collectorPipeline, len(ci.pipelines))
-		for _, p := range ci.pipelines {
-			if _, seen := ci.byID[p.id]; !seen {
-				ci.byID[p.id] = p
+	default:
+		ci.file = in.File(logs.AlloyConfigPath)
+		if ci.file != nil {
+			p := in.alloy()
+			ci.err = p.err
+			if p.err == nil {
+				ci.pipelines = alloyPipelines(p.f, newRegexpCache().compile)
 			}
 		}
-		return ci
-	}).(*collectorInfo)
+	}
+	ci.byID = make(map[string]*collectorPipeline, len(ci.pipelines))
+	for _, p := range ci.pipelines {
+		if _, seen := ci.byID[p.id]; !seen {
+			ci.byID[p.id] = p
+		}
+	}
+	return ci
 }
 
 // pipelineOf returns the pipeline of workload w, or nil.
@@ -141,17 +139,21 @@ func (p *collectorPipeline) streamLabels() (labels []string, dynamic bool) {
 	return labels, dynamic
 }
 
-// alloyAST parses the Alloy config once.
-func alloyAST(in *Input, f *artifact.File) (*ast.File, error) {
-	type parsed struct {
-		f   *ast.File
-		err error
+// alloyParse is the generated Alloy config parsed with Alloy's own parser
+// (f nil when none was generated).
+type alloyParse struct {
+	f   *ast.File
+	err error
+}
+
+// parseAlloy parses the generated Alloy config.
+func parseAlloy(in *Input) alloyParse {
+	f := in.File(logs.AlloyConfigPath)
+	if f == nil {
+		return alloyParse{}
 	}
-	p := in.Memo("logs/alloy-ast", func() any {
-		af, err := alloyparser.ParseFile(f.Path, f.Data)
-		return parsed{af, err}
-	}).(parsed)
-	return p.f, p.err
+	af, err := alloyparser.ParseFile(f.Path, f.Data)
+	return alloyParse{af, err}
 }
 
 func alloyBlocks(body ast.Body, name string) []*ast.BlockStmt {

@@ -14,7 +14,7 @@ var logsFilterRegex = Check{
 		"the generated collector config: a drop stage with the same regex per `drop`, a dropping match stage for `keep`.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "logs/filter-regex"
-		ci := collectorOf(in)
+		ci := in.collector()
 		for _, w := range in.Spec.Workloads {
 			bad := false
 			for _, f := range []struct {

@@ -139,16 +139,16 @@ var logsLogQLLabels = Check{
 		"(namespace, pod, container, workload, stream, `logs.extraLabels`; Loki's own `service_name`): a selector on any other label matches nothing.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "logs/logql-labels"
-		dfs := wiringDashboards(in)
+		dfs := in.dashboards()
 		if len(dfs) == 0 {
 			return nil
 		}
-		pv := wiringValues(in)
+		pv := in.values()
 		var prov []provisionedDS
 		if pv.file != nil && pv.err == nil {
 			prov = provisionedDatasources(pv.v)
 		}
-		ci := collectorOf(in)
+		ci := in.collector()
 		if ci.err != nil {
 			return nil // the collector's own checks report it
 		}

@@ -48,12 +48,12 @@ type lokiQuery struct {
 // lokiQueries lists the queries of every panel on a Loki datasource.
 func lokiQueries(in *Input) []lokiQuery {
 	var out []lokiQuery
-	pv := wiringValues(in)
+	pv := in.values()
 	var prov []provisionedDS
 	if pv.file != nil && pv.err == nil {
 		prov = provisionedDatasources(pv.v)
 	}
-	for _, df := range wiringDashboards(in) {
+	for _, df := range in.dashboards() {
 		if df.err != nil {
 			continue
 		}

@@ -1,50 +1,36 @@
-package checks
+package checks_test
 
 import (
 	"testing"
+
+	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
 
-func TestLogQLRegexes(t *testing.T) {
-	for _, c := range []struct {
-		q    string
-		want []string // literals found
-	}{
-		{`{a="b"}`, nil},
-		{`{a=~"x.*"} |~ "err" != "ok" !~ ` + "`a|b`", []string{`"x.*"`, `"err"`, "`a|b`"}},
-		{`{a="|~ \"no\""} |= "=~ not" | regexp "(?P<x>.)"`, []string{`"(?P<x>.)"`}},
-		{`sum(rate({a="b"} |~ "x" [5m]))`, []string{`"x"`}},
-		{`{a="b"} | regexp_extra "x" | logfmt | level =~ "e"`, []string{`"e"`}},
-		{`{a="b"} |~ "unterminated`, nil},
-		{`{a="b"} |~ 5`, nil},
-	} {
-		var got []string
-		for _, e := range logqlRegexes(c.q) {
-			got = append(got, e.literal)
-		}
-		if len(got) != len(c.want) {
-			t.Errorf("%s: got %q, want %q", c.q, got, c.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != c.want[i] {
-				t.Errorf("%s: got %q, want %q", c.q, got, c.want)
-			}
-		}
+func TestLogsLogQLRegex(t *testing.T) {
+	lokiPanel := func(expr string) string {
+		return "extraPanels: [{title: \"p\", datasource: \"loki\", type: \"logs\", expr: " + expr + "}]\n"
 	}
-}
-
-// FuzzLogQLRegexes: the scanner never panics, and each literal it finds
-// is a quoted string of the query.
-func FuzzLogQLRegexes(f *testing.F) {
-	for _, s := range []string{`{a="b"} |~ "x"`, `{a=~"x"} | regexp ` + "`(?P<a>.)`", `|~ "\"`, "!~`", `regexp"`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		for _, e := range logqlRegexes(q) {
-			if len(e.literal) < 2 || e.literal[0] != e.literal[len(e.literal)-1] {
-				t.Fatalf("%q: literal %q is not quoted", q, e.literal)
-			}
-			_ = e.compile()
-		}
+	famRunCases(t, "logs/logql-regex", famBase, []famCase{
+		{name: "generated"},
+		{
+			name: "compiling filters",
+			edit: func(t *testing.T, _ *checks.Input) *checks.Input {
+				return famInput(t, famBase+lokiPanel("\"{namespace=\\\"ml\\\"} |~ \\\"err(or)?\\\" | regexp \\\"(?P<lvl>\\\\\\\\w+)\\\"\""))
+			},
+		},
+		{
+			name: "line filter does not compile",
+			edit: func(t *testing.T, _ *checks.Input) *checks.Input {
+				return famInput(t, famBase+lokiPanel("\"{namespace=\\\"ml\\\"} |~ \\\"err(\\\"\""))
+			},
+			want: []string{`logs/logql-regex: panel "p": line filter |~ "err(" does not compile`},
+		},
+		{
+			name: "regexp stage without a named group",
+			edit: func(t *testing.T, _ *checks.Input) *checks.Input {
+				return famInput(t, famBase+lokiPanel("\"{namespace=\\\"ml\\\"} | regexp \\\"(a)\\\"\""))
+			},
+			want: []string{`logs/logql-regex: panel "p": regexp stage "(a)"`},
+		},
 	})
 }

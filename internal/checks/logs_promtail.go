@@ -28,7 +28,7 @@ var logsPromtailDecode = Check{
 		"relabel rules, unique job names, a `__path__` rule, known pipeline stages with compiling regexes; the chart values carry the same text, without `{{`.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "logs/promtail-decode"
-		ci := collectorOf(in)
+		ci := in.collector()
 		if ci.kind != model.CollectorPromtail || ci.file == nil {
 			return nil
 		}

@@ -62,34 +62,38 @@ type kustomizedResult struct {
 	err  error
 }
 
+// kustomized returns the overlay as kustomize builds it.
 func kustomized(in *Input) ([]kustomizedObject, error) {
-	r := in.Memo("overlay/kustomized", func() any {
-		m, err := run(in)
-		if err != nil {
-			return kustomizedResult{err: err}
-		}
-		var out kustomizedResult
-		for _, res := range m.Resources() {
-			o := kustomizedObject{Kind: res.GetKind(), Name: res.GetName(), Namespace: res.GetNamespace()}
-			switch o.Kind {
-			case "ConfigMap", "Secret":
-				for k := range res.GetDataMap() {
-					o.Keys = append(o.Keys, k)
-				}
-				for k := range res.GetBinaryDataMap() {
-					o.Keys = append(o.Keys, k)
-				}
-				slices.Sort(o.Keys)
-			case "HelmRelease":
-				if o.Object, err = res.Map(); err != nil {
-					return kustomizedResult{err: err}
-				}
-			default:
-				continue
-			}
-			out.objs = append(out.objs, o)
-		}
-		return out
-	}).(kustomizedResult)
+	r := in.kustomizeBuild()
 	return r.objs, r.err
+}
+
+// buildKustomized runs kustomize on the overlay and keeps what the checks read.
+func buildKustomized(in *Input) kustomizedResult {
+	m, err := run(in)
+	if err != nil {
+		return kustomizedResult{err: err}
+	}
+	var out kustomizedResult
+	for _, res := range m.Resources() {
+		o := kustomizedObject{Kind: res.GetKind(), Name: res.GetName(), Namespace: res.GetNamespace()}
+		switch o.Kind {
+		case "ConfigMap", "Secret":
+			for k := range res.GetDataMap() {
+				o.Keys = append(o.Keys, k)
+			}
+			for k := range res.GetBinaryDataMap() {
+				o.Keys = append(o.Keys, k)
+			}
+			slices.Sort(o.Keys)
+		case "HelmRelease":
+			if o.Object, err = res.Map(); err != nil {
+				return kustomizedResult{err: err}
+			}
+		default:
+			continue
+		}
+		out.objs = append(out.objs, o)
+	}
+	return out
 }

@@ -29,49 +29,47 @@ type promQuery struct {
 	label string
 }
 
-// allQueries returns the rules' and the dashboards' PromQL, parsed once.
-func allQueries(in *Input) []*promQuery {
-	return in.Memo("checks/queries", func() any {
-		var out []*promQuery
-		for _, r := range allRules(in) {
-			if r.Expr != nil {
-				out = append(out, &promQuery{what: r.What(), source: r.Source, file: r.File, text: r.Rule.Expr.String(), expr: r.Expr})
+// parseQueries returns the rules' and the dashboards' PromQL, parsed.
+func parseQueries(in *Input) []*promQuery {
+	var out []*promQuery
+	for _, r := range in.rules() {
+		if r.Expr != nil {
+			out = append(out, &promQuery{what: r.What(), source: r.Source, file: r.File, text: r.Rule.Expr.String(), expr: r.Expr})
+		}
+	}
+	var dash []*promQuery
+	for _, df := range in.dashboards() {
+		if df.err != nil {
+			continue
+		}
+		for _, p := range df.panels {
+			source := p.source
+			if !p.extra {
+				source = generatedPanelSource(in, p.Title, source)
+			}
+			for _, t := range p.Targets {
+				if !isPrometheus(t.Datasource, p.Datasource) || strings.TrimSpace(t.Expr) == "" {
+					continue
+				}
+				dash = append(dash, &promQuery{what: fmt.Sprintf("panel %q", p.Title), source: source, file: df.file.Path, text: t.Expr, grafana: true})
 			}
 		}
-		var dash []*promQuery
-		for _, df := range wiringDashboards(in) {
-			if df.err != nil {
+		for _, v := range df.d.Templating.List {
+			if v.Type != "query" || !isPrometheus(v.Datasource, nil) {
 				continue
 			}
-			for _, p := range df.panels {
-				source := p.source
-				if !p.extra {
-					source = generatedPanelSource(in, p.Title, source)
-				}
-				for _, t := range p.Targets {
-					if !isPrometheus(t.Datasource, p.Datasource) || strings.TrimSpace(t.Expr) == "" {
-						continue
-					}
-					dash = append(dash, &promQuery{what: fmt.Sprintf("panel %q", p.Title), source: source, file: df.file.Path, text: t.Expr, grafana: true})
-				}
+			q := &promQuery{what: fmt.Sprintf("variable %q", v.Name), source: df.file.Source, file: df.file.Path, grafana: true}
+			if !variableQuery(v.query(), q) {
+				continue
 			}
-			for _, v := range df.d.Templating.List {
-				if v.Type != "query" || !isPrometheus(v.Datasource, nil) {
-					continue
-				}
-				q := &promQuery{what: fmt.Sprintf("variable %q", v.Name), source: df.file.Source, file: df.file.Path, grafana: true}
-				if !variableQuery(v.query(), q) {
-					continue
-				}
-				dash = append(dash, q)
-			}
+			dash = append(dash, q)
 		}
-		parallel(len(dash), func(i int) {
-			q := dash[i]
-			q.expr, q.err = parseGrafana(q.text)
-		})
-		return append(out, dash...)
-	}).([]*promQuery)
+	}
+	parallel(len(dash), func(i int) {
+		q := dash[i]
+		q.expr, q.err = parseGrafana(q.text)
+	})
+	return append(out, dash...)
 }
 
 // generatedPanelSource attributes a generated panel titled "<workload>: ..."
@@ -81,24 +79,22 @@ func generatedPanelSource(in *Input, title, def string) string {
 	if !ok {
 		return def
 	}
-	if p, ok := workloadPaths(in)[name]; ok {
+	if p, ok := in.workloadPaths()[name]; ok {
 		return p
 	}
 	return def
 }
 
-// workloadPaths maps workload names to their spec paths (a panel per
+// indexWorkloadPaths maps workload names to their spec paths (a panel per
 // workload looking its workload up would be quadratic).
-func workloadPaths(in *Input) map[string]string {
-	return in.Memo("checks/workload-paths", func() any {
-		out := make(map[string]string, len(in.Spec.Workloads))
-		for _, w := range in.Spec.Workloads {
-			if _, seen := out[w.Name]; !seen {
-				out[w.Name] = w.Path()
-			}
+func indexWorkloadPaths(in *Input) map[string]string {
+	out := make(map[string]string, len(in.Spec.Workloads))
+	for _, w := range in.Spec.Workloads {
+		if _, seen := out[w.Name]; !seen {
+			out[w.Name] = w.Path()
 		}
-		return out
-	}).(map[string]string)
+	}
+	return out
 }
 
 // isPrometheus reports whether a target (or, without its own datasource,
@@ -323,4 +319,17 @@ func opensLabelList(before string) bool {
 
 func isNameChar(c byte) bool {
 	return c == '_' || c == ':' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// catalogQueries are the parsed queries provenance/metric and
+// provenance/label hold against the catalog: all but the SLOs' SLIs, which
+// slo/provenance checks once each, at their fields.
+func catalogQueries(in *Input) []*promQuery {
+	var out []*promQuery
+	for _, q := range in.queries() {
+		if q.expr != nil && !sloQuery(q) {
+			out = append(out, q)
+		}
+	}
+	return out
 }

@@ -44,7 +44,7 @@ func TestCheckTimes(t *testing.T) {
 }
 
 // TestFamilyTimes prints the best of 5 runs of the rules and provenance
-// families (on a fresh Input each: memos included), on the spec in
+// families (on a fresh Input each: its views included), on the spec in
 // DATAOPSGEN_TIMING_SPEC (go run ./cmd/benchgen -n 1000 -o DIR).
 func TestFamilyTimes(t *testing.T) {
 	dir := os.Getenv("DATAOPSGEN_TIMING_SPEC")

@@ -2,15 +2,13 @@ package checks
 
 import (
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/dataopsgen/dataopsgen/internal/catalog"
-	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 )
 
 // ruleRef is one rule of the generated PrometheusRules, with where it
@@ -54,49 +52,31 @@ func (r *ruleRef) Name() string {
 // What names the rule in messages: `alert HighLatency`.
 func (r *ruleRef) What() string { return r.Kind() + " " + r.Name() }
 
-// extraRuleSource is the spec path of rule i of an extra group, quoted as
-// the positions are (a group name with '-' is not an identifier).
-func extraRuleSource(group string, i int) string {
-	return load.PathString("extraRules", group, "rules", strconv.Itoa(i))
-}
-
-// allRules returns every generated rule, parsed once per input.
-func allRules(in *Input) []*ruleRef {
-	return in.Memo("checks/rules", func() any {
-		var out []*ruleRef
-		for _, o := range ruleObjects(in) {
-			for _, g := range o.Groups {
-				extra := strings.HasPrefix(g.Source, "extraRules.")
-				groupSource := g.Source
-				if extra {
-					groupSource = load.PathString("extraRules", g.Name)
+// parseRules returns every generated rule, positioned where the generator
+// says it comes from, its PromQL parsed.
+func parseRules(in *Input) []*ruleRef {
+	var out []*ruleRef
+	for _, o := range in.ruleObjects() {
+		for _, g := range o.Groups {
+			extra := strings.HasPrefix(g.Source, "extraRules.")
+			for i := range g.Rules {
+				r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: g.Source, Index: i, Extra: extra, Rule: &g.Rules[i], Source: g.Source}
+				if i < len(g.RuleSources) {
+					r.Source = g.RuleSources[i]
 				}
-				for i := range g.Rules {
-					r := &ruleRef{File: o.Path, Group: g.Name, GroupSource: groupSource, Index: i, Extra: extra, Rule: &g.Rules[i]}
-					switch {
-					case extra:
-						r.Source = extraRuleSource(g.Name, i)
-					case i < len(g.RuleSources):
-						r.Source = g.RuleSources[i]
-					default:
-						r.Source = g.Source
-					}
-					out = append(out, r)
-				}
+				out = append(out, r)
 			}
 		}
-		parallel(len(out), func(i int) {
-			out[i].Expr, out[i].Err = PromQL.ParseExpr(out[i].Rule.Expr.String())
-		})
-		return out
-	}).([]*ruleRef)
+	}
+	parallel(len(out), func(i int) {
+		out[i].Expr, out[i].Err = PromQL.ParseExpr(out[i].Rule.Expr.String())
+	})
+	return out
 }
 
-// theCatalog is the metric catalog of the spec, built once per input.
-func theCatalog(in *Input) *catalog.Catalog {
-	return in.Memo("checks/catalog", func() any {
-		return catalog.New(in.Spec, PromQL)
-	}).(*catalog.Catalog)
+// buildCatalog builds the metric catalog of the spec.
+func buildCatalog(in *Input) *catalog.Catalog {
+	return catalog.New(in.Spec, PromQL)
 }
 
 // parallel runs f(0..n-1) on all CPUs (inline when n is small).

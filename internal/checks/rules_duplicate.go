@@ -17,7 +17,7 @@ var rulesDuplicate = Check{
 		groups := map[string]*ruleRef{}
 		type key struct{ group, kind, name, labels string }
 		seen := map[key]*ruleRef{}
-		for _, r := range allRules(in) {
+		for _, r := range in.rules() {
 			if first, ok := groups[r.Group]; ok && first.File != r.File {
 				out.Append(at(in, r.GroupSource, "rules/duplicate", r.File,
 					"rule group %q is also defined in %s: group names must be unique", r.Group, first.File))

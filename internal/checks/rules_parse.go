@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -17,10 +18,11 @@ var PromQL = parser.NewParser(parser.Options{})
 
 var rulesParse = Check{
 	Name: "rules/parse",
-	Doc:  "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates.",
+	Doc: "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates " +
+		"(the bytes, strictly decoded: the one check of the rules' encoding; the others read the generator's typed rules, which every file must carry).",
 	Run: func(in *Input) diag.List {
 		sources := ruleSources(in)
-		files := ruleFiles(in).list
+		files := in.ruleFiles()
 		rp := newRuleParser()
 		results := make([]diag.List, len(files))
 		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources, rp.parse) })
@@ -45,6 +47,11 @@ var rulesParse = Check{
 func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources, parse ruleParse) diag.List {
 	var out diag.List
 	f := rf.file
+	if _, typed := f.Value.(*rules.Object); !typed {
+		// The other rule checks read the typed rules only (rules_model.go):
+		// without them, this file would pass them unseen.
+		out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule comes without its typed rules (artifact.File.Value): the rule checks cannot see it"))
+	}
 	if rf.strictErr != nil {
 		out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule does not decode: %v", rf.strictErr))
 		return out
@@ -104,7 +111,7 @@ type groupSources struct {
 // (an extra group's quoted as the positions are: extraRules."my-group").
 func ruleSources(in *Input) map[string]groupSources {
 	out := map[string]groupSources{}
-	for _, r := range allRules(in) {
+	for _, r := range in.rules() {
 		s := out[r.Group]
 		s.group = r.GroupSource
 		s.rules = append(s.rules, r.Source)

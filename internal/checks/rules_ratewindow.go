@@ -47,7 +47,7 @@ var rulesRateWindow = Check{
 			return nil
 		}
 		need := minSamples * scrape
-		for _, r := range allRules(in) {
+		for _, r := range in.rules() {
 			if r.Expr == nil || strings.HasPrefix(r.GroupSource, "slos.") {
 				continue // SLO windows: slo/window-scrape
 			}

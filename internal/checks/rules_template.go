@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/template"
 
-	"github.com/dataopsgen/dataopsgen/internal/catalog"
+	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
@@ -43,23 +43,21 @@ type alertTemplate struct {
 	refs  []labelRef
 }
 
-// alertTemplates returns the templates of every alert, parsed once.
-func alertTemplates(in *Input) []*alertTemplate {
-	return in.Memo("checks/alert-templates", func() any {
-		var out []*alertTemplate
-		for _, r := range allRules(in) {
-			if r.Rule.Alert == "" {
-				continue
-			}
-			for _, k := range slices.Sorted(maps.Keys(r.Rule.Labels)) {
-				out = append(out, newAlertTemplate(r, "label "+k, r.Rule.Labels[k]))
-			}
-			for _, k := range slices.Sorted(maps.Keys(r.Rule.Annotations)) {
-				out = append(out, newAlertTemplate(r, "annotation "+k, r.Rule.Annotations[k]))
-			}
+// parseAlertTemplates returns the templates of every alert, parsed.
+func parseAlertTemplates(in *Input) []*alertTemplate {
+	var out []*alertTemplate
+	for _, r := range in.rules() {
+		if r.Rule.Alert == "" {
+			continue
 		}
-		return out
-	}).([]*alertTemplate)
+		for _, k := range slices.Sorted(maps.Keys(r.Rule.Labels)) {
+			out = append(out, newAlertTemplate(r, "label "+k, r.Rule.Labels[k]))
+		}
+		for _, k := range slices.Sorted(maps.Keys(r.Rule.Annotations)) {
+			out = append(out, newAlertTemplate(r, "annotation "+k, r.Rule.Annotations[k]))
+		}
+	}
+	return out
 }
 
 // source is the spec path the template comes from: the workload's
@@ -135,8 +133,8 @@ var rulesTemplate = Check{
 		"(the seed's `$labels{pod}`, printed as is) is an error.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		cat := theCatalog(in)
-		for _, t := range alertTemplates(in) {
+		cat := in.metricCatalog()
+		for _, t := range in.alertTemplates() {
 			if !t.simple && t.tree == nil {
 				continue // a parse error rules/parse reports
 			}
@@ -459,46 +457,4 @@ func labelRefs(t *parse.Tree) []labelRef {
 	}
 	walk(t.Root)
 	return out
-}
-
-var rulesTemplateLabels = Check{
-	Name: "rules/template-labels",
-	Doc: "A label or annotation template of an alert reads `$labels.x` only if the alert's series can carry label x, as inferred " +
-		"from its expression (aggregation `by`/`without`, `on`/`ignoring`, `group_left`, `absent()`, `label_replace`, " +
-		"`histogram_quantile`, ...) and the metric catalog (the seed's `$labels.restart_count` after `sum by (namespace, pod)`).",
-	Run: func(in *Input) diag.List {
-		var out diag.List
-		cat := theCatalog(in)
-		inferred := map[*ruleRef]catalog.Labels{}
-		for _, t := range alertTemplates(in) {
-			refs := t.refs
-			if t.rule.Expr == nil || len(refs) == 0 {
-				continue
-			}
-			l, ok := inferred[t.rule]
-			if !ok {
-				l = cat.Infer(t.rule.Expr)
-				inferred[t.rule] = l
-			}
-			seen := map[string]bool{}
-			for _, ref := range refs {
-				if l.Has(ref.name) || seen[ref.name] {
-					continue
-				}
-				seen[ref.name] = true
-				carry := "no labels"
-				if names := l.Sorted(); len(names) > 0 {
-					carry = "only " + strings.Join(names, ", ")
-				}
-				hint := ""
-				if _, isRuleLabel := t.rule.Rule.Labels[ref.name]; isRuleLabel {
-					hint = "; the rule's own labels are not in $labels"
-				}
-				out.Append(at(in, t.source(), "rules/template-labels", t.rule.File,
-					"%s: %s reads %s, but the alert's series never carry label %s (they carry %s)%s",
-					t.rule.What(), t.field, ref.text, ref.name, carry, hint))
-			}
-		}
-		return out
-	},
 }

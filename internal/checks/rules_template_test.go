@@ -1,66 +1,47 @@
-package checks
+package checks_test
 
 import (
-	"errors"
-	"slices"
 	"testing"
-
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 )
 
-func TestScanTemplate(t *testing.T) {
-	r := &ruleRef{Rule: &monitoringv1.Rule{Alert: "A"}}
-	for _, tc := range []struct {
-		text       string
-		simple     bool
-		parsed     bool
-		safe       bool
-		refs       []string
-		literalVar bool
-	}{
-		{text: "plain text", simple: true},
-		{text: "Pod $labels{pod} restarted", simple: true, literalVar: true},
-		{text: "cost: 5$ per $value", simple: true, literalVar: true},
-		{text: "$values are fine", simple: true},
-		{text: "{{ $labels.pod }} at {{ $value | humanizeDuration }}", simple: true, refs: []string{"pod"}},
-		{text: "{{- .Labels.job -}} {{ $labels.x | toUpper }}", simple: true, refs: []string{"job", "x"}},
-		{text: `{{ $value | printf "%.2f" }}`, simple: true},
-		{text: "{{ $labels.pod | humanize }}", parsed: true, refs: []string{"pod"}},
-		{text: `{{ printf "%s/%s" $labels.namespace $labels.pod }}`, parsed: true, safe: true, refs: []string{"namespace", "pod"}},
-		{text: `{{ index $labels "pod" }}`, parsed: true, refs: []string{"pod"}},
-		{text: `{{ if gt $value 1.0 }}{{ $labels.a }}{{ end }} $labels.b`, parsed: true, refs: []string{"a"}, literalVar: true},
-		{text: `{{ $value | humanize | toUpper }}`, parsed: true, safe: true},
-		{text: `{{ $labels.pod `},
-	} {
-		t.Run(tc.text, func(t *testing.T) {
-			a := newAlertTemplate(r, "annotation x", tc.text)
-			if a.simple != tc.simple || (a.tree != nil) != tc.parsed {
-				t.Fatalf("simple %v, parsed %v", a.simple, a.tree != nil)
-			}
-			if a.tree != nil && safeTemplate(a.tree) != tc.safe {
-				t.Errorf("safe %v", !tc.safe)
-			}
-			var refs []string
-			for _, ref := range a.refs {
-				refs = append(refs, ref.name)
-			}
-			if !slices.Equal(refs, tc.refs) {
-				t.Errorf("refs %v, want %v", refs, tc.refs)
-			}
-			found := false
-			for _, text := range a.texts {
-				found = found || literalVar.MatchString(text)
-			}
-			if found != tc.literalVar {
-				t.Errorf("literal variable found: %v", found)
-			}
-		})
-	}
-}
-
-func TestCleanTemplateErr(t *testing.T) {
-	err := errors.New(`error executing template __alert_A: template: __alert_A:1:140: executing "__alert_A" at <humanize $labels.pod>: error calling humanize: bad`)
-	if got, want := cleanTemplateErr(err), "at <humanize $labels.pod>: error calling humanize: bad"; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
+func TestRulesTemplate(t *testing.T) {
+	runCases(t, "rules/template", []checkCase{
+		{name: "example spec", extra: ``},
+		{name: "fine", extra: rule(`{alert: "A", expr: "up == 0", annotations: summary: "{{ $labels.pod }} is {{ $value | humanize }}; {{ if gt $value 1.0 }}high{{ end }}"}`)},
+		{
+			name:  "seed: $labels{pod} as text",
+			extra: rule(`{alert: "A", expr: "up == 0", annotations: summary: "Pod $labels{pod} restarted"}`),
+			want:  []string{`x.cue:2:1: alert A: annotation summary: "$labels{pod}" is outside {{ }}, so Prometheus prints it as is; write {{ $labels.pod }}`},
+		},
+		{
+			name:  "$value outside braces, in a label",
+			extra: rule(`{alert: "A", expr: "up == 0", labels: note: "value $value", annotations: summary: "{{ $labels.pod }} $labels.pod"}`),
+			want: []string{
+				`x.cue:2:1: alert A: annotation summary: "$labels.pod" is outside {{ }}, so Prometheus prints it as is; write {{ $labels.pod }}`,
+				`x.cue:2:1: alert A: label note: "$value" is outside {{ }}, so Prometheus prints it as is; write {{ $value }}`,
+			},
+		},
+		{
+			name:  "runtime error: humanize of a label",
+			extra: rule(`{alert: "A", expr: "up{job=\"x\"} == 0", annotations: summary: "{{ humanize $labels.job }}"}`),
+			want:  []string{`x.cue:2:1: alert A: annotation summary does not expand: at <humanize $labels.job>: error calling humanize: strconv.ParseFloat: parsing "x": invalid syntax`},
+		},
+		{
+			name:  "runtime error: range over the value",
+			extra: rule(`{alert: "A", expr: "up == 0", annotations: summary: "{{ range $value }}x{{ end }}"}`),
+			want:  []string{`x.cue:2:1: alert A: annotation summary does not expand: at <$value>: range can't iterate over 1.5`},
+		},
+		{
+			name:  "parse errors are rules/parse's",
+			extra: rule(`{alert: "A", expr: "up == 0", annotations: summary: "{{ $labels.pod "}`),
+		},
+		{
+			name:  "query works",
+			extra: rule(`{alert: "A", expr: "up == 0", annotations: summary: "{{ with query \"up\" }}{{ . | first | value | humanize }}{{ end }}"}`),
+		},
+		{
+			name:  "recording rules have no templates",
+			extra: rule(`{record: "a:b", expr: "sum(up)", labels: x: "$labels{pod}"}`),
+		},
+	})
 }

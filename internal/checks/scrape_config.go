@@ -19,7 +19,7 @@ var scrapeConfigLoad = Check{
 	Name: "scrape/config",
 	Doc:  "The generated additional scrape configs load in Prometheus's own config loader (kubernetes discovery registered), as part of a prometheus.yml.",
 	Run: func(in *Input) (out diag.List) {
-		sc := loadedScrape(in)
+		sc := in.scrape()
 		if sc.file == nil {
 			return nil
 		}
@@ -38,33 +38,31 @@ type scrapeLoad struct {
 	err error
 }
 
-// loadedScrape loads the scrape configs once per input (scrape/config
-// reports the error; spec/escaping runs the loaded relabel rules).
-func loadedScrape(in *Input) scrapeLoad {
-	return in.Memo("checks/scrape-config", func() any {
-		f := in.File(scrape.Path)
-		if f == nil {
-			return scrapeLoad{}
-		}
-		// The generated file is a YAML list at column 0, which is valid as
-		// the value of scrape_configs: load it as is rather than decoding and
-		// re-marshalling it (megabytes at scale).
-		global, err := artifact.YAML(map[string]any{"global": map[string]string{
-			"scrape_interval":     in.Spec.Stack.Prometheus.ScrapeInterval,
-			"evaluation_interval": in.Spec.Stack.Prometheus.EvaluationInterval,
-		}})
-		if err != nil {
-			return scrapeLoad{file: f, err: err}
-		}
-		sep := "\n"
-		if bytes.HasPrefix(f.Data, []byte("[")) {
-			sep = " " // an empty list, "[]": a flow value, on the key's line
-		}
-		doc := string(global) + "scrape_configs:" + sep + string(f.Data)
-		cfg, err := config.Load(doc, slog.New(slog.DiscardHandler))
-		if err != nil {
-			return scrapeLoad{file: f, err: fmt.Errorf("Prometheus rejects the scrape configs: %w", err)}
-		}
-		return scrapeLoad{file: f, cfg: cfg}
-	}).(scrapeLoad)
+// loadScrape loads the scrape configs (scrape/config reports the error;
+// spec/escaping runs the loaded relabel rules).
+func loadScrape(in *Input) scrapeLoad {
+	f := in.File(scrape.Path)
+	if f == nil {
+		return scrapeLoad{}
+	}
+	// The generated file is a YAML list at column 0, which is valid as
+	// the value of scrape_configs: load it as is rather than decoding and
+	// re-marshalling it (megabytes at scale).
+	global, err := artifact.YAML(map[string]any{"global": map[string]string{
+		"scrape_interval":     in.Spec.Stack.Prometheus.ScrapeInterval,
+		"evaluation_interval": in.Spec.Stack.Prometheus.EvaluationInterval,
+	}})
+	if err != nil {
+		return scrapeLoad{file: f, err: err}
+	}
+	sep := "\n"
+	if bytes.HasPrefix(f.Data, []byte("[")) {
+		sep = " " // an empty list, "[]": a flow value, on the key's line
+	}
+	doc := string(global) + "scrape_configs:" + sep + string(f.Data)
+	cfg, err := config.Load(doc, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return scrapeLoad{file: f, err: fmt.Errorf("Prometheus rejects the scrape configs: %w", err)}
+	}
+	return scrapeLoad{file: f, cfg: cfg}
 }

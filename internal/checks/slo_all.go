@@ -15,21 +15,19 @@ type resolvedSLO struct {
 	problems []slo.Problem
 }
 
-// sloResolved resolves every SLO of the spec once per input, in name order.
-func sloResolved(in *Input) []resolvedSLO {
-	return in.Memo("checks/slos", func() any {
-		out := make([]resolvedSLO, len(in.Spec.SLOs))
-		for i, o := range in.Spec.SLOs {
-			out[i].plan, out[i].problems = slo.Resolve(in.Spec, o)
-		}
-		return out
-	}).([]resolvedSLO)
+// resolveSLOs resolves every SLO of the spec, in name order.
+func resolveSLOs(in *Input) []resolvedSLO {
+	out := make([]resolvedSLO, len(in.Spec.SLOs))
+	for i, o := range in.Spec.SLOs {
+		out[i].plan, out[i].problems = slo.Resolve(in.Spec, o)
+	}
+	return out
 }
 
 // sloPlans are the SLOs that compile.
 func sloPlans(in *Input) []*slo.Plan {
 	var out []*slo.Plan
-	for _, r := range sloResolved(in) {
+	for _, r := range in.slos() {
 		if r.plan != nil {
 			out = append(out, r.plan)
 		}

@@ -95,7 +95,7 @@ func sloAlertLabels(in *Input) []sloAlert {
 		plans[p.SLO.Name] = p
 	}
 	var out []sloAlert
-	for _, r := range allRules(in) {
+	for _, r := range in.rules() {
 		if r.Extra || (r.Rule.Alert != slo.PageAlert && r.Rule.Alert != slo.TicketAlert) {
 			continue
 		}

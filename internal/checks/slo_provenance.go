@@ -16,7 +16,7 @@ var sloProvenance = Check{
 		"never exist would never burn, whatever happens. Reported once per selector, at the field that gives it.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		cat := theCatalog(in)
+		cat := in.metricCatalog()
 		for _, p := range sloPlans(in) {
 			seen := map[string]bool{}
 			for _, s := range p.SLI.Selectors() {

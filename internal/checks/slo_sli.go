@@ -12,7 +12,7 @@ var sloSLI = Check{
 		"window below its long one and a long window within the compliance window.",
 	Run: func(in *Input) diag.List {
 		var out diag.List
-		for _, r := range sloResolved(in) {
+		for _, r := range in.slos() {
 			for _, p := range r.problems {
 				out.Add(in.Spec.Pos(p.Path), "slo/sli", "%s", p.Message)
 			}

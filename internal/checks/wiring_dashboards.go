@@ -6,12 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 )
 
@@ -118,46 +114,44 @@ type dashFile struct {
 	vars   map[string]gVariable
 }
 
-// wiringDashboards parses every generated dashboard and attributes its
+// parseDashboards parses every generated dashboard and attributes its
 // panels: the spec's extraPanels are appended in order, so they are matched
 // in order by title and query.
-func wiringDashboards(in *Input) []*dashFile {
-	return in.Memo("wiring/dashboards", func() any {
-		var out []*dashFile
-		for i := range in.Files {
-			f := &in.Files[i]
-			if f.Role != artifact.ConfigMapData || !strings.HasPrefix(f.Path, dashboards.Dir) || !strings.HasSuffix(f.Path, ".json") {
-				continue
-			}
-			df := &dashFile{file: f, vars: map[string]gVariable{}}
-			out = append(out, df)
-			if df.err = json.Unmarshal(f.Data, &df.d); df.err != nil {
-				continue
-			}
-			for _, v := range df.d.Templating.List {
-				df.vars[v.Name] = v
-			}
-			next := 0
-			var walk func(ps []gPanel)
-			walk = func(ps []gPanel) {
-				for j := range ps {
-					p := &ps[j]
-					dp := dashPanel{gPanel: p, source: f.Source}
-					if next < len(in.Spec.ExtraPanels) && p.Type != "row" {
-						ep := in.Spec.ExtraPanels[next]
-						if p.Title == ep.Title && len(p.Targets) > 0 && slices.Contains(p.Targets[0].queries(), ep.Expr) {
-							dp.source, dp.extra = load.PathString("extraPanels", fmt.Sprint(next)), true
-							next++
-						}
-					}
-					df.panels = append(df.panels, dp)
-					walk(p.Panels)
-				}
-			}
-			walk(df.d.Panels)
+func parseDashboards(in *Input) []*dashFile {
+	var out []*dashFile
+	for i := range in.Files {
+		f := &in.Files[i]
+		if f.Role != artifact.ConfigMapData || !strings.HasPrefix(f.Path, dashboards.Dir) || !strings.HasSuffix(f.Path, ".json") {
+			continue
 		}
-		return out
-	}).([]*dashFile)
+		df := &dashFile{file: f, vars: map[string]gVariable{}}
+		out = append(out, df)
+		if df.err = json.Unmarshal(f.Data, &df.d); df.err != nil {
+			continue
+		}
+		for _, v := range df.d.Templating.List {
+			df.vars[v.Name] = v
+		}
+		next := 0
+		var walk func(ps []gPanel)
+		walk = func(ps []gPanel) {
+			for j := range ps {
+				p := &ps[j]
+				dp := dashPanel{gPanel: p, source: f.Source}
+				if next < len(in.Spec.ExtraPanels) && p.Type != "row" {
+					ep := in.Spec.ExtraPanels[next]
+					if p.Title == ep.Title && len(p.Targets) > 0 && slices.Contains(p.Targets[0].queries(), ep.Expr) {
+						dp.source, dp.extra = load.PathString("extraPanels", fmt.Sprint(next)), true
+						next++
+					}
+				}
+				df.panels = append(df.panels, dp)
+				walk(p.Panels)
+			}
+		}
+		walk(df.d.Panels)
+	}
+	return out
 }
 
 // sub is a spec path below a panel's source; only the user's panels have
@@ -167,130 +161,6 @@ func (p dashPanel) sub(field string) string {
 		return p.source + "." + field
 	}
 	return p.source
-}
-
-var wiringDashboardSidecar = Check{
-	Name: "wiring/dashboard-sidecar",
-	Doc: "Each dashboard ConfigMap, as the kustomization generates it, carries the label and value the Grafana sidecar of the generated values watches, " +
-		"the folder annotation it reads, lives in a namespace the sidecar searches, and stays under Kubernetes' 1 MiB object limit.",
-	Run: func(in *Input) (out diag.List) {
-		const check = "wiring/dashboard-sidecar"
-		const src = "stack.grafana"
-		dfs := wiringDashboards(in)
-		if len(dfs) == 0 {
-			return nil
-		}
-		pv := wiringValues(in)
-		if pv.file == nil || pv.err != nil {
-			return nil
-		}
-		sc := pv.v.Grafana.Sidecar.Dashboards
-		label, value := wiringStrOr(sc.Label, chartDashboardLabel), wiringStrOr(sc.LabelValue, chartDashboardLabelValue)
-		if sc.Enabled != nil && !*sc.Enabled {
-			return append(out, at(in, src, check, pv.file.Path, "the values disable the Grafana dashboard sidecar: no dashboard is ever loaded"))
-		}
-		for _, df := range dfs {
-			f := df.file
-			e, _ := generatorOf(in, f.Path)
-			if e == nil || e.secret {
-				out.Append(at(in, f.Source, check, f.Path, "dashboard %s is in no configMapGenerator: the sidecar never sees it", f.Path))
-				continue
-			}
-			files := []string{f.Path, e.layer.file.Path, pv.file.Path}
-			opts := e.options()
-			name := e.args.Name
-			if got, ok := opts.Labels[label]; !ok || got != value {
-				have := "no such label"
-				if ok {
-					have = fmt.Sprintf("%s=%q", label, got)
-				}
-				out.Append(atGenerated(in, src, check, files,
-					"dashboard ConfigMap %s has %s, but the Grafana sidecar loads only ConfigMaps labelled %s=%q", name, have, label, value))
-			}
-			if sc.FolderAnnotation == nil || *sc.FolderAnnotation == "" {
-				out.Append(atGenerated(in, "stack.grafana.folder", check, files,
-					"the values set no sidecar folderAnnotation: the dashboards' folder %q is ignored", in.Spec.Stack.Grafana.Folder))
-			} else if got := opts.Annotations[*sc.FolderAnnotation]; got != in.Spec.Stack.Grafana.Folder {
-				out.Append(atGenerated(in, "stack.grafana.folder", check, files,
-					"dashboard ConfigMap %s has folder annotation %s=%q, want the spec's folder %q", name, *sc.FolderAnnotation, got, in.Spec.Stack.Grafana.Folder))
-			}
-			ns := effectiveNamespace(in, e.layer.file.Path, "")
-			if !sidecarSearches(sc.SearchNamespace, ns, in.Spec.Stack.Namespace) {
-				out.Append(atGenerated(in, src, check, files,
-					"dashboard ConfigMap %s is in namespace %q, which the sidecar (searchNamespace %v) does not search", name, ns, searchNamespaceText(sc.SearchNamespace)))
-			}
-			if size, err := configMapSize(in, e, ns); err != nil {
-				out.Append(at(in, f.Source, check, f.Path, "dashboard ConfigMap %s does not render: %v", name, err))
-			} else if size > maxObjectBytes {
-				out.Append(at(in, f.Source, check, f.Path,
-					"dashboard ConfigMap %s would be %d bytes, over Kubernetes' 1 MiB (%d bytes) limit: the API server refuses it; split the panels over several dashboards",
-					name, size, maxObjectBytes))
-			}
-		}
-		return out
-	},
-}
-
-// maxObjectBytes is the ConfigMap size limit (data and object alike).
-const maxObjectBytes = 1 << 20
-
-// configMapSize renders the generated ConfigMap the way kustomize does and
-// returns its size in bytes.
-func configMapSize(in *Input, e *generatorEntry, ns string) (int, error) {
-	o := e.options()
-	cm := corev1.ConfigMap{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: e.args.Name, Namespace: ns, Labels: o.Labels, Annotations: o.Annotations},
-		Data:       map[string]string{},
-	}
-	for _, s := range e.sources {
-		f := in.File(s.path)
-		if f == nil {
-			return 0, fmt.Errorf("%s is not generated", s.path)
-		}
-		cm.Data[s.key] = string(f.Data)
-	}
-	data, err := artifact.YAML(cm)
-	if err != nil {
-		return 0, err
-	}
-	return len(data), nil
-}
-
-func wiringStrOr(p *string, def string) string {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// sidecarSearches reports whether the dashboard sidecar watches namespace
-// ns: searchNamespace unset means Grafana's own (the stack's) namespace.
-func sidecarSearches(search any, ns, own string) bool {
-	var names []string
-	switch s := search.(type) {
-	case nil:
-		names = []string{own}
-	case string:
-		if s == "" {
-			names = []string{own}
-		}
-		for _, n := range strings.Split(s, ",") {
-			names = append(names, strings.TrimSpace(n))
-		}
-	case []any:
-		for _, n := range s {
-			names = append(names, fmt.Sprint(n))
-		}
-	}
-	return slices.Contains(names, "ALL") || slices.Contains(names, ns)
-}
-
-func searchNamespaceText(search any) string {
-	if search == nil {
-		return "unset: Grafana's namespace"
-	}
-	return fmt.Sprintf("%v", search)
 }
 
 // provisionedDS is a datasource the values provision.
@@ -344,79 +214,14 @@ func resolveDS(provisioned []provisionedDS, r dsRef) (p provisionedDS, builtin, 
 	return p, false, false
 }
 
-var wiringDatasource = Check{
-	Name: "wiring/datasource",
-	Doc: "Every datasource a dashboard uses (panels, targets, variables, annotations) is one the generated values provision — the chart's `prometheus` and " +
-		"`alertmanager` uids, or an `additionalDataSources` uid — and of the type the dashboard expects.",
-	Run: func(in *Input) (out diag.List) {
-		const check = "wiring/datasource"
-		dfs := wiringDashboards(in)
-		if len(dfs) == 0 {
-			return nil
-		}
-		pv := wiringValues(in)
-		if pv.file == nil || pv.err != nil {
-			return nil
-		}
-		prov := provisionedDatasources(pv.v)
-		var uids []string
-		for _, p := range prov {
-			uids = append(uids, p.uid)
-		}
-		for _, df := range dfs {
-			if df.err != nil {
-				out.Append(at(in, df.file.Source, check, df.file.Path, "dashboard JSON does not decode: %v", df.err))
-				continue
-			}
-			files := []string{df.file.Path, pv.file.Path}
-			checkRef := func(source, where string, raw json.RawMessage) {
-				r := parseDSRef(raw)
-				if !r.set {
-					return
-				}
-				if name, ok := dsVariable(r.UID); ok {
-					if v, def := df.vars[name]; !def || v.Type != "datasource" {
-						out.Append(atGenerated(in, source, check, files, "%s uses datasource ${%s}, which is not a datasource variable of the dashboard", where, name))
-					}
-					return
-				}
-				p, builtin, ok := resolveDS(prov, r)
-				switch {
-				case builtin:
-				case !ok:
-					out.Append(atGenerated(in, source, check, files,
-						"%s uses datasource uid %q, which Grafana is not provisioned with (provisioned: %s)", where, r.UID, strings.Join(uids, ", ")))
-				case r.Type != "" && r.Type != p.typ:
-					out.Append(atGenerated(in, source, check, files,
-						"%s uses datasource uid %q as type %q, but it is provisioned as type %q", where, r.UID, r.Type, p.typ))
-				}
-			}
-			for _, p := range df.panels {
-				where := fmt.Sprintf("panel %q", p.Title)
-				checkRef(p.sub("datasource"), where, p.Datasource)
-				for _, t := range p.Targets {
-					checkRef(p.sub("datasource"), fmt.Sprintf("%s query %s", where, t.RefID), t.Datasource)
-				}
-			}
-			for _, v := range df.d.Templating.List {
-				checkRef(df.file.Source, fmt.Sprintf("variable %q", v.Name), v.Datasource)
-			}
-			for _, a := range df.d.Annotations.List {
-				checkRef(df.file.Source, fmt.Sprintf("annotation %q", a.Name), a.Datasource)
-			}
-		}
-		return out
-	},
-}
-
-// dsVariable returns the variable a datasource uid refers to ($ds, ${ds}).
-func dsVariable(uid string) (string, bool) {
-	if !strings.HasPrefix(uid, "$") {
-		return "", false
+// dashboardsAndValues returns the dashboards and the values that provision
+// the Grafana they go to, or nil when there are no dashboards, or no values
+// (or values that do not decode) to hold them against.
+func dashboardsAndValues(in *Input) ([]*dashFile, parsedValues) {
+	dfs := in.dashboards()
+	pv := in.values()
+	if len(dfs) == 0 || pv.file == nil || pv.err != nil {
+		return nil, parsedValues{}
 	}
-	refs := grafanaVarRefs(uid)
-	if len(refs) != 1 {
-		return "", false
-	}
-	return refs[0], true
+	return dfs, pv
 }

@@ -23,7 +23,7 @@ var wiringRuleSelector = Check{
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/rule-selector"
 		var rules []fileObject
-		for _, o := range wiringObjects(in) {
+		for _, o := range in.objects() {
 			if o.obj.Kind == "PrometheusRule" {
 				rules = append(rules, o)
 			}
@@ -31,7 +31,7 @@ var wiringRuleSelector = Check{
 		if len(rules) == 0 {
 			return nil
 		}
-		pv := wiringValues(in)
+		pv := in.values()
 		switch {
 		case pv.file == nil:
 			return append(out, at(in, releasePath, check, rules[0].file.Path,
@@ -96,26 +96,29 @@ func ruleSelector(in *Input, v kpsValues) (labels.Selector, string, error) {
 // namespaceLabels are the labels of namespace ns: the one Kubernetes sets on
 // every namespace, and those of a generated Namespace object.
 func namespaceLabels(in *Input, ns string) map[string]string {
-	generated := in.Memo("wiring/namespace-labels", func() any {
-		out := map[string]map[string]string{}
-		for _, o := range wiringObjects(in) {
-			if o.obj.Kind != "Namespace" {
-				continue
-			}
-			m := out[o.obj.Metadata.Name]
-			if m == nil {
-				m = map[string]string{}
-				out[o.obj.Metadata.Name] = m
-			}
-			for k, v := range o.obj.Metadata.Labels {
-				m[k] = v
-			}
-		}
-		return out
-	}).(map[string]map[string]string)
 	out := map[string]string{"kubernetes.io/metadata.name": ns}
-	for k, v := range generated[ns] {
+	for k, v := range in.namespaceLabels()[ns] {
 		out[k] = v
+	}
+	return out
+}
+
+// indexNamespaceLabels maps each generated Namespace object's name to its
+// labels.
+func indexNamespaceLabels(in *Input) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, o := range in.objects() {
+		if o.obj.Kind != "Namespace" {
+			continue
+		}
+		m := out[o.obj.Metadata.Name]
+		if m == nil {
+			m = map[string]string{}
+			out[o.obj.Metadata.Name] = m
+		}
+		for k, v := range o.obj.Metadata.Labels {
+			m[k] = v
+		}
 	}
 	return out
 }

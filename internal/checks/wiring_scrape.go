@@ -15,7 +15,7 @@ var wiringScrapeSecret = Check{
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/scrape-secret"
 		const src = "stack.prometheus"
-		pv := wiringValues(in)
+		pv := in.values()
 		if pv.file == nil || pv.err != nil {
 			return nil // wiring/rule-selector reports undecodable values
 		}
@@ -38,7 +38,7 @@ var wiringScrapeSecret = Check{
 			return append(out, at(in, src, check, vf, "additionalScrapeConfigsSecret needs both name and key (has name %q, key %q)", ref.Name, ref.Key))
 		}
 		var entry *generatorEntry
-		for _, e := range generatorEntries(in) {
+		for _, e := range in.generatorEntries() {
 			if e.secret && e.args.Name == ref.Name {
 				entry = e
 				break

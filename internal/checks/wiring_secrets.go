@@ -59,7 +59,7 @@ var wiringSecrets = Check{
 		"in SECRETS.md and the build summary, for the user to create: a Secret nobody creates keeps the pods that mount it from starting.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/secrets"
-		pv := wiringValues(in)
+		pv := in.values()
 		if pv.file == nil || pv.err != nil {
 			return nil // wiring/rule-selector reports undecodable values
 		}

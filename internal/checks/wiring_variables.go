@@ -43,7 +43,7 @@ var wiringDashboardVariables = Check{
 		"Grafana's built-ins (`$__rate_interval`, `$__interval`, `$__range`, `$__auto`, `$__from`, `$__to`, …): an undefined one is sent as literal text.",
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/dashboard-variables"
-		for _, df := range wiringDashboards(in) {
+		for _, df := range in.dashboards() {
 			if df.err != nil {
 				continue // wiring/datasource reports it
 			}

@@ -12,11 +12,11 @@ import (
 	"slices"
 	"strings"
 
-	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/alertroute"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -111,8 +111,8 @@ type alert struct {
 // object the generator made it from when it is there, else from its bytes.
 func alertsOf(f artifact.File) ([]alert, error) {
 	var out []alert
-	if pr, ok := f.Value.(*monitoringv1.PrometheusRule); ok {
-		for _, g := range pr.Spec.Groups {
+	if o, ok := f.Value.(*rules.Object); ok {
+		for _, g := range o.Rule.Spec.Groups {
 			for _, r := range g.Rules {
 				if r.Alert != "" {
 					out = append(out, alert{r.Alert, r.Labels})

@@ -1,0 +1,44 @@
+package checks_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/checks"
+)
+
+func TestRulesParse(t *testing.T) {
+	// A PromQL error in the bytes is reported at the spec path the typed
+	// object gives its rule (the resnet workload's inference block, or where
+	// the typed provenance says it comes from).
+	badExpr := bytesEdit("> 0.5\n", "> > 0.5\n")
+	famRunCases(t, "rules/parse", famBase, []famCase{
+		{name: "generated"},
+		{name: "bad PromQL", edit: badExpr, want: []string{`spec.cue:18:3: rules/parse: group "dataops.resnet": HighInferenceLatency`}},
+		{
+			name: "bad PromQL, rule moved to the trainer",
+			edit: func(t *testing.T, in *checks.Input) *checks.Input {
+				return typedEdit(func(o *rules.Object) {
+					g := resnetGroup(o)
+					g.Source = "workloads.trainer"
+					for i := range g.RuleSources {
+						g.RuleSources[i] = "workloads.trainer"
+					}
+				})(t, badExpr(t, in))
+			},
+			want: []string{`spec.cue:8:2: rules/parse: group "dataops.resnet": HighInferenceLatency`},
+		},
+		{
+			name: "no typed rules",
+			edit: func(t *testing.T, in *checks.Input) *checks.Input {
+				out := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files)}
+				famFile(t, out, famRuleFile).Value = nil
+				return out
+			},
+			want: []string{`spec.cue:15:2: rules/parse: generated PrometheusRule comes without its typed rules`},
+		},
+		// The typed rules are the other checks' concern.
+		{name: "typed expression broken", edit: typedEdit(func(o *rules.Object) { resnetGroup(o).Rules[1].Expr.StrVal = "> >" })},
+	})
+}
