@@ -61,7 +61,9 @@ FUZZ_TARGETS = \
 	./generators/ruletests:FuzzBatchIsExpand \
 	./internal/checks:FuzzLogQLRegexes \
 	./internal/sloimport:FuzzSloth \
-	./internal/sloimport:FuzzOpenSLO
+	./internal/sloimport:FuzzOpenSLO \
+	./internal/testcache:FuzzRuleFilesHint \
+	./internal/build:FuzzDecodeUnit
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

@@ -56,7 +56,18 @@ func New() generators.Generator {
 	return generators.Func{N: "ruletests", F: generate}
 }
 
-func generate(s *model.Spec) ([]artifact.File, error) {
+func generate(s *model.Spec) ([]artifact.File, error) { return generateUnits(s, nil) }
+
+// generateUnits generates the tests, taking each workload's unit from units
+// when it is not nil (NewWithUnits).
+func generateUnits(s *model.Spec, units generators.Units) ([]artifact.File, error) {
+	var settings []byte
+	if units != nil {
+		var err error
+		if settings, err = unitSettings(s); err != nil {
+			return nil, err
+		}
+	}
 	// Workloads are independent: a few workers generate them, and the
 	// files and the first error come out in workload order, as from a loop.
 	type result struct {
@@ -74,7 +85,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 				if i >= len(s.Workloads) {
 					return
 				}
-				results[i].files, results[i].err = workloadFiles(s, s.Workloads[i], parsed)
+				results[i].files, results[i].err = unitFiles(s, s.Workloads[i], units, settings, parsed)
 			}
 		})
 	}

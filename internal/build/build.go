@@ -130,7 +130,7 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	if opts.NoFlux {
 		spec.Stack.Flux = false
 	}
-	files, err := Generate(spec)
+	files, err := generate(spec, unitsOf(opts.TestCache))
 	if err != nil {
 		return nil, diag.List{{Check: "generate", Message: err.Error()}}
 	}
@@ -182,7 +182,14 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 // Generate runs every generator (concurrently; the result does not depend
 // on scheduling) and assembles the kustomization.
 func Generate(spec *model.Spec) ([]artifact.File, error) {
-	gens := All()
+	return generate(spec, nil)
+}
+
+// generate is Generate taking the compilation units whose inputs did not
+// change from units (nil: generate everything). The files are the same
+// bytes either way.
+func generate(spec *model.Spec, units generators.Units) ([]artifact.File, error) {
+	gens := generatorsWith(units)
 	outs := make([][]artifact.File, len(gens))
 	errs := make([]error, len(gens))
 	var wg sync.WaitGroup

@@ -1,6 +1,8 @@
 package build
 
 import (
+	"slices"
+
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/generators/flux"
@@ -23,4 +25,19 @@ var registry = []generators.Generator{
 	ruletests.New(),
 	flux.New(),
 	secrets.New(),
+}
+
+// generatorsWith is All, with the generators that compile per unit taking
+// their unchanged units from units (nil: All).
+func generatorsWith(units generators.Units) []generators.Generator {
+	if units == nil {
+		return registry
+	}
+	gens := slices.Clone(registry)
+	for i, g := range gens {
+		if g.Name() == "ruletests" {
+			gens[i] = ruletests.NewWithUnits(units)
+		}
+	}
+	return gens
 }

@@ -138,13 +138,19 @@ func (c *Cache) Passed(k Key) bool {
 	if !bytes.Equal(data, entry(k)) {
 		return false // overwritten by the next Put
 	}
+	c.touch(p)
+	return true
+}
+
+// touch refreshes the mtime of the entry p when it is older than
+// touchInterval, so that Trim keeps entries in use.
+func (c *Cache) touch(p string) {
 	if fi, err := os.Stat(p); err == nil && c.now().Sub(fi.ModTime()) > touchInterval {
 		now := c.now()
 		if err := os.Chtimes(p, now, now); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			c.fail(err)
 		}
 	}
-	return true
 }
 
 // Put records k as passed: a temporary file renamed over the entry, so that
@@ -159,7 +165,10 @@ func (c *Cache) Put(k Key) {
 	}
 }
 
-func (c *Cache) put(k Key) error {
+func (c *Cache) put(k Key) error { return c.write(k, entry(k)) }
+
+// write makes data the entry of k.
+func (c *Cache) write(k Key, data []byte) error {
 	if err := c.mkdir(); err != nil {
 		return err
 	}
@@ -167,7 +176,7 @@ func (c *Cache) put(k Key) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 		return err
 	}
-	return writeAtomic(p, entry(k))
+	return writeAtomic(p, data)
 }
 
 // tmpPrefix names the files Put writes before renaming them.

@@ -85,6 +85,15 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 			if tf != nil {
 				defer func() { files[tests[i].file].Value = nil }()
 			} else {
+				// A file without its typed value (a unit from the
+				// cache) is looked up by the rule files its layout
+				// names, before paying for a parse.
+				if patterns, ok := ruleFilesHint(fsys[t].Data); ok {
+					if key, keyed := cache.TestFile(fsys, t, fsys[t].Data, patterns); keyed && cache.Passed(key) {
+						cached[i] = true
+						return
+					}
+				}
 				// Parsed once, for the cache key and the run; a file
 				// that does not parse runs as read, to fail as such.
 				var err error

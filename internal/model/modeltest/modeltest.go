@@ -72,3 +72,14 @@ func decode(t testing.TB, res *load.Result) *model.Spec {
 	}
 	return s
 }
+
+// Decode loads and decodes spec files (a fresh model each call: tests that
+// edit the model start from the same spec every time).
+func Decode(t testing.TB, files []load.File) *model.Spec {
+	t.Helper()
+	res, diags := load.Files(files)
+	if diags != nil {
+		t.Fatal(diags.Err())
+	}
+	return decode(t, res)
+}
