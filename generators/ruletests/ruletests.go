@@ -97,7 +97,7 @@ func generateUnits(s *model.Spec, units generators.Units) ([]artifact.File, erro
 		}
 		files = append(files, r.files...)
 	}
-	sloFiles, err := allSLOFiles(s, parsed)
+	sloFiles, err := allSLOFiles(s, parsed, units, settings)
 	if err != nil {
 		return nil, err
 	}

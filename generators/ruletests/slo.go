@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
 
+	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -634,7 +635,7 @@ func (x *sloTest) events(phases []phase, i int) (bad, all *big.Rat) {
 
 // allSLOFiles are the test and rule files of every SLO that compiles, in
 // name order (SLOs are independent: a few workers make them).
-func allSLOFiles(s *model.Spec, parsed *relabelRules) ([]artifact.File, error) {
+func allSLOFiles(s *model.Spec, parsed *relabelRules, units generators.Units, settings []byte) ([]artifact.File, error) {
 	// An SLO with a pair that can never fire is refused by
 	// slo/burn-threshold: no test to make of it.
 	plans := slices.DeleteFunc(slo.Plans(s), func(p *slo.Plan) bool { return !p.CanFire() })
@@ -652,7 +653,7 @@ func allSLOFiles(s *model.Spec, parsed *relabelRules) ([]artifact.File, error) {
 				if i >= len(plans) {
 					return
 				}
-				results[i].files, results[i].err = sloFiles(s, plans[i], parsed)
+				results[i].files, results[i].err = sloUnitFiles(s, plans[i], parsed, units, settings)
 			}
 		})
 	}

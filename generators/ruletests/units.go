@@ -2,15 +2,20 @@ package ruletests
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
+	"github.com/dataopsgen/dataopsgen/internal/slo"
 )
 
 // WorkloadUnit is the kind of a workload's compilation unit: its test file
-// and its rule file.
-const WorkloadUnit = "ruletests/workload"
+// and its rule file; SLOUnit an SLO's.
+const (
+	WorkloadUnit = "ruletests/workload"
+	SLOUnit      = "ruletests/slo"
+)
 
 // NewWithUnits returns the rule tests generator taking each workload's
 // files from units when its inputs did not change (generators.Units).
@@ -65,6 +70,47 @@ func unitFiles(s *model.Spec, w *model.Workload, units generators.Units, setting
 	files, err := workloadFiles(s, w, parsed)
 	if err == nil {
 		units.Store(WorkloadUnit, inputs, files)
+	}
+	return files, err
+}
+
+// sloInputs are the canonical bytes of everything the unit of p's SLO is
+// generated from: the settings, the SLO's name and decoded spec, and the
+// workload it names (its name and decoded spec), if any. Nothing else of
+// the spec reaches an SLO's files (TestSLOFilesAreAUnit).
+func sloInputs(settings []byte, p *slo.Plan) ([]byte, error) {
+	o, err := json.Marshal(p.SLO)
+	if err != nil {
+		return nil, err
+	}
+	in := append(slices.Clip(settings), "\nslo "...)
+	in = append(append(append(in, p.SLO.Name...), '\n'), o...)
+	if p.Workload != nil {
+		w, err := json.Marshal(p.Workload)
+		if err != nil {
+			return nil, err
+		}
+		in = append(append(append(append(in, "\nworkload "...), p.Workload.Name...), '\n'), w...)
+	}
+	return in, nil
+}
+
+// sloUnitFiles are the files of p's SLO: from units when its inputs are
+// there, else generated (sloFiles) and left in units.
+func sloUnitFiles(s *model.Spec, p *slo.Plan, parsed *relabelRules, units generators.Units, settings []byte) ([]artifact.File, error) {
+	if units == nil {
+		return sloFiles(s, p, parsed)
+	}
+	inputs, err := sloInputs(settings, p)
+	if err != nil {
+		return nil, err
+	}
+	if files, ok := units.Load(SLOUnit, inputs); ok {
+		return files, nil
+	}
+	files, err := sloFiles(s, p, parsed)
+	if err == nil {
+		units.Store(SLOUnit, inputs, files)
 	}
 	return files, err
 }

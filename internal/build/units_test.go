@@ -10,8 +10,10 @@ import (
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
+	"github.com/dataopsgen/dataopsgen/internal/synth"
 	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
@@ -112,6 +114,21 @@ var specEdits = []specEdit{
 		slices.SortFunc(s.Workloads, func(a, b *model.Workload) int { return strings.Compare(a.Name, b.Name) })
 		return true
 	}},
+	{"slo objective", false, func(s *model.Spec, r *rand.Rand) bool {
+		if len(s.SLOs) == 0 {
+			return false
+		}
+		s.SLOs[r.IntN(len(s.SLOs))].Objective = []float64{99, 99.5, 99.95}[r.IntN(3)]
+		return true
+	}},
+	{"remove an slo", false, func(s *model.Spec, r *rand.Rand) bool {
+		if len(s.SLOs) < 2 {
+			return false
+		}
+		i := r.IntN(len(s.SLOs))
+		s.SLOs = slices.Delete(slices.Clone(s.SLOs), i, i+1)
+		return true
+	}},
 	{"scrape interval", true, func(s *model.Spec, r *rand.Rand) bool {
 		s.Stack.Prometheus.ScrapeInterval = pick(r, "15s", "20s", "1m")
 		return true
@@ -136,7 +153,7 @@ var specEdits = []specEdit{
 // write exactly the bytes a build without the cache writes — and the cache
 // is used: workloads an edit did not touch come from it.
 func TestRandomEditsUnitsMatchCold(t *testing.T) {
-	files := modeltest.SynthFiles(40)
+	files := append(modeltest.SynthFiles(40), load.File{Name: "slos.cue", Data: synth.SLOs(40)})
 	units := &countedUnits{cachedUnits: cachedUnits{testcache.New(t.TempDir())}}
 	r := rand.New(rand.NewPCG(15, 2026))
 	rounds := 24
