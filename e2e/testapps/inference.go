@@ -2,7 +2,6 @@ package testapps
 
 import (
 	"math"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,11 +35,7 @@ type Inference struct {
 	models   []string
 	rps      int
 
-	mu         sync.Mutex
-	latency    float64
-	errorRatio float64
-	served     map[string]float64 // per model: requests so far
-	failed     map[string]float64 // per model: errors so far
+	requestLoad
 
 	loop *ticking
 }
@@ -64,13 +59,11 @@ func StartInference(o InferenceOptions) (*Inference, error) {
 			Help:    "Inference request latency.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"model_name"}),
-		models:     append([]string(nil), o.Models...),
-		rps:        o.RequestsPerSecond,
-		latency:    o.Latency,
-		errorRatio: o.ErrorRatio,
-		served:     map[string]float64{},
-		failed:     map[string]float64{},
+		models: append([]string(nil), o.Models...),
+		rps:    o.RequestsPerSecond,
 	}
+	a.latency = o.Latency
+	a.errors.set(o.ErrorRatio)
 	reg.MustRegister(a.requests, a.duration)
 	for _, m := range a.models {
 		// Series exist from the first scrape, as with a real client that
@@ -88,22 +81,6 @@ func StartInference(o InferenceOptions) (*Inference, error) {
 	return a, nil
 }
 
-// SetLatency sets the latency of every following request, in seconds.
-func (a *Inference) SetLatency(seconds float64) {
-	a.mu.Lock()
-	a.latency = seconds
-	a.mu.Unlock()
-}
-
-// SetErrorRatio sets the fraction of following requests that fail.
-func (a *Inference) SetErrorRatio(r float64) {
-	a.mu.Lock()
-	a.errorRatio = r
-	clear(a.served)
-	clear(a.failed)
-	a.mu.Unlock()
-}
-
 // loadTick is how often the stand-ins serve a batch of requests.
 const loadTick = 100 * time.Millisecond
 
@@ -113,14 +90,11 @@ func perTick(rps int) int { return int(math.Round(float64(rps) * loadTick.Second
 // step serves one tick's requests.
 func (a *Inference) step() {
 	a.mu.Lock()
-	lat, ratio := a.latency, a.errorRatio
+	lat := a.latency
 	for _, m := range a.models {
 		for range perTick(a.rps) {
-			a.served[m]++
 			status := "success"
-			// Deterministic: the running error fraction tracks ratio.
-			if a.failed[m] < ratio*a.served[m] {
-				a.failed[m]++
+			if a.errors.fails(m) {
 				status = "error"
 			}
 			a.requests.WithLabelValues(m, status).Inc()

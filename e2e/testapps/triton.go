@@ -1,8 +1,6 @@
 package testapps
 
 import (
-	"sync"
-
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -37,10 +35,7 @@ type Triton struct {
 	duration, queue, input, infer, output *prometheus.CounterVec
 	pending, loadTime                     *prometheus.GaugeVec
 
-	mu             sync.Mutex
-	latency        float64
-	errorRatio     float64
-	served, failed map[string]float64
+	requestLoad
 
 	load *ticking
 }
@@ -74,9 +69,8 @@ func StartTriton(o TritonOptions) (*Triton, error) {
 		pending: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "nv_inference_pending_request_count",
 			Help: "Instantaneous number of pending requests awaiting execution per-model."}, model),
 		loadTime: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "nv_model_load_duration_secs", Help: "Model load time in seconds"}, model),
-		latency:  o.Latency,
-		served:   map[string]float64{}, failed: map[string]float64{},
 	}
+	a.latency = o.Latency
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(a.success, a.failure, a.count, a.exec, a.duration, a.queue, a.input, a.infer, a.output, a.pending, a.loadTime)
 	for _, m := range o.Models {
@@ -99,22 +93,6 @@ func StartTriton(o TritonOptions) (*Triton, error) {
 	return a, nil
 }
 
-// SetLatency sets the latency of following requests, in seconds.
-func (a *Triton) SetLatency(seconds float64) {
-	a.mu.Lock()
-	a.latency = seconds
-	a.mu.Unlock()
-}
-
-// SetErrorRatio sets the share of following requests the backend fails.
-func (a *Triton) SetErrorRatio(r float64) {
-	a.mu.Lock()
-	a.errorRatio = r
-	clear(a.served)
-	clear(a.failed)
-	a.mu.Unlock()
-}
-
 // SetPending sets the pending requests of model m.
 func (a *Triton) SetPending(m string, n int) { a.pending.WithLabelValues(m, "1").Set(float64(n)) }
 
@@ -125,9 +103,7 @@ func (a *Triton) step() {
 	us := a.latency * 1e6
 	for _, m := range a.o.Models {
 		for range perTick(a.o.RequestsPerSecond) {
-			a.served[m]++
-			if a.failed[m] < a.errorRatio*a.served[m] {
-				a.failed[m]++
+			if a.errors.fails(m) { // the backend fails it
 				a.failure.WithLabelValues(m, "1", "BACKEND").Inc()
 				continue
 			}

@@ -52,8 +52,7 @@ type VLLM struct {
 
 	mu                 sync.Mutex
 	ttftS, tpotS, e2eS float64
-	errorRatio         float64
-	served, failed     float64
+	errors             errorShare
 
 	load *ticking
 }
@@ -156,8 +155,7 @@ func (a *VLLM) SetLatencies(ttft, tpot, e2e float64) {
 // SetErrorRatio sets the share of following requests answered with a 500.
 func (a *VLLM) SetErrorRatio(r float64) {
 	a.mu.Lock()
-	a.errorRatio = r
-	a.served, a.failed = 0, 0
+	a.errors.set(r)
 	a.mu.Unlock()
 }
 
@@ -172,14 +170,12 @@ func (a *VLLM) step() {
 	const handler = "/v1/chat/completions"
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	ttft, tpot, e2e, ratio := a.ttftS, a.tpotS, a.e2eS, a.errorRatio
+	ttft, tpot, e2e := a.ttftS, a.tpotS, a.e2eS
 	for i := range perTick(a.o.RequestsPerSecond) {
-		a.served++
 		engine := fmt.Sprint(i % a.o.Engines)
-		if a.failed < ratio*a.served {
+		if a.errors.fails(a.o.Model) {
 			// A request failing with an internal error: a 500 of the
 			// API server.
-			a.failed++
 			a.httpRequests.WithLabelValues("POST", "5xx", handler).Inc()
 			a.httpDuration.WithLabelValues("POST", handler).Observe(ttft)
 			continue
