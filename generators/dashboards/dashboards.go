@@ -28,11 +28,15 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		// Nothing to show: a spec that installs the stack alone.
 		return nil, nil
 	}
-	d, err := overview(s)
+	b, err := overview(s)
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: overview: %w", err)
 	}
-	f, err := file(s, d)
+	d, err := b.b.Build()
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: overview: %w", err)
+	}
+	f, err := file(s, d, b.sources)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +46,7 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		return nil, fmt.Errorf("dashboards: slos: %w", err)
 	}
 	if ok {
-		sf, err := file(s, sd)
+		sf, err := file(s, sd, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -52,8 +56,16 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	return out, nil
 }
 
+// Provenance is the typed value of a generated dashboard file: the spec
+// path of each panel that comes from a part of the spec of its own, by
+// panel id (the user's extraPanels). The other panels come from the file's
+// Source. The checks report a panel's problem where it says.
+type Provenance struct {
+	Panels map[uint32]string
+}
+
 // file wraps a built dashboard into the ConfigMap key the sidecar loads.
-func file(s *model.Spec, d dashboard.Dashboard) (artifact.File, error) {
+func file(s *model.Spec, d dashboard.Dashboard, sources map[uint32]string) (artifact.File, error) {
 	if d.Uid == nil || *d.Uid == "" {
 		return artifact.File{}, fmt.Errorf("dashboards: dashboard without uid")
 	}
@@ -77,5 +89,6 @@ func file(s *model.Spec, d dashboard.Dashboard) (artifact.File, error) {
 			Hash: false,
 		},
 		Source: "workloads",
+		Value:  &Provenance{Panels: sources},
 	}, nil
 }

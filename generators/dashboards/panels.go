@@ -41,6 +41,9 @@ const (
 type board struct {
 	b  *dashboard.DashboardBuilder
 	id uint32
+	// sources are the spec paths of the panels that come from a part of
+	// the spec of their own (the user's extraPanels), by panel id.
+	sources map[uint32]string
 	// x, y: where the next panel goes; lineH: height of the current line.
 	x, y, lineH uint32
 }
@@ -79,6 +82,16 @@ func (d *board) row(title string) {
 // add appends a panel. Its gridPos is explicit and never (0,0), the only
 // position the SDK would overwrite, since a row always comes first.
 func (d *board) add(p cog.Builder[dashboard.Panel]) { d.b.WithPanel(p) }
+
+// addFrom appends a panel that comes from the spec path source. p was just
+// made by one of the panel constructors below, so its id is the last given.
+func (d *board) addFrom(source string, p cog.Builder[dashboard.Panel]) {
+	if d.sources == nil {
+		d.sources = map[uint32]string{}
+	}
+	d.sources[d.id] = source
+	d.add(p)
+}
 
 // promQuery is a range query on the Prometheus datasource.
 func promQuery(refID, expr, legend string) *prometheus.DataqueryBuilder {

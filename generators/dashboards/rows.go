@@ -1,11 +1,14 @@
 package dashboards
 
 import (
+	"strconv"
+
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 
+	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 
@@ -24,8 +27,8 @@ func extraRow(d *board, s *model.Spec) {
 		return
 	}
 	d.row("Extra")
-	for _, p := range s.ExtraPanels {
-		d.add(extraPanel(d, p))
+	for i, p := range s.ExtraPanels {
+		d.addFrom(load.PathString("extraPanels", strconv.Itoa(i)), extraPanel(d, p))
 	}
 }
 

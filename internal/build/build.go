@@ -142,8 +142,8 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	// reads Data. The tests get them in a copy of the list, and let go of
 	// each as its file is done (~390 MB of test values at 5,000 workloads,
 	// about as much as the output itself). The checks keep the
-	// PrometheusRules' (the rules with the spec path of each group and
-	// rule: checks.Input) until they are done.
+	// others' (the rules with the spec path of each group and rule, the
+	// dashboards' panel provenance: checks.Input) until they are done.
 	var table []*routing.Table
 	if opts.Routing {
 		// From the typed rules, before they are let go of.
@@ -155,8 +155,8 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	}
 	testFiles := slices.Clone(files)
 	for i := range files {
-		if _, typedRules := files[i].Value.(*rules.Object); !typedRules {
-			files[i].Value = nil
+		if strings.HasPrefix(files[i].Path, ruletests.Dir+"/") {
+			files[i].Value = nil // the tests' values are the tests' only
 		}
 	}
 	var tests diag.List

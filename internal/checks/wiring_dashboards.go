@@ -2,13 +2,11 @@ package checks
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/load"
 )
 
 // Grafana dashboard JSON, the part the checks read.
@@ -27,6 +25,7 @@ type gDashboard struct {
 }
 
 type gPanel struct {
+	ID         uint32          `json:"id"`
 	Type       string          `json:"type"`
 	Title      string          `json:"title"`
 	Datasource json.RawMessage `json:"datasource"`
@@ -101,7 +100,8 @@ func parseDSRef(raw json.RawMessage) dsRef {
 // dashPanel is a panel with the spec path it comes from.
 type dashPanel struct {
 	*gPanel
-	// source is extraPanels.<i> for the user's panels, else the file's.
+	// source is where the generator says the panel comes from
+	// (extraPanels.<i> for the user's panels), else the file's.
 	source string
 	extra  bool
 }
@@ -114,9 +114,9 @@ type dashFile struct {
 	vars   map[string]gVariable
 }
 
-// parseDashboards parses every generated dashboard and attributes its
-// panels: the spec's extraPanels are appended in order, so they are matched
-// in order by title and query.
+// parseDashboards parses every generated dashboard and attributes each
+// panel to the spec path the generator says it comes from (the file's
+// dashboards.Provenance, by panel id), else to the file's source.
 func parseDashboards(in *Input) []*dashFile {
 	var out []*dashFile
 	for i := range in.Files {
@@ -132,18 +132,17 @@ func parseDashboards(in *Input) []*dashFile {
 		for _, v := range df.d.Templating.List {
 			df.vars[v.Name] = v
 		}
-		next := 0
+		var sources map[uint32]string
+		if prov, ok := f.Value.(*dashboards.Provenance); ok {
+			sources = prov.Panels
+		}
 		var walk func(ps []gPanel)
 		walk = func(ps []gPanel) {
 			for j := range ps {
 				p := &ps[j]
 				dp := dashPanel{gPanel: p, source: f.Source}
-				if next < len(in.Spec.ExtraPanels) && p.Type != "row" {
-					ep := in.Spec.ExtraPanels[next]
-					if p.Title == ep.Title && len(p.Targets) > 0 && slices.Contains(p.Targets[0].queries(), ep.Expr) {
-						dp.source, dp.extra = load.PathString("extraPanels", fmt.Sprint(next)), true
-						next++
-					}
+				if src, ok := sources[p.ID]; ok {
+					dp.source, dp.extra = src, true
 				}
 				df.panels = append(df.panels, dp)
 				walk(p.Panels)
