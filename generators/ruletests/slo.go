@@ -1,6 +1,7 @@
 package ruletests
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/big"
@@ -240,7 +241,7 @@ func sloTests(s *model.Spec, p *slo.Plan, groups []rules.Group, parsed *relabelR
 			if a.EvalTime != b.EvalTime {
 				return int(a.EvalTime - b.EvalTime)
 			}
-			return compareStrings(a.Alertname, b.Alertname)
+			return cmp.Compare(a.Alertname, b.Alertname)
 		})
 		tf.Tests = append(tf.Tests, promunit.TestGroup{Name: sc.name, Interval: modelDur(x.step), InputSeries: sc.input,
 			AlertRuleTests: sc.alerts, PromqlExprTests: sc.exprs})
@@ -265,16 +266,6 @@ func (x *sloTest) scenarios() ([]*sloScenario, error) {
 		}
 	}
 	return out, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // sloStep is the test grid: the largest candidate step that divides
@@ -653,7 +644,10 @@ func allSLOFiles(s *model.Spec, parsed *relabelRules, units generators.Units, se
 				if i >= len(plans) {
 					return
 				}
-				results[i].files, results[i].err = sloUnitFiles(s, plans[i], parsed, units, settings)
+				p := plans[i]
+				results[i].files, results[i].err = fromUnits(units, SLOUnit,
+					func() ([]byte, error) { return sloInputs(settings, p) },
+					func() ([]artifact.File, error) { return sloFiles(s, p, parsed) })
 			}
 		})
 	}

@@ -17,8 +17,9 @@ const (
 	SLOUnit      = "ruletests/slo"
 )
 
-// NewWithUnits returns the rule tests generator taking each workload's
-// files from units when its inputs did not change (generators.Units).
+// NewWithUnits returns the rule tests generator taking each workload's and
+// SLO's files from units when their inputs did not change
+// (generators.Units); with nil units it generates everything (New).
 func NewWithUnits(units generators.Units) generators.Generator {
 	return generators.Func{N: "ruletests", F: func(s *model.Spec) ([]artifact.File, error) {
 		return generateUnits(s, units)
@@ -39,39 +40,21 @@ func unitSettings(s *model.Spec) ([]byte, error) {
 	return append(append(b, "\nenvironment "...), s.Environment...), nil
 }
 
-// workloadInputs are the canonical bytes of everything w's unit is
-// generated from: the settings, its name and its decoded spec.
-func workloadInputs(settings []byte, w *model.Workload) ([]byte, error) {
-	b, err := json.Marshal(w)
+// unitPart appends to a unit's inputs one named part of the spec: its
+// label, its name and its decoded value (JSON, whose maps are sorted).
+func unitPart(in []byte, label, name string, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	in := make([]byte, 0, len(settings)+len(w.Name)+len(b)+32)
-	in = append(in, settings...)
-	in = append(in, "\nworkload "...)
-	in = append(in, w.Name...)
-	in = append(in, '\n')
+	in = append(append(append(append(append(in, '\n'), label...), ' '), name...), '\n')
 	return append(in, b...), nil
 }
 
-// unitFiles are w's files: from units when its inputs are there, else
-// generated (workloadFiles) and left in units.
-func unitFiles(s *model.Spec, w *model.Workload, units generators.Units, settings []byte, parsed *relabelRules) ([]artifact.File, error) {
-	if units == nil {
-		return workloadFiles(s, w, parsed)
-	}
-	inputs, err := workloadInputs(settings, w)
-	if err != nil {
-		return nil, err
-	}
-	if files, ok := units.Load(WorkloadUnit, inputs); ok {
-		return files, nil
-	}
-	files, err := workloadFiles(s, w, parsed)
-	if err == nil {
-		units.Store(WorkloadUnit, inputs, files)
-	}
-	return files, err
+// workloadInputs are the canonical bytes of everything w's unit is
+// generated from: the settings, its name and its decoded spec.
+func workloadInputs(settings []byte, w *model.Workload) ([]byte, error) {
+	return unitPart(slices.Clip(settings), "workload", w.Name, w)
 }
 
 // sloInputs are the canonical bytes of everything the unit of p's SLO is
@@ -79,38 +62,29 @@ func unitFiles(s *model.Spec, w *model.Workload, units generators.Units, setting
 // workload it names (its name and decoded spec), if any. Nothing else of
 // the spec reaches an SLO's files (TestSLOFilesAreAUnit).
 func sloInputs(settings []byte, p *slo.Plan) ([]byte, error) {
-	o, err := json.Marshal(p.SLO)
-	if err != nil {
-		return nil, err
+	in, err := unitPart(slices.Clip(settings), "slo", p.SLO.Name, p.SLO)
+	if err != nil || p.Workload == nil {
+		return in, err
 	}
-	in := append(slices.Clip(settings), "\nslo "...)
-	in = append(append(append(in, p.SLO.Name...), '\n'), o...)
-	if p.Workload != nil {
-		w, err := json.Marshal(p.Workload)
-		if err != nil {
-			return nil, err
-		}
-		in = append(append(append(append(in, "\nworkload "...), p.Workload.Name...), '\n'), w...)
-	}
-	return in, nil
+	return unitPart(in, "workload", p.Workload.Name, p.Workload)
 }
 
-// sloUnitFiles are the files of p's SLO: from units when its inputs are
-// there, else generated (sloFiles) and left in units.
-func sloUnitFiles(s *model.Spec, p *slo.Plan, parsed *relabelRules, units generators.Units, settings []byte) ([]artifact.File, error) {
+// fromUnits returns a unit's files: from units when its inputs are there,
+// else made by generate and left in units. A nil units always generates.
+func fromUnits(units generators.Units, kind string, inputs func() ([]byte, error), generate func() ([]artifact.File, error)) ([]artifact.File, error) {
 	if units == nil {
-		return sloFiles(s, p, parsed)
+		return generate()
 	}
-	inputs, err := sloInputs(settings, p)
+	in, err := inputs()
 	if err != nil {
 		return nil, err
 	}
-	if files, ok := units.Load(SLOUnit, inputs); ok {
+	if files, ok := units.Load(kind, in); ok {
 		return files, nil
 	}
-	files, err := sloFiles(s, p, parsed)
+	files, err := generate()
 	if err == nil {
-		units.Store(SLOUnit, inputs, files)
+		units.Store(kind, in, files)
 	}
 	return files, err
 }

@@ -224,7 +224,7 @@ func generate(spec *model.Spec, units generators.Units) ([]artifact.File, error)
 
 // All is the list of generators, in a fixed order.
 func All() []generators.Generator {
-	return registry
+	return generatorsWith(nil)
 }
 
 // RunRuleTests runs the generated promtool-format rule tests in-process and

@@ -1,8 +1,6 @@
 package build
 
 import (
-	"slices"
-
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/generators/flux"
@@ -15,29 +13,19 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/secrets"
 )
 
-var registry = []generators.Generator{
-	scrape.New(),
-	rules.New(),
-	promstack.New(),
-	dashboards.New(),
-	loki.New(),
-	logs.New(),
-	ruletests.New(),
-	flux.New(),
-	secrets.New(),
-}
-
-// generatorsWith is All, with the generators that compile per unit taking
-// their unchanged units from units (nil: All).
+// generatorsWith is every generator, in a fixed order; those that compile
+// per unit take their unchanged units from units (nil: they generate
+// everything).
 func generatorsWith(units generators.Units) []generators.Generator {
-	if units == nil {
-		return registry
+	return []generators.Generator{
+		scrape.New(),
+		rules.New(),
+		promstack.New(),
+		dashboards.New(),
+		loki.New(),
+		logs.New(),
+		ruletests.NewWithUnits(units),
+		flux.New(),
+		secrets.New(),
 	}
-	gens := slices.Clone(registry)
-	for i, g := range gens {
-		if g.Name() == "ruletests" {
-			gens[i] = ruletests.NewWithUnits(units)
-		}
-	}
-	return gens
 }

@@ -104,15 +104,13 @@ func Config(uses []Use, kueue bool) (cfg CRSConfig, rules []RBACRule, ok bool) {
 		rules = append(rules, rule(Kueue.Object))
 	}
 	slices.SortFunc(rules, func(a, b RBACRule) int {
-		if c := compareStrings(a.APIGroups, b.APIGroups); c != 0 {
+		if c := slices.Compare(a.APIGroups, b.APIGroups); c != 0 {
 			return c
 		}
-		return compareStrings(a.Resources, b.Resources)
+		return slices.Compare(a.Resources, b.Resources)
 	})
 	return cfg, rules, len(cfg.Spec.Resources) > 0
 }
-
-func compareStrings(a, b []string) int { return slices.Compare(a, b) }
 
 func rule(o Object) RBACRule {
 	return RBACRule{APIGroups: []string{o.Group}, Resources: []string{o.Resource}, Verbs: []string{"list", "watch"}}

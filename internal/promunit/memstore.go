@@ -1,6 +1,7 @@
 package promunit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -369,8 +370,8 @@ func (m *memStorage) Querier(mint, maxt int64) (storage.Querier, error) {
 	defer m.mu.RUnlock()
 	q := &memQuerier{series: make([]memSeries, 0, len(m.all))}
 	for _, s := range m.all {
-		lo, _ := slices.BinarySearchFunc(s.samples, mint, func(x promql.FPoint, t int64) int { return cmpInt(x.T, t) })
-		hi, found := slices.BinarySearchFunc(s.samples, maxt, func(x promql.FPoint, t int64) int { return cmpInt(x.T, t) })
+		lo, _ := slices.BinarySearchFunc(s.samples, mint, func(x promql.FPoint, t int64) int { return cmp.Compare(x.T, t) })
+		hi, found := slices.BinarySearchFunc(s.samples, maxt, func(x promql.FPoint, t int64) int { return cmp.Compare(x.T, t) })
 		if found {
 			hi++
 		}
@@ -380,16 +381,6 @@ func (m *memStorage) Querier(mint, maxt int64) (storage.Querier, error) {
 		q.series = append(q.series, memSeries{lset: s.lset, samples: s.samples[lo:hi:hi]})
 	}
 	return q, nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 type memQuerier struct {

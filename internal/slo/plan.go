@@ -9,6 +9,7 @@ import (
 
 	prommodel "github.com/prometheus/common/model"
 
+	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 
@@ -228,7 +229,7 @@ func Plans(s *model.Spec) []*Plan {
 func suggestWorkload(s *model.Spec, name string) string {
 	best, bestD := "", len(name)/3+1
 	for _, w := range s.Workloads {
-		if d := levenshtein(name, w.Name); d < bestD {
+		if d := diag.Distance(name, w.Name, bestD); d < bestD {
 			best, bestD = w.Name, d
 		}
 	}
@@ -236,26 +237,6 @@ func suggestWorkload(s *model.Spec, name string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // CanFire reports whether every window pair's threshold (factor × budget)

@@ -82,6 +82,7 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 			// Each goroutine clears only its own file's references.
 			t, tf := tests[i].path, tests[i].tf
 			tests[i].tf = nil
+			var missed []string // rule files whose key was looked up in vain
 			if tf != nil {
 				defer func() { files[tests[i].file].Value = nil }()
 			} else {
@@ -93,6 +94,7 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 						cached[i] = true
 						return
 					}
+					missed = patterns
 				}
 				// Parsed once, for the cache key and the run; a file
 				// that does not parse runs as read, to fail as such.
@@ -103,7 +105,7 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 				}
 			}
 			key, keyed := cache.TestFile(fsys, t, fsys[t].Data, tf.RuleFiles)
-			if keyed && cache.Passed(key) {
+			if keyed && !(missed != nil && slices.Equal(missed, tf.RuleFiles)) && cache.Passed(key) {
 				cached[i] = true
 				return
 			}

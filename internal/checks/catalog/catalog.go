@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
+	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
@@ -501,7 +502,7 @@ func (c *Catalog) Suggest(name string) *Metric {
 		if abs(len(n)-len(name)) > limit {
 			continue
 		}
-		if d := distance(name, n, bestD); d < bestD {
+		if d := diag.Distance(name, n, bestD); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -520,7 +521,7 @@ func Closest(name string, names []string) string {
 		if n == name || abs(len(n)-len(name)) > limit {
 			continue
 		}
-		if d := distance(name, n, bestD); d < bestD {
+		if d := diag.Distance(name, n, bestD); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -532,33 +533,6 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// distance is the Levenshtein distance of a and b, or a value >= limit
-// when it is at least limit.
-func distance(a, b string, limit int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
