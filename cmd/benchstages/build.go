@@ -9,10 +9,11 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/cli"
 	"github.com/dataopsgen/dataopsgen/internal/output"
+	"github.com/dataopsgen/dataopsgen/internal/testcache"
 )
 
 // wholeBuild runs what `dataopsgen build DIR -o OUT` runs (build.Dir with
-// the rule tests, then output.Write), under the CPU profile if one is
+// the rule tests and the build cache, then output.Write), under the CPU profile if one is
 // asked for: the stages above run one after another, the build overlaps
 // them. peakprofile receives the heap profile at the peak of live memory.
 func wholeBuild(dir, out, cpuprofile, peakprofile string) error {
@@ -37,7 +38,11 @@ func wholeBuild(dir, out, cpuprofile, peakprofile string) error {
 		}()
 	}
 	start := time.Now()
-	res, diags := build.Dir(dir, build.Options{RuleTests: true})
+	// The rule-test cache the command line uses (DATAOPSGEN_CACHE), so that
+	// a rebuild can be profiled as users run it.
+	cache := testcache.Open()
+	res, diags := build.Dir(dir, build.Options{RuleTests: true, TestCache: cache})
+	cache.Trim()
 	if diags != nil {
 		return fmt.Errorf("build: %v", diags)
 	}
