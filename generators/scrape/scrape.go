@@ -86,9 +86,9 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	}
 	return []artifact.File{{
 		Value: jobs,
-		Path: Path,
-		Data: data,
-		Role: artifact.SecretData,
+		Path:  Path,
+		Data:  data,
+		Role:  artifact.SecretData,
 		Object: &artifact.Generated{
 			Name: stack.ScrapeSecretName,
 			Key:  stack.ScrapeSecretKey,
