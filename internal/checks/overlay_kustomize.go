@@ -13,11 +13,14 @@ import (
 
 var overlayKustomize = Check{
 	Name: "overlay/kustomize",
-	Doc:  "The overlay builds with kustomize (krusty, in memory): every listed file exists, generators and resources are valid.",
+	Doc: "The overlay builds with kustomize (krusty, in memory): every listed file exists, generators and resources are valid; each " +
+		"kustomization and Kubernetes object file (but the PrometheusRules: `rules/parse`) decodes strictly to the typed value its generator " +
+		"marshalled (the one check of their encoding: the others read the typed values, which every such file must carry).",
 	Run: func(in *Input) (out diag.List) {
 		if _, err := kustomized(in); err != nil {
 			out.Add(in.Spec.Pos("stack"), "overlay/kustomize", "the overlay does not build: %v", err)
 		}
+		out.Append(overlayTypedProblems(in)...)
 		return out
 	},
 }

@@ -5,15 +5,14 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/dataopsgen/dataopsgen/generators/secrets"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
 // secretRefValues are the keys of the kube-prometheus-stack values that
-// name Secrets and that kpsValues (wiring_parse.go) does not read
+// name Secrets and that kpsValues (wiring_parse.go) does not read, as the
+// chart reads the typed values (chartView)
 // (charts/kube-prometheus-stack/values.yaml of prometheus-community/helm-charts,
 // kube-prometheus-stack-88.5.3; grafana.admin from the grafana subchart's
 // values.yaml, grafana-community/helm-charts charts/grafana 12.11.1).
@@ -61,11 +60,11 @@ var wiringSecrets = Check{
 		const check = "wiring/secrets"
 		pv := in.values()
 		if pv.file == nil || pv.err != nil {
-			return nil // wiring/rule-selector reports undecodable values
+			return nil // values/parse reports values without their typed value
 		}
 		f := pv.file
 		var v secretRefValues
-		if err := yaml.Unmarshal(f.Data, &v); err != nil {
+		if err := chartView(pv.typed, &v); err != nil {
 			return nil
 		}
 		objs, err := kustomized(in)
