@@ -16,6 +16,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
@@ -128,14 +129,18 @@ func EscRulesReference(in *Input) diag.List {
 // EscScrape is spec/escaping's scrape part.
 func EscScrape(in *Input) diag.List { return escScrape(in) }
 
-// EscScrapeReference is escScrape on the typed jobs' relabel rules read job
-// by job (not as one list).
+// EscScrapeReference is escScrape on the typed jobs' relabel rules read
+// from their YAML, as Prometheus reads them (scrape.PrometheusRelabel).
 func EscScrapeReference(in *Input) diag.List {
-	// The relabel rules of each job read on their own, not as one list.
+	// The relabel rules of each job read from their YAML
+	// (scrape.PrometheusRelabel), not field by field.
 	fresh := &Input{Spec: in.Spec, Files: in.Files}
 	ts := in.scrapeJobs()
 	if ts.jobs != nil {
-		ts.relabel = relabelPerJob(ts.jobs)
+		ts.relabel = make([][]*relabel.Config, len(ts.jobs.Configs))
+		for i, c := range ts.jobs.Configs {
+			ts.relabel[i], _ = scrape.PrometheusRelabel(c.RelabelConfigs)
+		}
 	}
 	fresh.v().scrapeJobs = func() typedScrape { return ts }
 	return escScrape(fresh)

@@ -25,10 +25,8 @@ type typedScrape struct {
 	relabel [][]*relabel.Config
 }
 
-// typedScrapeJobs returns the generator's scrape jobs. Their relabel rules
-// are read as one list (one document: a job has a dozen rules, and a
-// document's setup costs more than a rule), job by job when Prometheus
-// refuses one.
+// typedScrapeJobs returns the generator's scrape jobs, their relabel rules
+// read as Prometheus reads them (scrape.Relabels).
 func typedScrapeJobs(in *Input) typedScrape {
 	f := in.File(scrape.Path)
 	if f == nil {
@@ -41,28 +39,10 @@ func typedScrapeJobs(in *Input) typedScrape {
 	}
 	ts.jobs = jobs
 	ts.relabel = make([][]*relabel.Config, len(jobs.Configs))
-	var all []scrape.Relabel
-	for _, c := range jobs.Configs {
-		all = append(all, c.RelabelConfigs...)
-	}
-	if rcs, err := scrape.PrometheusRelabel(all); err == nil {
-		for i, c := range jobs.Configs {
-			ts.relabel[i], rcs = rcs[:len(c.RelabelConfigs):len(c.RelabelConfigs)], rcs[len(c.RelabelConfigs):]
-		}
-		return ts
-	}
-	ts.relabel = relabelPerJob(jobs)
-	return ts
-}
-
-// relabelPerJob reads each job's relabel rules on their own (the reference
-// of typedScrapeJobs' one list), nil for a job whose rules Prometheus refuses.
-func relabelPerJob(jobs *scrape.Jobs) [][]*relabel.Config {
-	out := make([][]*relabel.Config, len(jobs.Configs))
 	for i, c := range jobs.Configs {
-		out[i], _ = scrape.PrometheusRelabel(c.RelabelConfigs)
+		ts.relabel[i], _ = scrape.Relabels(c.RelabelConfigs)
 	}
-	return out
+	return ts
 }
 
 // source is the spec path of job i (the file's when the generator gave none).
