@@ -46,14 +46,12 @@ func run(in *Input) (resmap.ResMap, error) {
 }
 
 // kustomizedObject is one object of the overlay as kustomize builds it,
-// as much as the reference checks read: its identity, the keys of a
-// ConfigMap or Secret, and the whole of a HelmRelease.
+// as much as the reference checks read: its identity and the keys of a
+// ConfigMap or Secret.
 type kustomizedObject struct {
 	Kind, Name, Namespace string
 	// Keys of data and binaryData (ConfigMap, Secret), sorted.
 	Keys []string
-	// Object is the decoded HelmRelease (nil for other kinds).
-	Object map[string]any
 }
 
 // kustomizedResult is the overlay as kustomize builds it, shared by the
@@ -89,10 +87,6 @@ func buildKustomized(in *Input) kustomizedResult {
 				o.Keys = append(o.Keys, k)
 			}
 			slices.Sort(o.Keys)
-		case "HelmRelease":
-			if o.Object, err = res.Map(); err != nil {
-				return kustomizedResult{err: err}
-			}
 		default:
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	helmv2 "github.com/fluxcd/helm-controller/api/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/kustomize/api/types"
@@ -77,6 +78,13 @@ func TestChecksReadTypedOverlay(t *testing.T) {
 			edits: []overlayEdit{admitTeamML, {"stack/namespace.yaml", func(v any) {
 				v.([]runtime.Object)[0].(metav1.Object).SetLabels(map[string]string{"team": "ml"})
 			}}},
+		},
+		{
+			name: "HelmReleases", check: "wiring/values-from",
+			edits: []overlayEdit{{famReleases, func(v any) {
+				v.([]runtime.Object)[0].(*helmv2.HelmRelease).Spec.ValuesFrom[0].ValuesKey = "kps.yaml"
+			}}},
+			want: []string{"HelmRelease prometheus valuesFrom[0]: ConfigMap values-kube-prometheus-stack has no key kps.yaml (has: [values.yaml])"},
 		},
 		{
 			name: "scrape jobs", check: "spec/escaping",
