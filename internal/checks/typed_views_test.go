@@ -87,6 +87,12 @@ func TestChecksReadTypedOverlay(t *testing.T) {
 			want: []string{"HelmRelease prometheus valuesFrom[0]: ConfigMap values-kube-prometheus-stack has no key kps.yaml (has: [values.yaml])"},
 		},
 		{
+			// The metric catalogue takes kube-state-metrics' labels from the values.
+			name: "kube-state-metrics values", check: "provenance/label",
+			edits: []overlayEdit{{famValues, func(v any) { v.(*promstack.Values).KubeStateMetrics.MetricLabelsAllowlist = nil }}},
+			want:  []string{"provenance/label: ", "label_app_kubernetes_io_component"},
+		},
+		{
 			name: "scrape jobs", check: "spec/escaping",
 			edits: []overlayEdit{{famScrape, func(v any) {
 				v.(*scrape.Jobs).Configs[0].RelabelConfigs[0].Regex = "true;.*"
