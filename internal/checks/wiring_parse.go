@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -302,16 +303,24 @@ func decodeObjects(in *Input) []fileObject {
 		}
 		switch v := f.Value.(type) {
 		case *rules.Object:
-			if isRuleFile(f) {
+			if isRuleFile(f) && v.Rule != nil {
 				out = append(out, fileObject{file: f, obj: k8sObjectOf(v.Rule)})
 			}
 		case []runtime.Object:
 			for _, o := range v {
-				out = append(out, fileObject{file: f, obj: k8sObjectOf(o)})
+				if !nilObject(o) {
+					out = append(out, fileObject{file: f, obj: k8sObjectOf(o)})
+				}
 			}
 		}
 	}
 	return out
+}
+
+// nilObject reports whether o is nil or a nil pointer.
+func nilObject(o runtime.Object) bool {
+	v := reflect.ValueOf(o)
+	return o == nil || v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // k8sObjectOf is the part of o the checks read.

@@ -63,7 +63,7 @@ func typedHelmReleases(in *Input) []sourcedHelmRelease {
 		}
 		objs, _ := f.Value.([]runtime.Object)
 		for _, o := range objs {
-			if hr, ok := o.(*helmv2.HelmRelease); ok {
+			if hr, ok := o.(*helmv2.HelmRelease); ok && hr != nil {
 				out = append(out, sourcedHelmRelease{f, hr})
 			}
 		}
