@@ -88,12 +88,16 @@ func famEdit(t testing.TB, in *checks.Input, suffix, old, new string) *checks.In
 	return out
 }
 
-// famRetype gives an edited PrometheusRule file the typed value its bytes
-// say (checks.RetypeRules): the edit plays a generator bug, which the
+// famRetype gives an edited PrometheusRule file, values file, kustomization,
+// object file or scrape config the typed value its bytes say
+// (checks.RetypeRules, checks.RetypeOverlay): the edit plays a generator bug, which the
 // checks of the typed rules must see as well as rules/parse.
 func famRetype(t testing.TB, f *artifact.File) {
 	t.Helper()
 	if err := checks.RetypeRules(f); err != nil {
+		t.Fatalf("%s: %v", f.Path, err)
+	}
+	if err := checks.RetypeOverlay(f); err != nil {
 		t.Fatalf("%s: %v", f.Path, err)
 	}
 }
