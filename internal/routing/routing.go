@@ -58,7 +58,10 @@ type Receiver struct {
 // Of routes the alert rules of the PrometheusRule files among files through
 // the Alertmanager configuration spec compiles to.
 func Of(spec *model.Spec, files []artifact.File, isRuleFile func(path string) bool) (*Table, error) {
-	cfg, _ := promstack.BuildAlertmanager(spec)
+	cfg, err := alertmanagerOf(files)
+	if err != nil {
+		return nil, err
+	}
 	text, err := yaml.Marshal(cfg)
 	if err != nil {
 		return nil, err
@@ -100,6 +103,27 @@ func Of(spec *model.Spec, files []artifact.File, isRuleFile func(path string) bo
 		}
 	}
 	return t, nil
+}
+
+// alertmanagerOf is the Alertmanager configuration the generated
+// kube-prometheus-stack values carry: the routing is that of the values
+// the build writes, not of the generator run again. From their typed
+// value, or their bytes when the file has none (as alertsOf).
+func alertmanagerOf(files []artifact.File) (*promstack.AlertmanagerConfig, error) {
+	for _, f := range files {
+		if f.Path != promstack.ValuesPath {
+			continue
+		}
+		v, ok := f.Value.(*promstack.Values)
+		if !ok {
+			v = &promstack.Values{}
+			if err := yaml.Unmarshal(f.Data, v); err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Path, err)
+			}
+		}
+		return &v.Alertmanager.Config, nil
+	}
+	return nil, fmt.Errorf("no %s among the generated files", promstack.ValuesPath)
 }
 
 type alert struct {

@@ -5,8 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dataopsgen/dataopsgen/generators/promstack"
+	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/routing"
 )
 
 const workloads = `apiVersion: "dataopsgen.dev/v1alpha1"
@@ -65,5 +69,78 @@ func TestRouting(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestRoutingReadsTheValues: the routing is that of the Alertmanager
+// configuration in the generated values (their typed value, else their
+// bytes), not of the generator run again: a receiver changed in the values
+// alone changes the table.
+func TestRoutingReadsTheValues(t *testing.T) {
+	res, diags := build.Files([]load.File{{Name: "s.cue", Data: []byte(workloads)}}, build.Options{})
+	if diags != nil {
+		t.Fatal(diags)
+	}
+	isRule := func(p string) bool { return strings.HasPrefix(p, rules.Dir) }
+	files, err := build.Generate(res.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values *artifact.File
+	for i := range files {
+		if files[i].Path == promstack.ValuesPath {
+			values = &files[i]
+		}
+	}
+	if values == nil {
+		t.Fatalf("no %s", promstack.ValuesPath)
+	}
+	typed, ok := values.Value.(*promstack.Values)
+	if !ok {
+		t.Fatalf("%s carries %T, not *promstack.Values", values.Path, values.Value)
+	}
+	const want = "null 7 alerts (4 critical, 3 warning): DROPPED, no route matches them and alerting.route.receiver is the default \"null\""
+	for _, c := range []struct {
+		name string
+		edit func()
+	}{
+		{"typed values", func() {}},
+		{"bytes", func() { values.Value = nil }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.edit()
+			table, err := routing.Of(res.Spec, files, isRule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := table.Lines(); len(got) != 1 || got[0] != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+	// The typed values alone renamed: the table follows them.
+	values.Value = typed
+	cfg := &typed.Alertmanager.Config
+	for i := range cfg.Receivers {
+		if cfg.Receivers[i].Name == "null" {
+			cfg.Receivers[i].Name = "renamed"
+		}
+	}
+	var rename func(r *promstack.Route)
+	rename = func(r *promstack.Route) {
+		if r.Receiver == "null" {
+			r.Receiver = "renamed"
+		}
+		for i := range r.Routes {
+			rename(&r.Routes[i])
+		}
+	}
+	rename(&cfg.Route)
+	table, err := routing.Of(res.Spec, files, isRule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := table.Lines(); len(got) != 1 || !strings.HasPrefix(got[0], "renamed 7 alerts") {
+		t.Errorf("with the typed receiver renamed: %q", got)
 	}
 }
