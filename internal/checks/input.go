@@ -32,7 +32,6 @@ type views struct {
 	alertTemplates   func() []*alertTemplate
 	metricCatalog    func() *catalog.Catalog
 	queries          func() []*promQuery
-	workloadPaths    func() map[string]string
 	presetMatchers   func() map[string]bool
 	slos             func() []resolvedSLO
 	scrape           func() scrapeLoad
@@ -60,11 +59,10 @@ func (in *Input) v() *views {
 			alertTemplates:   view(in, parseAlertTemplates),
 			metricCatalog:    view(in, buildCatalog),
 			queries:          view(in, parseQueries),
-			workloadPaths:    view(in, indexWorkloadPaths),
 			presetMatchers:   view(in, collectPresetMatchers),
 			slos:             view(in, resolveSLOs),
 			scrape:           view(in, loadScrape),
-			dashboards:       view(in, parseDashboards),
+			dashboards:       view(in, typedDashboards),
 			values:           view(in, decodeValues),
 			kustomizations:   view(in, decodeKustomizations),
 			objects:          view(in, decodeObjects),
@@ -106,9 +104,6 @@ func (in *Input) metricCatalog() *catalog.Catalog { return in.v().metricCatalog(
 // queries are the rules' and the dashboards' PromQL, parsed.
 func (in *Input) queries() []*promQuery { return in.v().queries() }
 
-// workloadPaths maps workload names to their spec paths.
-func (in *Input) workloadPaths() map[string]string { return in.v().workloadPaths() }
-
 // presetMatchers are the matchers the server presets put in selectors.
 func (in *Input) presetMatchers() map[string]bool { return in.v().presetMatchers() }
 
@@ -118,7 +113,7 @@ func (in *Input) slos() []resolvedSLO { return in.v().slos() }
 // scrape is the generated scrape config as Prometheus loads it.
 func (in *Input) scrape() scrapeLoad { return in.v().scrape() }
 
-// dashboards are the generated dashboards, their panels attributed to the spec.
+// dashboards are the generator's typed dashboards, their panels attributed to the spec.
 func (in *Input) dashboards() []*dashFile { return in.v().dashboards() }
 
 // values are the generated kube-prometheus-stack values, decoded.
