@@ -165,7 +165,7 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	if opts.RuleTests {
 		wg.Go(func() { tests, stats = runRuleTests(spec, testFiles, opts.TestCache) })
 	}
-	diags = checks.Run(&checks.Input{Spec: spec, Files: files})
+	diags = checks.Run(&checks.Input{Spec: spec, Files: files, Passes: passesOf(opts.TestCache)})
 	for i := range files {
 		files[i].Value = nil
 	}

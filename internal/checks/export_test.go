@@ -143,8 +143,11 @@ func EscScrapeReference(in *Input) diag.List {
 func RulesParseRulefmt(in *Input) diag.List {
 	sources := ruleSources(in)
 	var out diag.List
-	for _, rf := range in.ruleFiles() {
-		out.Append(parseRuleFile(in, rf, sources, rulefmtParse)...)
+	for _, f := range ruleFilesOf(in) {
+		if _, typed := f.Value.(*rules.Object); !typed {
+			out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule comes without its typed rules (artifact.File.Value): the rule checks cannot see it"))
+		}
+		out.Append(parseRuleFile(in, decodeRuleFile(f), sources, rulefmtParse)...)
 	}
 	return out
 }

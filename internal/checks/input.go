@@ -14,6 +14,9 @@ import (
 type Input struct {
 	Spec  *model.Spec
 	Files []artifact.File
+	// Passes, when set, remembers the files the per-file checks passed in
+	// earlier builds (passes.go); nil checks everything.
+	Passes Passes
 
 	once  sync.Once
 	views *views
@@ -26,7 +29,6 @@ type Input struct {
 // views, never itself.
 type views struct {
 	ruleObjects      func() []*rules.Object
-	ruleFiles        func() []*ruleFile
 	groupsBySource   func() map[string][]sourcedGroup
 	rules            func() []*ruleRef
 	alertTemplates   func() []*alertTemplate
@@ -53,7 +55,6 @@ func (in *Input) v() *views {
 	in.once.Do(func() {
 		in.views = &views{
 			ruleObjects:      view(in, typedRuleObjects),
-			ruleFiles:        view(in, decodeRuleFiles),
 			groupsBySource:   view(in, indexGroupsBySource),
 			rules:            view(in, parseRules),
 			alertTemplates:   view(in, parseAlertTemplates),
@@ -85,9 +86,6 @@ func view[T any](in *Input, build func(*Input) T) func() T {
 
 // ruleObjects are the generator's typed PrometheusRules, with the spec path of each group and rule.
 func (in *Input) ruleObjects() []*rules.Object { return in.v().ruleObjects() }
-
-// ruleFiles are the PrometheusRule files' bytes, decoded (rules/parse verifies the encoder with them).
-func (in *Input) ruleFiles() []*ruleFile { return in.v().ruleFiles() }
 
 // groupsBySource maps the spec path of each generated group to the groups it produced.
 func (in *Input) groupsBySource() map[string][]sourcedGroup { return in.v().groupsBySource() }

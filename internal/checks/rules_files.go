@@ -27,17 +27,21 @@ func isRuleFile(f *artifact.File) bool {
 	return f.Role == artifact.Resource && strings.HasPrefix(f.Path, rules.Dir)
 }
 
-// decodeRuleFiles decodes the generated PrometheusRule files.
-func decodeRuleFiles(in *Input) []*ruleFile {
-	var out []*ruleFile
+// ruleFilesOf returns the generated PrometheusRule files of in.
+func ruleFilesOf(in *Input) []*artifact.File {
+	var out []*artifact.File
 	for i := range in.Files {
 		if f := &in.Files[i]; isRuleFile(f) {
-			out = append(out, &ruleFile{file: f})
+			out = append(out, f)
 		}
 	}
-	parallel(len(out), func(i int) {
-		rf := out[i]
-		rf.strictErr = yaml.UnmarshalStrict(rf.file.Data, &rf.pr)
-	})
 	return out
+}
+
+// decodeRuleFile decodes f's bytes as the API server would (rules/parse,
+// the one check of the rules' encoding, reads them).
+func decodeRuleFile(f *artifact.File) *ruleFile {
+	rf := &ruleFile{file: f}
+	rf.strictErr = yaml.UnmarshalStrict(f.Data, &rf.pr)
+	return rf
 }

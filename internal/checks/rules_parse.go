@@ -3,6 +3,7 @@ package checks
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/prometheus/model/rulefmt"
@@ -13,19 +14,23 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
+const rulesParseName = "rules/parse"
+
 // PromQL is the parser the checks use (the one promtool uses).
 var PromQL = parser.NewParser(parser.Options{})
 
 var rulesParse = Check{
-	Name: "rules/parse",
+	Name: rulesParseName,
 	Doc: "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates " +
 		"(the bytes, strictly decoded: the one check of the rules' encoding; the others read the generator's typed rules, which every file must carry).",
 	Run: func(in *Input) diag.List {
-		sources := ruleSources(in)
-		files := in.ruleFiles()
+		// The spec paths of the groups and rules are only needed to place
+		// a problem: made once, by the first file that has one.
+		sources := sync.OnceValue(func() map[string]groupSources { return ruleSources(in) })
+		files := ruleFilesOf(in)
 		rp := newRuleParser()
 		results := make([]diag.List, len(files))
-		parallel(len(files), func(i int) { results[i] = parseRuleFile(in, files[i], sources, rp.parse) })
+		parallel(len(files), func(i int) { results[i] = checkRuleFile(in, files[i], sources, rp.parse) })
 		var out diag.List
 		for _, r := range results {
 			out.Append(r...)
@@ -34,7 +39,29 @@ var rulesParse = Check{
 	},
 }
 
-// parseRuleFile validates one PrometheusRule the way the prometheus-operator
+// checkRuleFile is rules/parse on one file. The verdict on the bytes is a
+// function of the bytes alone (the strict decode and rulefmt), so bytes
+// that passed in an earlier build (in.Passes) are not parsed again; the
+// typed rules are looked for in every build, since they are not bytes.
+func checkRuleFile(in *Input, f *artifact.File, sources func() map[string]groupSources, parse ruleParse) diag.List {
+	var out diag.List
+	if _, typed := f.Value.(*rules.Object); !typed {
+		// The other rule checks read the typed rules only (rules_model.go):
+		// without them, this file would pass them unseen.
+		out.Append(at(in, f.Source, rulesParseName, f.Path, "generated PrometheusRule comes without its typed rules (artifact.File.Value): the rule checks cannot see it"))
+	}
+	if in.passed(rulesParseName, f.Data) {
+		return out
+	}
+	found := parseRuleFile(in, decodeRuleFile(f), sources(), parse)
+	if found == nil {
+		in.pass(rulesParseName, f.Data)
+	}
+	out.Append(found...)
+	return out
+}
+
+// parseRuleFile validates the bytes of one PrometheusRule the way the prometheus-operator
 // does before it hands the rules to Prometheus: its spec, marshalled to YAML,
 // must pass rulefmt.Parse (once per object, so that a group name repeated
 // in the object is refused as Prometheus refuses it). When the YAML does not
@@ -47,11 +74,6 @@ var rulesParse = Check{
 func parseRuleFile(in *Input, rf *ruleFile, sources map[string]groupSources, parse ruleParse) diag.List {
 	var out diag.List
 	f := rf.file
-	if _, typed := f.Value.(*rules.Object); !typed {
-		// The other rule checks read the typed rules only (rules_model.go):
-		// without them, this file would pass them unseen.
-		out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule comes without its typed rules (artifact.File.Value): the rule checks cannot see it"))
-	}
 	if rf.strictErr != nil {
 		out.Append(at(in, f.Source, "rules/parse", f.Path, "generated PrometheusRule does not decode: %v", rf.strictErr))
 		return out

@@ -99,3 +99,20 @@ func (h *hasher) sum() (k Key) {
 	h.h.Sum(k[:0])
 	return k
 }
+
+// Check is the key of a check's verdict on data, for a check whose verdict
+// on a file is a function of the file's bytes alone (checks.Passes). Like
+// every key it covers Version and the running binary's identity (the
+// check and the parsers it uses are compiled into it). ok is false when
+// the cache is off or the binary has no identity.
+func (c *Cache) Check(check string, data []byte) (k Key, ok bool) {
+	if !c.On() {
+		return Key{}, false
+	}
+	h, ok := c.hasher()
+	if !ok {
+		return Key{}, false
+	}
+	h.add("check", check, data)
+	return h.sum(), true
+}
