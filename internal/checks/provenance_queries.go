@@ -3,7 +3,6 @@ package checks
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/prometheus/prometheus/model/labels"
@@ -263,15 +262,18 @@ func grafanaMatchers(ms []*labels.Matcher) []*labels.Matcher {
 	return out
 }
 
-// nonEmptyMatchers caches name=~".+" matchers (compiling one is costly).
-var nonEmptyMatchers sync.Map
+// anyValue is name=~".+" for an empty name: compiled once (compiling a
+// regex matcher is costly), its copies given their names by nonEmpty.
+var anyValue = labels.MustNewMatcher(labels.MatchRegexp, "", ".+")
 
+// nonEmpty is name=~".+". A Matcher's regex does not depend on its name
+// (prometheus model/labels/matcher.go: Type, Name, Value and the compiled
+// value; Matches reads only Type, Value and the regex), so a copy of
+// anyValue renamed is that matcher.
 func nonEmpty(name string) *labels.Matcher {
-	if m, ok := nonEmptyMatchers.Load(name); ok {
-		return m.(*labels.Matcher)
-	}
-	m, _ := nonEmptyMatchers.LoadOrStore(name, labels.MustNewMatcher(labels.MatchRegexp, name, ".+"))
-	return m.(*labels.Matcher)
+	m := *anyValue
+	m.Name = name
+	return &m
 }
 
 // opensLabelList reports whether a '(' after before opens a list of label

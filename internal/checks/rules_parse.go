@@ -25,7 +25,8 @@ var rulesParse = Check{
 		"(the bytes, strictly decoded: the one check of the rules' encoding; the others read the generator's typed rules, which every file must carry).",
 	Run: func(in *Input) diag.List {
 		// The spec paths of the groups and rules are only needed to place
-		// a problem: made once, by the first file that has one.
+		// a problem: made once, by the first file parsed (none when every
+		// file passed in an earlier build).
 		sources := sync.OnceValue(func() map[string]groupSources { return ruleSources(in) })
 		files := ruleFilesOf(in)
 		rp := newRuleParser()
@@ -61,13 +62,13 @@ func checkRuleFile(in *Input, f *artifact.File, sources func() map[string]groupS
 	return out
 }
 
-// parseRuleFile validates the bytes of one PrometheusRule the way the prometheus-operator
-// does before it hands the rules to Prometheus: its spec, marshalled to YAML,
-// must pass rulefmt.Parse (once per object, so that a group name repeated
-// in the object is refused as Prometheus refuses it). When the YAML does not
-// even decode (a bad duration), rulefmt stops at the first error: the groups
-// are then parsed one by one, so that each broken group is reported and the
-// others still validated.
+// parseRuleFile validates the bytes of one PrometheusRule the way the
+// prometheus-operator does before it hands the rules to Prometheus: its
+// spec, marshalled to YAML, must pass rulefmt.Parse (once per object, so
+// that a group name repeated in the object is refused as Prometheus refuses
+// it). When the YAML does not even decode (a bad duration), rulefmt stops
+// at the first error: the groups are then parsed one by one, so that each
+// broken group is reported and the others still validated.
 //
 // parse is rulefmt.Parse (ruleParser.parse; the tests pass rulefmt.Parse
 // itself).
