@@ -93,5 +93,3 @@ func hasKey(m map[string]string, k string) bool {
 	_, ok := m[k]
 	return ok
 }
-
-func ptr[T any](v T) *T { return &v }

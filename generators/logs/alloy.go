@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/alloy/syntax/token/builder"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -67,7 +68,7 @@ type (
 	}
 	relabelArgs struct {
 		Targets ref           `alloy:"targets,attr"`
-		Rules   []relabelRule `alloy:"rule,block"`
+		Rules   []RelabelRule `alloy:"rule,block"`
 	}
 	fileMatchArgs struct {
 		PathTargets ref `alloy:"path_targets,attr"`
@@ -78,7 +79,7 @@ type (
 	}
 	processArgs struct {
 		ForwardTo []ref   `alloy:"forward_to,attr"`
-		Stages    []stage `alloy:"stage,enum"`
+		Stages    []Stage `alloy:"stage,enum"`
 	}
 	writeArgs struct {
 		Endpoints []endpoint `alloy:"endpoint,block"`
@@ -230,7 +231,8 @@ func alloyFiles(p *plan) ([]artifact.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	values, err := valuesFile(AlloyValuesPath, AlloyValuesConfigMap, alloyValuesFor())
+	v := alloyValuesFor()
+	values, err := valuesFile(AlloyValuesPath, AlloyValuesConfigMap, &v)
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +244,8 @@ func alloyFiles(p *plan) ([]artifact.File, error) {
 			// Fixed name: the chart's values name it.
 			Object: &artifact.Generated{Name: stack.AlloyConfigMapName, Key: stack.AlloyConfigKey, Hash: false},
 			Source: source,
+			// The pipelines the config was rendered from.
+			Value: collector(p, model.CollectorAlloy),
 		},
 		values,
 	}, nil

@@ -197,7 +197,7 @@ func (w *alloyWriter) quote(s string) {
 
 // rule is a discovery.relabel rule block; optional fields are omitted when
 // zero (a nil list, an empty string), as the builder does.
-func (w *alloyWriter) rule(depth int, r relabelRule) {
+func (w *alloyWriter) rule(depth int, r RelabelRule) {
 	var buf [6]attr
 	as := buf[:0]
 	if r.SourceLabels != nil {
@@ -223,7 +223,7 @@ func (w *alloyWriter) rule(depth int, r relabelRule) {
 
 // stage is one element of loki.process's stage enum: a block named after
 // its first non-nil field (none: no block).
-func (w *alloyWriter) stage(depth int, st stage) {
+func (w *alloyWriter) stage(depth int, st Stage) {
 	var buf [3]attr
 	as := buf[:0]
 	var name string

@@ -114,24 +114,24 @@ func TestAlloyTextRandomPlans(t *testing.T) {
 				wp.w.Name = str()
 			}
 			for range r.IntN(4) {
-				wp.rules = append(wp.rules, relabelRule{
+				wp.rules = append(wp.rules, RelabelRule{
 					SourceLabels: list(), Separator: opt(), Regex: opt(),
 					TargetLabel: opt(), Replacement: opt(), Action: opt(),
 				})
 			}
 			for range r.IntN(6) {
-				var st stage
+				var st Stage
 				switch r.IntN(6) {
 				case 0:
-					st.CRI = &criStage{}
+					st.CRI = &CRIStage{}
 				case 1:
-					st.LabelDrop = &labelDropStage{Values: list()}
+					st.LabelDrop = &LabelDropStage{Values: list()}
 				case 2:
-					st.Drop = &dropStage{Source: opt(), Expression: anyStr(), Reason: opt()}
+					st.Drop = &DropStage{Source: opt(), Expression: anyStr(), Reason: opt()}
 				case 3:
-					st.Match = &matchStage{Selector: anyStr(), Action: opt(), Reason: opt()}
+					st.Match = &MatchStage{Selector: anyStr(), Action: opt(), Reason: opt()}
 				case 4:
-					st.Regex = &regexStage{Expression: anyStr()}
+					st.Regex = &RegexStage{Expression: anyStr()}
 				}
 				wp.stages = append(wp.stages, st)
 			}

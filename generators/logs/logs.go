@@ -65,9 +65,10 @@ type plan struct {
 }
 
 type workloadPlan struct {
-	w      *model.Workload
-	rules  []relabelRule // discovery relabeling, collector-neutral
-	stages []stage       // pipeline after tailing, collector-neutral
+	w            *model.Workload
+	rules        []RelabelRule // discovery relabeling, collector-neutral
+	stages       []Stage       // pipeline after tailing, collector-neutral
+	stageSources []string      // spec path of each stage (Pipeline.StageSources)
 }
 
 // PushURL is where the collector sends logs: the Loki gateway Service.
@@ -91,20 +92,22 @@ func newPlan(s *model.Spec) (*plan, error) {
 		if !slices.Contains(p.namespaces, w.Namespace) {
 			p.namespaces = append(p.namespaces, w.Namespace)
 		}
-		st, err := stages(w, valid)
+		st, sources, err := stages(w, valid)
 		if err != nil {
 			return nil, err
 		}
 		p.workloads = append(p.workloads, workloadPlan{
-			w:      w,
-			rules:  relabelRules(w, s.Logs.ExtraLabels),
-			stages: st,
+			w:            w,
+			rules:        relabelRules(w, s.Logs.ExtraLabels),
+			stages:       st,
+			stageSources: sources,
 		})
 	}
 	slices.Sort(p.namespaces)
 	return p, nil
 }
 
+// valuesFile is a chart values file; its Value is v, the values marshalled.
 func valuesFile(path, name string, v any) (artifact.File, error) {
 	data, err := artifact.YAML(v)
 	if err != nil {
@@ -116,5 +119,6 @@ func valuesFile(path, name string, v any) (artifact.File, error) {
 		Role:   artifact.ConfigMapData,
 		Object: &artifact.Generated{Name: name, Key: ValuesKey, Labels: stack.ValuesLabels(), Hash: false},
 		Source: source,
+		Value:  v,
 	}, nil
 }

@@ -10,46 +10,50 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
-// stage is one pipeline stage: exactly one field is set. For Alloy it is an
+// Stage is one pipeline stage: exactly one field is set. For Alloy it is an
 // element of loki.process's `stage.<name>` enum; for Promtail one item of
 // pipeline_stages. The stages we use have the same fields in both.
-type stage struct {
-	CRI       *criStage       `json:"cri,omitempty" alloy:"cri,block,optional"`
-	LabelDrop *labelDropStage `json:"labeldrop,omitempty" alloy:"label_drop,block,optional"`
-	Drop      *dropStage      `json:"drop,omitempty" alloy:"drop,block,optional"`
-	Match     *matchStage     `json:"match,omitempty" alloy:"match,block,optional"`
-	Regex     *regexStage     `json:"regex,omitempty" alloy:"regex,block,optional"`
+type Stage struct {
+	CRI       *CRIStage       `json:"cri,omitempty" alloy:"cri,block,optional"`
+	LabelDrop *LabelDropStage `json:"labeldrop,omitempty" alloy:"label_drop,block,optional"`
+	Drop      *DropStage      `json:"drop,omitempty" alloy:"drop,block,optional"`
+	Match     *MatchStage     `json:"match,omitempty" alloy:"match,block,optional"`
+	Regex     *RegexStage     `json:"regex,omitempty" alloy:"regex,block,optional"`
 }
 
-// criStage parses the CRI log format (timestamp, stream, flags) and joins
+// CRIStage parses the CRI log format (timestamp, stream, flags) and joins
 // partial lines.
-type criStage struct{}
+type CRIStage struct{}
 
-// labelDropStage is Alloy's `stage.label_drop { values = [...] }` and
+// LabelDropStage is Alloy's `stage.label_drop { values = [...] }` and
 // Promtail's `labeldrop: [...]` (a bare list, hence MarshalJSON).
-type labelDropStage struct {
+type LabelDropStage struct {
 	Values []string `alloy:"values,attr"`
 }
 
-func (l labelDropStage) MarshalJSON() ([]byte, error) { return json.Marshal(l.Values) }
+func (l LabelDropStage) MarshalJSON() ([]byte, error) { return json.Marshal(l.Values) }
 
-// dropStage drops a line when Expression matches it (no Source) or matches
+// UnmarshalJSON reads the bare list back (logs/promtail-decode decodes the
+// emitted config into these types).
+func (l *LabelDropStage) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &l.Values) }
+
+// DropStage drops a line when Expression matches it (no Source) or matches
 // the extracted value Source (an absent value is matched as "").
-type dropStage struct {
+type DropStage struct {
 	Source     string `json:"source,omitempty" alloy:"source,attr,optional"`
 	Expression string `json:"expression" alloy:"expression,attr"`
 	Reason     string `json:"drop_counter_reason,omitempty" alloy:"drop_counter_reason,attr,optional"`
 }
 
-// matchStage with action "drop" drops the lines its LogQL selector matches.
-type matchStage struct {
+// MatchStage with action "drop" drops the lines its LogQL selector matches.
+type MatchStage struct {
 	Selector string `json:"selector" alloy:"selector,attr"`
 	Action   string `json:"action" alloy:"action,attr"`
 	Reason   string `json:"drop_counter_reason,omitempty" alloy:"drop_counter_reason,attr,optional"`
 }
 
-// regexStage extracts the named groups of Expression from the line.
-type regexStage struct {
+// RegexStage extracts the named groups of Expression from the line.
+type RegexStage struct {
 	Expression string `json:"expression" alloy:"expression,attr"`
 }
 
@@ -90,20 +94,24 @@ func (v validRegexes) ok(re string) bool {
 	return ok
 }
 
-func stages(w *model.Workload, valid validRegexes) ([]stage, error) {
-	out := []stage{
-		{CRI: &criStage{}},
-		{LabelDrop: &labelDropStage{Values: []string{filenameLabel}}},
+// stages returns w's stages and, in parallel, the spec path each comes from.
+func stages(w *model.Workload, valid validRegexes) ([]Stage, []string, error) {
+	out := []Stage{
+		{CRI: &CRIStage{}},
+		{LabelDrop: &LabelDropStage{Values: []string{filenameLabel}}},
 	}
-	for _, re := range w.Logs.Drop {
+	logs := w.Path("logs")
+	sources := []string{logs, logs}
+	for i, re := range w.Logs.Drop {
 		if !valid.ok(re) {
 			continue // refused by the logs/filter-regex check, at its position
 		}
 		re, err := helmSafeRegex(re)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, stage{Drop: &dropStage{Expression: re, Reason: "dataops_drop"}})
+		out = append(out, Stage{Drop: &DropStage{Expression: re, Reason: "dataops_drop"}})
+		sources = append(sources, w.Path("logs", "drop", strconv.Itoa(i)))
 	}
 	if len(w.Logs.Keep) > 0 {
 		var alts []string
@@ -113,7 +121,7 @@ func stages(w *model.Workload, valid validRegexes) ([]stage, error) {
 			}
 			re, err := helmSafeRegex(re)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			alts = append(alts, "(?:"+re+")")
 		}
@@ -121,15 +129,18 @@ func stages(w *model.Workload, valid validRegexes) ([]stage, error) {
 		// label matcher only satisfies LogQL's need for a stream selector.
 		sel := "{" + stack.LabelWorkload + "=" + stack.QuoteLabelValue(w.Name) + "} !~ " +
 			strconv.Quote(strings.Join(alts, "|"))
-		out = append(out, stage{Match: &matchStage{Selector: sel, Action: "drop", Reason: "dataops_keep"}})
+		out = append(out, Stage{Match: &MatchStage{Selector: sel, Action: "drop", Reason: "dataops_keep"}})
+		sources = append(sources, w.Path("logs", "keep"))
 	}
 	if lv := below[w.Logs.MinLevel]; lv != "" {
 		out = append(out,
-			stage{Regex: &regexStage{Expression: levelRegex}},
+			Stage{Regex: &RegexStage{Expression: levelRegex}},
 			// Anchored: a line without a level extracts nothing, is matched
 			// as "" and kept.
-			stage{Drop: &dropStage{Source: levelKey, Expression: "^(?i:" + lv + ")$", Reason: "dataops_min_level"}},
+			Stage{Drop: &DropStage{Source: levelKey, Expression: "^(?i:" + lv + ")$", Reason: "dataops_min_level"}},
 		)
+		minLevel := w.Path("logs", "minLevel")
+		sources = append(sources, minLevel, minLevel)
 	}
-	return out, nil
+	return out, sources, nil
 }

@@ -5,17 +5,18 @@ import (
 	"strings"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
+	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 
 // Promtail config, the subset we emit. (Prometheus's own relabel and
 // kubernetes_sd types marshal through JSON with defaults spelled out and
 // camel-case fields elsewhere; these stay minimal and are checked against
 // relabel.Config in the tests.)
-type promtailConfig struct {
+type PromtailConfig struct {
 	Server        promtailServer   `json:"server"`
 	Positions     promtailPosition `json:"positions"`
 	Clients       []promtailClient `json:"clients"`
-	ScrapeConfigs []scrapeConfig   `json:"scrape_configs"`
+	ScrapeConfigs []ScrapeConfig   `json:"scrape_configs"`
 }
 
 type promtailServer struct {
@@ -31,11 +32,11 @@ type promtailClient struct {
 	URL string `json:"url"`
 }
 
-type scrapeConfig struct {
+type ScrapeConfig struct {
 	JobName             string         `json:"job_name"`
 	KubernetesSDConfigs []kubernetesSD `json:"kubernetes_sd_configs"`
-	RelabelConfigs      []relabelRule  `json:"relabel_configs"`
-	PipelineStages      []stage        `json:"pipeline_stages"`
+	RelabelConfigs      []RelabelRule  `json:"relabel_configs"`
+	PipelineStages      []Stage        `json:"pipeline_stages"`
 }
 
 type kubernetesSD struct {
@@ -62,18 +63,18 @@ func PromtailJobName(workload, namespace string) string {
 	return "dataops/" + namespace + "/" + workload
 }
 
-func promtailConfigFor(p *plan) promtailConfig {
-	c := promtailConfig{
+func promtailConfigFor(p *plan) PromtailConfig {
+	c := PromtailConfig{
 		Server:        promtailServer{HTTPListenPort: promtailPort, LogLevel: "info"},
 		Positions:     promtailPosition{Filename: promtailPositions},
 		Clients:       []promtailClient{{URL: p.pushURL}},
-		ScrapeConfigs: []scrapeConfig{},
+		ScrapeConfigs: []ScrapeConfig{},
 	}
 	for _, wp := range p.workloads {
 		sd := kubernetesSD{Role: "pod"}
 		sd.Namespaces.Names = []string{wp.w.Namespace}
-		rules := append(append([]relabelRule(nil), wp.rules...), copyLabel(metaNodeName, hostLabel))
-		c.ScrapeConfigs = append(c.ScrapeConfigs, scrapeConfig{
+		rules := append(append([]RelabelRule(nil), wp.rules...), copyLabel(metaNodeName, hostLabel))
+		c.ScrapeConfigs = append(c.ScrapeConfigs, ScrapeConfig{
 			JobName:             PromtailJobName(wp.w.Name, wp.w.Namespace),
 			KubernetesSDConfigs: []kubernetesSD{sd},
 			RelabelConfigs:      rules,
@@ -83,10 +84,18 @@ func promtailConfigFor(p *plan) promtailConfig {
 	return c
 }
 
+// promtailCollector is the Promtail file's Value: the pipelines of p with
+// the config c made from them.
+func promtailCollector(p *plan, c *PromtailConfig) *Collector {
+	col := collector(p, model.CollectorPromtail)
+	col.Promtail = c
+	return col
+}
+
 // Values of the promtail chart (6.x). config.file replaces the chart's whole
 // templated config; the chart passes it through Helm's tpl, which leaves it
 // unchanged because it holds no "{{".
-type promtailValues struct {
+type PromtailValues struct {
 	Config struct {
 		ServerPort int    `json:"serverPort"`
 		File       string `json:"file"`
@@ -94,7 +103,8 @@ type promtailValues struct {
 }
 
 func promtailFiles(p *plan) ([]artifact.File, error) {
-	cfg, err := artifact.YAML(promtailConfigFor(p))
+	c := promtailConfigFor(p)
+	cfg, err := artifact.YAML(c)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +112,7 @@ func promtailFiles(p *plan) ([]artifact.File, error) {
 		// helmsafe.go should make this impossible.
 		return nil, fmt.Errorf("promtail config contains \"{{\", which the chart's tpl would execute")
 	}
-	var v promtailValues
+	v := &PromtailValues{}
 	v.Config.ServerPort = promtailPort
 	v.Config.File = string(cfg)
 	values, err := valuesFile(PromtailValuesPath, PromtailValuesConfigMap, v)
@@ -112,7 +122,7 @@ func promtailFiles(p *plan) ([]artifact.File, error) {
 	return []artifact.File{
 		// Not applied: the same text is in the values; this copy is for
 		// people and checks to read.
-		{Path: PromtailConfigPath, Data: cfg, Role: artifact.Aside, Source: source},
+		{Path: PromtailConfigPath, Data: cfg, Role: artifact.Aside, Source: source, Value: promtailCollector(p, &c)},
 		values,
 	}, nil
 }

@@ -8,11 +8,11 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
-// relabelRule is one Prometheus-style relabel rule. Alloy's
+// RelabelRule is one Prometheus-style relabel rule. Alloy's
 // discovery.relabel `rule` blocks and Promtail's relabel_configs take the same
 // fields with the same semantics (regexes fully anchored, replacement expands
 // $1 / ${1}), so one type carries both tags.
-type relabelRule struct {
+type RelabelRule struct {
 	SourceLabels []string `json:"source_labels,omitempty" alloy:"source_labels,attr,optional"`
 	Separator    string   `json:"separator,omitempty" alloy:"separator,attr,optional"`
 	Regex        string   `json:"regex,omitempty" alloy:"regex,attr,optional"`
@@ -44,8 +44,8 @@ const podLogGlob = "/var/log/pods/*$1/*.log"
 // and log path. Extra labels come before the fixed ones so that an extra
 // label cannot override namespace/pod/container/workload, which the
 // dashboards and the Logs panel filter on.
-func relabelRules(w *model.Workload, extra map[string]string) []relabelRule {
-	rules := []relabelRule{{
+func relabelRules(w *model.Workload, extra map[string]string) []RelabelRule {
+	rules := []RelabelRule{{
 		SourceLabels: []string{metaNamespace},
 		Regex:        regexp.QuoteMeta(w.Namespace),
 		Action:       "keep",
@@ -54,7 +54,7 @@ func relabelRules(w *model.Workload, extra map[string]string) []relabelRule {
 		// The presence check tells "label set to the empty value" (a valid
 		// selector) from "label absent", which both read as "".
 		n := stack.PromLabelName(k)
-		rules = append(rules, relabelRule{
+		rules = append(rules, RelabelRule{
 			SourceLabels: []string{metaLabelSet + n, metaLabel + n},
 			Separator:    ";",
 			Regex:        "true;" + regexp.QuoteMeta(w.Selector[k]),
@@ -63,7 +63,7 @@ func relabelRules(w *model.Workload, extra map[string]string) []relabelRule {
 	}
 	// Pending pods have no logs yet and Unknown ones are unreachable;
 	// Succeeded/Failed are kept: a crashed training job's last lines matter.
-	rules = append(rules, relabelRule{
+	rules = append(rules, RelabelRule{
 		SourceLabels: []string{metaPodPhase},
 		Regex:        "Pending|Unknown",
 		Action:       "drop",
@@ -76,7 +76,7 @@ func relabelRules(w *model.Workload, extra map[string]string) []relabelRule {
 		copyLabel(metaPodName, stack.LabelPod),
 		copyLabel(metaContainer, stack.LabelContainer),
 		staticLabel(stack.LabelWorkload, w.Name),
-		relabelRule{
+		RelabelRule{
 			SourceLabels: []string{metaPodUID, metaContainer},
 			Separator:    "/",
 			TargetLabel:  pathLabel,
@@ -87,14 +87,14 @@ func relabelRules(w *model.Workload, extra map[string]string) []relabelRule {
 	return rules
 }
 
-func copyLabel(from, to string) relabelRule {
-	return relabelRule{SourceLabels: []string{from}, TargetLabel: to, Action: "replace"}
+func copyLabel(from, to string) RelabelRule {
+	return RelabelRule{SourceLabels: []string{from}, TargetLabel: to, Action: "replace"}
 }
 
 // staticLabel sets a label to a constant (no source labels: the default
 // regex (.*) matches the empty string, so $1 is "").
-func staticLabel(name, value string) relabelRule {
-	return relabelRule{TargetLabel: name, Replacement: literalReplacement(value), Action: "replace"}
+func staticLabel(name, value string) RelabelRule {
+	return RelabelRule{TargetLabel: name, Replacement: literalReplacement(value), Action: "replace"}
 }
 
 func sortedKeys(m map[string]string) []string {

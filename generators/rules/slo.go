@@ -201,6 +201,3 @@ func splitUnits(sizes []int, names []string, from, to int, moduli []uint32) [][2
 }
 
 func mulRat(r *big.Rat, n int64) *big.Rat { return new(big.Rat).Mul(r, big.NewRat(n, 1)) }
-
-// IsSLOAlert reports whether an alert name is one of the SLO tiers'.
-func IsSLOAlert(name string) bool { return name == slo.PageAlert || name == slo.TicketAlert }

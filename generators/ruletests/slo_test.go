@@ -120,17 +120,6 @@ func TestSLOTestsPass(t *testing.T) {
 	promtoolCheck(t, files)
 }
 
-func planOf(t *testing.T, s *model.Spec, name string) *slo.Plan {
-	t.Helper()
-	for _, p := range slo.Plans(s) {
-		if p.SLO.Name == name {
-			return p
-		}
-	}
-	t.Fatalf("no SLO %s", name)
-	return nil
-}
-
 // sloMutation breaks one rule of an SLO's groups; false when it does not
 // apply to the rule.
 type sloMutation struct {

@@ -156,20 +156,19 @@ func rulefmtParse(data []byte) (*rulefmt.RuleGroups, []error) {
 	return rulefmt.Parse(data, false, model.UTF8Validation, PromQL, slog.New(slog.DiscardHandler))
 }
 
-// AlloyPipelines returns the pipelines of in's Alloy config read with the
-// regex cache and with every regex compiled on its own (as before the
-// cache).
+// AlloyPipelines returns the pipelines of in's typed Alloy config read
+// with the regex cache and with every regex compiled on its own (as before
+// the cache).
 func AlloyPipelines(in *Input) (cached, each []*collectorPipeline, err error) {
 	f := in.File(logs.AlloyConfigPath)
 	if f == nil {
 		return nil, nil, errors.New("no Alloy config")
 	}
-	p := in.alloy()
-	if p.err != nil {
-		return nil, nil, p.err
+	c, ok := f.Value.(*logs.Collector)
+	if !ok {
+		return nil, nil, errUntypedCollector
 	}
-	af := p.f
-	return alloyPipelines(af, newRegexpCache().compile), alloyPipelines(af, relabel.NewRegexp), nil
+	return alloyPipelines(c, newRegexpCache().compile), alloyPipelines(c, relabel.NewRegexp), nil
 }
 
 // runRelabelReference is runRelabel as it was: the rules copied on every

@@ -2,5 +2,5 @@ package checks
 
 // logsChecks is the logs family (logs/alloy-parse runs with the parsers).
 func logsChecks() []Check {
-	return []Check{logsPromtailDecode, logsFilterRegex, logsLogQLLabels, logsLogQLRegex}
+	return []Check{logsPromtailDecode, logsPromtailConfig, logsFilterRegex, logsLogQLLabels, logsLogQLRegex}
 }

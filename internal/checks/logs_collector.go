@@ -2,35 +2,35 @@ package checks
 
 import (
 	"errors"
-	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/grafana/alloy/syntax/ast"
-	alloyparser "github.com/grafana/alloy/syntax/parser"
-	"github.com/grafana/alloy/syntax/vm"
 	prommodel "github.com/prometheus/common/model"
-	"github.com/prometheus/prometheus/discovery/kubernetes"
 	"github.com/prometheus/prometheus/model/relabel"
-	yamlv2 "go.yaml.in/yaml/v2"
 
 	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 
-// This file reads the generated log collector config (Alloy or Promtail)
-// into one collector-neutral form: per pipeline, the discovery relabel rules
-// (as Prometheus relabel.Config) and the processing stages.
+// This file reads the log collector config (Alloy or Promtail) as the
+// generator made it (its *logs.Collector, the collector file's Value) into
+// one collector-neutral form: per pipeline, the discovery relabel rules (as
+// Prometheus relabel.Config) and the processing stages, each with the spec
+// path it comes from. Only logs/alloy-parse and logs/promtail-decode read
+// the emitted bytes (to verify the encoders).
 
-// collectorInfo is the parsed collector config.
+// errUntypedCollector is the collector view's error for a file without
+// its *logs.Collector: the bytes checks report it, the others skip.
+var errUntypedCollector = errors.New("the collector config comes without its typed pipelines (artifact.File.Value): the log checks cannot see it")
+
+// collectorInfo is the collector config with its pipelines.
 type collectorInfo struct {
 	kind      string // model.CollectorAlloy or model.CollectorPromtail
 	file      *artifact.File
+	value     *logs.Collector // nil when the file came without it (err set)
 	err       error
 	pipelines []*collectorPipeline
-	promtail  *promtailFile
 	// byID indexes pipelines by id (the first of each), for pipelineOf.
 	byID map[string]*collectorPipeline
 }
@@ -38,10 +38,12 @@ type collectorInfo struct {
 // collectorPipeline is one workload's discovery → tail → process chain.
 type collectorPipeline struct {
 	id      string // Alloy component label or Promtail job name
+	source  string // spec path of the workload's logs ("" when unknown)
 	relabel []*relabel.Config
 	stages  []collectorStage
-	// undecodable relabel rules (Alloy), reported by no check here: the
-	// Alloy parser check covers syntax.
+	// partial: some relabel rules do not convert (a regex that does not
+	// compile, an unknown action) and are not in relabel (the Promtail
+	// config check reports them; for Alloy no check does, as before).
 	partial bool
 }
 
@@ -53,30 +55,33 @@ type collectorStage struct {
 	selector   string
 	action     string
 	values     []string // label_drop/label_keep names, labels/static_labels keys
+	// kinds is how many stages the item sets (one, or it is malformed).
+	kinds int
+	// src is the spec path of the filter (or workload) the stage comes
+	// from ("" when unknown).
+	src string
 }
 
-// parseCollector returns the parsed collector config of the spec (file nil
-// when none was generated).
+// parseCollector returns the collector config of the spec, as the
+// generator made it (file nil when none was generated).
 func parseCollector(in *Input) *collectorInfo {
 	ci := &collectorInfo{kind: in.Spec.Stack.LogCollector.Kind}
-	switch ci.kind {
-	case model.CollectorPromtail:
-		ci.file = in.File(logs.PromtailConfigPath)
-		if ci.file != nil {
-			ci.promtail, ci.err = decodePromtail(ci.file.Data)
-			if ci.err == nil {
-				ci.pipelines = promtailPipelines(ci.promtail)
-			}
-		}
+	path := logs.AlloyConfigPath
+	if ci.kind == model.CollectorPromtail {
+		path = logs.PromtailConfigPath
+	}
+	ci.file = in.File(path)
+	if ci.file == nil {
+		return ci
+	}
+	ci.value, _ = ci.file.Value.(*logs.Collector)
+	switch {
+	case ci.value == nil:
+		ci.err = errUntypedCollector
+	case ci.kind == model.CollectorPromtail:
+		ci.pipelines = promtailPipelines(ci.value)
 	default:
-		ci.file = in.File(logs.AlloyConfigPath)
-		if ci.file != nil {
-			p := in.alloy()
-			ci.err = p.err
-			if p.err == nil {
-				ci.pipelines = alloyPipelines(p.f, newRegexpCache().compile)
-			}
-		}
+		ci.pipelines = alloyPipelines(ci.value, newRegexpCache().compile)
 	}
 	ci.byID = make(map[string]*collectorPipeline, len(ci.pipelines))
 	for _, p := range ci.pipelines {
@@ -85,6 +90,130 @@ func parseCollector(in *Input) *collectorInfo {
 		}
 	}
 	return ci
+}
+
+// alloyPipelines are the pipelines the Alloy config was rendered from.
+func alloyPipelines(c *logs.Collector, compile regexpCompiler) []*collectorPipeline {
+	out := make([]*collectorPipeline, len(c.Pipelines))
+	for i := range c.Pipelines {
+		p := &c.Pipelines[i]
+		out[i] = typedPipeline(p.ID, p.Source, p.Rules, p.Stages, p.StageSources, false, compile)
+	}
+	return out
+}
+
+// promtailPipelines are the scrape configs of the Promtail config the
+// generator marshalled, with the spec paths of the pipelines they
+// parallel.
+func promtailPipelines(c *logs.Collector) []*collectorPipeline {
+	if c.Promtail == nil {
+		return nil
+	}
+	compile := newRegexpCache().compile
+	out := make([]*collectorPipeline, len(c.Promtail.ScrapeConfigs))
+	for i, sc := range c.Promtail.ScrapeConfigs {
+		var source string
+		var stageSources []string
+		if i < len(c.Pipelines) {
+			source, stageSources = c.Pipelines[i].Source, c.Pipelines[i].StageSources
+		}
+		out[i] = typedPipeline(sc.JobName, source, sc.RelabelConfigs, sc.PipelineStages, stageSources, true, compile)
+	}
+	return out
+}
+
+func typedPipeline(id, source string, rules []logs.RelabelRule, stages []logs.Stage, stageSources []string, promtail bool, compile regexpCompiler) *collectorPipeline {
+	p := &collectorPipeline{id: id, source: source}
+	for _, r := range rules {
+		c, err := typedRelabel(r, compile)
+		if err != nil {
+			p.partial = true
+			continue
+		}
+		p.relabel = append(p.relabel, c)
+	}
+	p.stages = make([]collectorStage, len(stages))
+	for i, st := range stages {
+		p.stages[i] = typedStage(st, promtail)
+		if i < len(stageSources) {
+			p.stages[i].src = stageSources[i]
+		}
+	}
+	return p
+}
+
+// typedRelabel is a relabel rule as Prometheus reads it: the fields the
+// generator leaves out take relabel.DefaultRelabelConfig's values (both
+// collectors have Prometheus's defaults), and the action is validated by
+// relabel.Action's own decoder.
+func typedRelabel(r logs.RelabelRule, compile regexpCompiler) (*relabel.Config, error) {
+	c := relabel.DefaultRelabelConfig
+	for _, l := range r.SourceLabels {
+		c.SourceLabels = append(c.SourceLabels, prommodel.LabelName(l))
+	}
+	if r.Separator != "" {
+		c.Separator = r.Separator
+	}
+	if r.Regex != "" {
+		re, err := compile(r.Regex)
+		if err != nil {
+			return nil, err
+		}
+		c.Regex = re
+	}
+	c.TargetLabel = r.TargetLabel
+	if r.Replacement != "" {
+		c.Replacement = r.Replacement
+	}
+	if r.Action != "" {
+		if err := c.Action.UnmarshalYAML(decodeString(r.Action)); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+// decodeString is a YAML unmarshal function that yields s: it lets a
+// Prometheus type validate a typed value with its own UnmarshalYAML.
+func decodeString(s string) func(any) error {
+	return func(v any) error {
+		p, ok := v.(*string)
+		if !ok {
+			return errors.New("not a string")
+		}
+		*p = s
+		return nil
+	}
+}
+
+// typedStage is a pipeline stage in the checks' form, named as the
+// collector names it (Promtail's labeldrop is Alloy's stage.label_drop).
+func typedStage(st logs.Stage, promtail bool) collectorStage {
+	var s collectorStage
+	if st.CRI != nil {
+		s.kinds++
+		s.name = "cri"
+	}
+	if st.LabelDrop != nil {
+		s.kinds++
+		s.name, s.values = "label_drop", st.LabelDrop.Values
+		if promtail {
+			s.name = "labeldrop"
+		}
+	}
+	if st.Drop != nil {
+		s.kinds++
+		s.name, s.source, s.expression = "drop", st.Drop.Source, st.Drop.Expression
+	}
+	if st.Match != nil {
+		s.kinds++
+		s.name, s.selector, s.action = "match", st.Match.Selector, st.Match.Action
+	}
+	if st.Regex != nil {
+		s.kinds++
+		s.name, s.expression = "regex", st.Regex.Expression
+	}
+	return s
 }
 
 // pipelineOf returns the pipeline of workload w, or nil.
@@ -137,212 +266,6 @@ func (p *collectorPipeline) streamLabels() (labels []string, dynamic bool) {
 	}
 	slices.Sort(labels)
 	return labels, dynamic
-}
-
-// alloyParse is the generated Alloy config parsed with Alloy's own parser
-// (f nil when none was generated).
-type alloyParse struct {
-	f   *ast.File
-	err error
-}
-
-// parseAlloy parses the generated Alloy config.
-func parseAlloy(in *Input) alloyParse {
-	f := in.File(logs.AlloyConfigPath)
-	if f == nil {
-		return alloyParse{}
-	}
-	af, err := alloyparser.ParseFile(f.Path, f.Data)
-	return alloyParse{af, err}
-}
-
-func alloyBlocks(body ast.Body, name string) []*ast.BlockStmt {
-	var out []*ast.BlockStmt
-	for _, st := range body {
-		if b, ok := st.(*ast.BlockStmt); ok && strings.Join(b.Name, ".") == name {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// alloyAttr evaluates a constant attribute of body into v.
-func alloyAttr(body ast.Body, name string, v any) (found bool, err error) {
-	for _, st := range body {
-		if a, ok := st.(*ast.AttributeStmt); ok && a.Name.Name == name {
-			return true, vm.New(a.Value).Evaluate(nil, v)
-		}
-	}
-	return false, nil
-}
-
-func alloyPipelines(f *ast.File, compile regexpCompiler) []*collectorPipeline {
-	process := map[string]*ast.BlockStmt{}
-	for _, b := range alloyBlocks(f.Body, "loki.process") {
-		process[b.Label] = b
-	}
-	var out []*collectorPipeline
-	for _, b := range alloyBlocks(f.Body, "discovery.relabel") {
-		p := &collectorPipeline{id: b.Label}
-		for _, rb := range alloyBlocks(b.Body, "rule") {
-			r, err := alloyRule(rb.Body, compile)
-			if err != nil {
-				p.partial = true
-				continue
-			}
-			p.relabel = append(p.relabel, r)
-		}
-		if pb := process[b.Label]; pb != nil {
-			for _, st := range pb.Body {
-				sb, ok := st.(*ast.BlockStmt)
-				if !ok || len(sb.Name) != 2 || sb.Name[0] != "stage" {
-					continue
-				}
-				s := collectorStage{name: sb.Name[1]}
-				_, _ = alloyAttr(sb.Body, "source", &s.source)
-				_, _ = alloyAttr(sb.Body, "expression", &s.expression)
-				_, _ = alloyAttr(sb.Body, "selector", &s.selector)
-				_, _ = alloyAttr(sb.Body, "action", &s.action)
-				switch s.name {
-				case "label_drop", "label_keep":
-					_, _ = alloyAttr(sb.Body, "values", &s.values)
-				case "labels", "static_labels":
-					var m map[string]any
-					if ok, err := alloyAttr(sb.Body, "values", &m); ok && err == nil {
-						for k := range m {
-							s.values = append(s.values, k)
-						}
-						slices.Sort(s.values)
-					}
-				}
-				p.stages = append(p.stages, s)
-			}
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-// alloyRule converts a discovery.relabel rule block (same fields and
-// defaults as Prometheus's relabel_config).
-func alloyRule(body ast.Body, compile regexpCompiler) (*relabel.Config, error) {
-	r := relabel.DefaultRelabelConfig
-	var regex, action string
-	var sources []string
-	for _, f := range []struct {
-		name string
-		v    any
-	}{
-		{"source_labels", &sources}, {"separator", &r.Separator}, {"regex", &regex},
-		{"target_label", &r.TargetLabel}, {"replacement", &r.Replacement}, {"action", &action}, {"modulus", &r.Modulus},
-	} {
-		if _, err := alloyAttr(body, f.name, f.v); err != nil {
-			return nil, fmt.Errorf("%s: %w", f.name, err)
-		}
-	}
-	for _, l := range sources {
-		r.SourceLabels = append(r.SourceLabels, prommodel.LabelName(l))
-	}
-	if regex != "" {
-		re, err := compile(regex)
-		if err != nil {
-			return nil, err
-		}
-		r.Regex = re
-	}
-	if action != "" {
-		r.Action = relabel.Action(strings.ToLower(action))
-	}
-	return &r, nil
-}
-
-// promtailFile is a Promtail config, decoded with Prometheus's own relabel
-// and kubernetes_sd types (which validate as they decode).
-type promtailFile struct {
-	Server        map[string]any   `yaml:"server,omitempty"`
-	Positions     map[string]any   `yaml:"positions,omitempty"`
-	Clients       []map[string]any `yaml:"clients,omitempty"`
-	ScrapeConfigs []promtailScrape `yaml:"scrape_configs,omitempty"`
-	TargetConfig  map[string]any   `yaml:"target_config,omitempty"`
-	LimitsConfig  map[string]any   `yaml:"limits_config,omitempty"`
-	Options       map[string]any   `yaml:"options,omitempty"`
-	Tracing       map[string]any   `yaml:"tracing,omitempty"`
-	Global        map[string]any   `yaml:"global,omitempty"`
-}
-
-type promtailScrape struct {
-	JobName             string                 `yaml:"job_name"`
-	KubernetesSDConfigs []*kubernetes.SDConfig `yaml:"kubernetes_sd_configs,omitempty"`
-	StaticConfigs       []map[string]any       `yaml:"static_configs,omitempty"`
-	FileSDConfigs       []map[string]any       `yaml:"file_sd_configs,omitempty"`
-	RelabelConfigs      []*relabel.Config      `yaml:"relabel_configs,omitempty"`
-	PipelineStages      []map[string]any       `yaml:"pipeline_stages,omitempty"`
-	Encoding            string                 `yaml:"encoding,omitempty"`
-	Decompression       map[string]any         `yaml:"decompression,omitempty"`
-	LimitsConfig        map[string]any         `yaml:"limits_config,omitempty"`
-}
-
-func decodePromtail(data []byte) (*promtailFile, error) {
-	var pf promtailFile
-	if err := yamlv2.UnmarshalStrict(data, &pf); err != nil {
-		return nil, cleanYAMLv2Err(err)
-	}
-	return &pf, nil
-}
-
-// yamlGoType is the " in type pkg.T" suffix of a YAML type error.
-var yamlGoType = regexp.MustCompile(` in type [\w.*\[\]]+`)
-
-// cleanYAMLv2Err joins a YAML type error's lines and drops Go type names.
-func cleanYAMLv2Err(err error) error {
-	var te *yamlv2.TypeError
-	if errors.As(err, &te) {
-		msgs := make([]string, len(te.Errors))
-		for i, m := range te.Errors {
-			msgs[i] = yamlGoType.ReplaceAllString(m, "")
-		}
-		return errors.New(strings.Join(msgs, "; "))
-	}
-	return err
-}
-
-func promtailPipelines(pf *promtailFile) []*collectorPipeline {
-	var out []*collectorPipeline
-	for _, sc := range pf.ScrapeConfigs {
-		p := &collectorPipeline{id: sc.JobName, relabel: sc.RelabelConfigs}
-		for _, st := range sc.PipelineStages {
-			p.stages = append(p.stages, promtailStages(st)...)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-// promtailStages converts one pipeline_stages item (one key: the stage).
-func promtailStages(st map[string]any) []collectorStage {
-	var out []collectorStage
-	for name, v := range st {
-		s := collectorStage{name: name}
-		switch x := v.(type) {
-		case map[any]any:
-			s.source, _ = x["source"].(string)
-			s.expression, _ = x["expression"].(string)
-			s.selector, _ = x["selector"].(string)
-			s.action, _ = x["action"].(string)
-			if name == "labels" || name == "static_labels" {
-				for k := range x {
-					s.values = append(s.values, fmt.Sprint(k))
-				}
-				slices.Sort(s.values)
-			}
-		case []any:
-			for _, e := range x {
-				s.values = append(s.values, fmt.Sprint(e))
-			}
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // regexpCompiler is relabel.NewRegexp, or a cache of it.

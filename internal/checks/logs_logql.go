@@ -9,9 +9,7 @@ import (
 	"strings"
 
 	"github.com/prometheus/prometheus/model/labels"
-	"sigs.k8s.io/yaml"
 
-	"github.com/dataopsgen/dataopsgen/generators/loki"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
@@ -110,29 +108,6 @@ func parseLogQLSelector(sel string) ([]*labels.Matcher, error) {
 	return ms, nil
 }
 
-// lokiAddsServiceName reports whether Loki derives a service_name label at
-// ingestion (limits_config.discover_service_name, on unless emptied).
-func lokiAddsServiceName(in *Input) bool {
-	f := in.File(loki.Path)
-	if f == nil {
-		return true
-	}
-	var v struct {
-		Loki struct {
-			LimitsConfig map[string]any `json:"limits_config"`
-		} `json:"loki"`
-	}
-	if yaml.Unmarshal(f.Data, &v) != nil {
-		return true
-	}
-	d, set := v.Loki.LimitsConfig["discover_service_name"]
-	if !set {
-		return true
-	}
-	l, ok := d.([]any)
-	return !ok || len(l) > 0
-}
-
 var logsLogQLLabels = Check{
 	Name: "logs/logql-labels",
 	Doc: "Every label in the stream selector of a Loki panel query (generated and `extraPanels`) is one the generated collector config attaches " +
@@ -162,9 +137,10 @@ var logsLogQLLabels = Check{
 				set[l] = true
 			}
 		}
-		if lokiAddsServiceName(in) {
-			set["service_name"] = true
-		}
+		// Loki derives service_name at ingestion (limits_config.
+		// discover_service_name, on unless emptied), and the generated
+		// values (loki.ChartValues) have no such field to empty it.
+		set["service_name"] = true
 		attached := make([]string, 0, len(set))
 		for l := range set {
 			attached = append(attached, l)

@@ -3,6 +3,8 @@ package checks_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/dataopsgen/dataopsgen/generators/logs"
 )
 
 func TestLogsLogQLLabels(t *testing.T) {
@@ -37,7 +39,11 @@ extraPanels: [{
 	in := famEdit(t, famInput(t, famBase), famDash, `"expr": "{namespace=~\"$namespace\", pod=~\"$pod\"}"`, `"expr": "{namespace=~\"$namespace\", app=~\"$pod\"}"`)
 	famWant(t, famRun(t, "logs/logql-labels", in), `spec.cue:15:2: logs/logql-labels: panel "Logs": stream selector {namespace=~"$namespace", app=~"$pod"} filters on label "app"`)
 	// Without extra labels, cluster is not attached; without collected logs nothing is.
-	in = famEdit(t, famInput(t, famBase+panels), famAlloyFile, "target_label = \"cluster\"", "target_label = \"__cluster\"")
+	in = famEditCollector(t, famInput(t, famBase+panels), famEachRule(func(r *logs.RelabelRule) {
+		if r.TargetLabel == "cluster" {
+			r.TargetLabel = "__cluster"
+		}
+	}))
 	got := famRun(t, "logs/logql-labels", in)
 	if len(got) != 3 || !strings.Contains(got[0].Message, `"ok"`) || !strings.Contains(got[0].Message, `label "cluster"`) {
 		t.Errorf("cluster not attached: got\n%s", famText(got))

@@ -28,9 +28,16 @@ func famPromtailEdit(old, new string) func(t *testing.T, in *checks.Input) *chec
 	}
 }
 
+// The bytes check: each case breaks the emitted text as an encoder bug
+// would (the typed config stays the generator's).
 func TestLogsPromtailDecode(t *testing.T) {
 	famRunCases(t, "logs/promtail-decode", famPromtail, []famCase{
 		{name: "generated"},
+		{
+			name: "without its typed config",
+			edit: func(t *testing.T, in *checks.Input) *checks.Input { return famUntyped(t, in, famPromtailFile) },
+			want: []string{`spec.cue:53:8: logs/promtail-decode: the collector config comes without its typed pipelines (artifact.File.Value): the log checks cannot see it`},
+		},
 		{
 			name: "unknown relabel action",
 			edit: famPromtailEdit("- action: keep\n    regex: ml", "- action: kep\n    regex: ml"),
@@ -52,48 +59,40 @@ func TestLogsPromtailDecode(t *testing.T) {
 			want: []string{`unknown Kubernetes SD role "pods"`},
 		},
 		{
-			name: "replace without target",
-			edit: famPromtailEdit("    target_label: namespace\n", ""),
-			want: []string{
-				`spec.cue:13:3: logs/promtail-decode: scrape_configs[1] (job "dataops/ml/trainer"): relabel_configs[4]: relabel configuration for replace action requires 'target_label' value`,
-				`spec.cue:19:3: logs/promtail-decode: scrape_configs[0] (job "dataops/ml/resnet"): relabel_configs[4]`,
-			},
-		},
-		{
-			name: "no __path__",
-			edit: famPromtailEdit("target_label: __path__", "target_label: __file__"),
-			want: []string{`spec.cue:13:3: logs/promtail-decode: scrape_configs[1] (job "dataops/ml/trainer"): no relabel rule sets __path__: Promtail tails no file`, `spec.cue:19:3: logs/promtail-decode: scrape_configs[0] (job "dataops/ml/resnet"): no relabel rule sets __path__`},
-		},
-		{
-			name: "duplicate job",
-			edit: famPromtailEdit("job_name: dataops/ml/trainer", "job_name: dataops/ml/resnet"),
-			want: []string{`scrape_configs[1] (job "dataops/ml/resnet"): job_name is used twice`},
-		},
-		{
 			name: "unknown stage",
 			edit: famPromtailEdit("  - cri: {}\n  - labeldrop:\n    - filename\n  - drop:\n      drop_counter_reason: dataops_drop\n      expression: GET /healthz",
 				"  - crio: {}\n  - labeldrop:\n    - filename\n  - drop:\n      drop_counter_reason: dataops_drop\n      expression: GET /healthz"),
-			want: []string{`scrape_configs[0] (job "dataops/ml/resnet"): pipeline_stages[0] (crio): unknown stage`},
+			want: []string{`the generated config does not decode into the generator's Promtail config type: error unmarshaling JSON: while decoding JSON: json: unknown field "crio"`},
 		},
 		{
-			name: "bad drop expression",
-			edit: famPromtailEdit("expression: GET /healthz", "expression: GET /healthz("),
-			want: []string{"pipeline_stages[2] (drop): expression does not compile: error parsing regexp: missing closing ): `GET /healthz(`"},
+			// The encoder check: the text says another filter than the
+			// generator's, reported at that filter.
+			name: "stage differs",
+			edit: famPromtailEdit("expression: GET /metrics", "expression: GET /metric"),
+			want: []string{`spec.cue:20:27: logs/promtail-decode: the emitted config decodes other than the generator made it: scrape_configs[0] (job "dataops/ml/resnet"): pipeline_stages[3] is {"drop":{"expression":"GET /metric","drop_counter_reason":"dataops_drop"}}, the generator made {"drop":{"expression":"GET /metrics","drop_counter_reason":"dataops_drop"}}`},
 		},
 		{
-			name: "bad match selector",
-			edit: famPromtailEdit(`selector: '{workload="resnet"} !~`, `selector: '{workload=~"resnet("} !~`),
-			want: []string{"pipeline_stages[4] (match): selector"},
+			name: "relabel rule differs",
+			edit: famPromtailEdit("target_label: __path__", "target_label: __file__"),
+			want: []string{
+				`spec.cue:13:3: logs/promtail-decode: the emitted config decodes other than the generator made it: scrape_configs[1] (job "dataops/ml/trainer"): relabel_configs[8] is {"source_labels":["__meta_kubernetes_pod_uid","__meta_kubernetes_pod_container_name"],"separator":"/","target_label":"__file__"`,
+				`spec.cue:19:3: logs/promtail-decode: the emitted config decodes other than the generator made it: scrape_configs[0] (job "dataops/ml/resnet"): relabel_configs[8]`,
+			},
 		},
 		{
-			name: "no client",
+			name: "client differs",
 			edit: famPromtailEdit("clients:\n- url: http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push\n", "clients:\n- url: loki\n"),
-			want: []string{`clients[0]: url "loki" is not an absolute URL`},
+			want: []string{`spec.cue:53:8: logs/promtail-decode: the emitted config decodes other than the generator made it: {"server":{"http_listen_port":3101,"log_level":"info"},"positions":{"filename":"/run/promtail/positions.yaml"},"clients":[{"url":"loki"}]`},
 		},
 		{
 			name: "values differ",
-			edit: famEditCase(famPromtailFile, "job_name: dataops/ml/trainer", "job_name: dataops/ml/training"),
+			edit: famEditCase(famPromtailFile, "scrape_configs:\n", "# a comment\nscrape_configs:\n"),
 			want: []string{"config.file in the Promtail values is not the generated Promtail config"},
+		},
+		{
+			name: "template in the values",
+			edit: famPromtailEdit("scrape_configs:\n", "# {{ .Values }}\nscrape_configs:\n"),
+			want: []string{`config.file contains "{{", which the chart's tpl would execute`},
 		},
 	})
 	// Alloy specs have no Promtail config.

@@ -241,7 +241,7 @@ func escLogs(in *Input) diag.List {
 			}
 			ms, err := parseLogQLSelector(s.selector)
 			if err != nil {
-				continue // logs/promtail-decode reports it
+				continue // logs/promtail-config reports it (Promtail)
 			}
 			for _, m := range ms {
 				if m.Name == stack.LabelWorkload && !m.Matches(w.Name) {

@@ -9,6 +9,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
 
@@ -119,6 +120,18 @@ func regexpQuote(s string) string {
 	return b.String()
 }
 
+// famEditLogRegex changes the log collector's relabel regex old to new (in
+// the generator's typed pipelines, which the check reads).
+func famEditLogRegex(old, new string) func(t *testing.T, in *checks.Input) *checks.Input {
+	return func(t *testing.T, in *checks.Input) *checks.Input {
+		return famEditCollector(t, in, famEachRule(func(r *logs.RelabelRule) {
+			if r.Regex == old {
+				r.Regex = new
+			}
+		}))
+	}
+}
+
 // The check must be able to fail: each case undoes one escape in the
 // generated files, as a generator bug would.
 func TestSpecEscapingMutations(t *testing.T) {
@@ -130,18 +143,22 @@ func TestSpecEscapingMutations(t *testing.T) {
 		},
 		{
 			name: "log keep regex",
-			edit: famEditCase(famAlloyFile, `regex         = "true;a\\.b-c_d"`, `regex         = "true;a.b-c_d"`),
+			edit: famEditLogRegex(`true;a\.b-c_d`, `true;a.b-c_d`),
 			want: []string{`spec.cue:8:50: spec/escaping: workloads."llm-serve".selector."example.com/tier": the generated log collector relabel rules also keep pods labelled example.com/tier="axb-c_d"`},
 		},
 		{
 			name: "log relabel drops the pods",
-			edit: famEditCase(famAlloyFile, `regex         = "true;a\\.b-c_d"`, `regex         = "true;a\\.b-c_dX"`),
+			edit: famEditLogRegex(`true;a\.b-c_d`, `true;a\.b-c_dX`),
 			want: []string{`spec.cue:8:3: spec/escaping: workloads."llm-serve": the generated log collector relabel rules drop the workload's own pods`},
 		},
 		{
 			name: "extra label replacement",
 			edit: func(t *testing.T, in *checks.Input) *checks.Input {
-				return famEdit(t, in, famAlloyFile, `replacement  = "a$$1 $${2} $$$$ {x} \"q\" \\ |.+("`, `replacement  = "a$1 ${2} $$ {x} \"q\" \\ |.+("`)
+				return famEditCollector(t, in, famEachRule(func(r *logs.RelabelRule) {
+					if r.TargetLabel == "cluster" {
+						r.Replacement = `a$1 ${2} $$ {x} "q" \ |.+(`
+					}
+				}))
 			},
 			want: []string{
 				`spec.cue:18:21: spec/escaping: logs.extraLabels.cluster: the generated log collector relabel rules set label cluster to "a  $ {x} \"q\" \\ |.+(", not the spec's "a$1 ${2} $$ {x} \"q\" \\ |.+("`,

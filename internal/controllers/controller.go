@@ -211,9 +211,6 @@ func register(c *Controller) *Controller {
 // Default is the controller of a training workload that names none.
 const Default = "job"
 
-// Get returns the controller called name, or nil.
-func Get(name string) *Controller { return registry[name] }
-
 // Names are the controllers' names, sorted.
 func Names() []string {
 	out := make([]string, 0, len(registry))

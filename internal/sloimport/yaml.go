@@ -67,18 +67,6 @@ func (n node) get(key string) node {
 	return n.absent()
 }
 
-// keyPos is the position of key in a mapping (the mapping's if absent).
-func (n node) keyPos(key string) diag.Pos {
-	if n.n != nil && n.n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.n.Content); i += 2 {
-			if n.n.Content[i].Value == key {
-				return node{n: n.n.Content[i], file: n.file}.pos()
-			}
-		}
-	}
-	return n.pos()
-}
-
 // keys are a mapping's keys, in order.
 func (n node) keys() []string {
 	var out []string

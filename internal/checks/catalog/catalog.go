@@ -359,9 +359,6 @@ func (c *Catalog) Lookup(name string) (names []string, known, open bool) {
 	return m.union.Sorted(), true, m.union.Open
 }
 
-// Names returns the names of the listed metrics, sorted.
-func (c *Catalog) Names() []string { return c.names }
-
 // GPU reports whether dcgm-exporter is part of the stack.
 func (c *Catalog) GPU() bool { return c.gpu }
 
