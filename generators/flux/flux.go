@@ -13,6 +13,7 @@ import (
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/logs"
@@ -75,22 +76,34 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	}
 	charts := Charts(s)
 	repos, names := Repositories(s, charts)
+	releases := Releases(s, charts, names)
 	src, err := artifact.YAMLDocs(withoutStatus(repos, func(r *sourcev1.HelmRepository) object {
 		return object{r.TypeMeta, r.ObjectMeta, r.Spec}
 	}))
 	if err != nil {
 		return nil, err
 	}
-	rel, err := artifact.YAMLDocs(withoutStatus(Releases(s, charts, names), func(r *helmv2.HelmRelease) object {
+	rel, err := artifact.YAMLDocs(withoutStatus(releases, func(r *helmv2.HelmRelease) object {
 		return object{r.TypeMeta, r.ObjectMeta, r.Spec}
 	}))
 	if err != nil {
 		return nil, err
 	}
+	// The typed objects go with the files (artifact.File.Value, one
+	// runtime.Object per document, in document order; their empty status
+	// is what the bytes leave out) for the checks to read.
 	return []artifact.File{
-		{Path: SourcesPath, Data: src, Role: artifact.Resource, Source: "stack"},
-		{Path: ReleasesPath, Data: rel, Role: artifact.Resource, Source: "stack"},
+		{Path: SourcesPath, Data: src, Role: artifact.Resource, Source: "stack", Value: runtimeObjects(repos)},
+		{Path: ReleasesPath, Data: rel, Role: artifact.Resource, Source: "stack", Value: runtimeObjects(releases)},
 	}, nil
+}
+
+func runtimeObjects[T runtime.Object](objs []T) []runtime.Object {
+	out := make([]runtime.Object, len(objs))
+	for i, o := range objs {
+		out[i] = o
+	}
+	return out
 }
 
 // object is a Kubernetes object as written to the overlay: the API types'

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/kustomize/api/types"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
@@ -37,19 +39,24 @@ type namespace struct {
 
 // Namespace returns the monitoring Namespace object.
 func Namespace(s *model.Spec) (artifact.File, error) {
-	data, err := artifact.YAML(namespace{
-		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		Metadata: metav1.ObjectMeta{Name: s.Stack.Namespace},
-	})
+	ns := &corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: metav1.ObjectMeta{Name: s.Stack.Namespace},
+	}
+	data, err := artifact.YAML(namespace{TypeMeta: ns.TypeMeta, Metadata: ns.ObjectMeta})
 	if err != nil {
 		return artifact.File{}, err
 	}
-	return artifact.File{Path: NamespacePath, Data: data, Role: artifact.Resource, Source: "stack.namespace"}, nil
+	// The typed object goes with the file (the checks read it); the bytes
+	// leave out its empty spec and status.
+	return artifact.File{Path: NamespacePath, Data: data, Role: artifact.Resource, Source: "stack.namespace",
+		Value: []runtime.Object{ns}}, nil
 }
 
 // Assemble returns the kustomizations for files (which it does not change):
 // one per layer directory (artifact.StackDir, artifact.ConfigDir) listing
-// that layer's files, and the root one listing the layers.
+// that layer's files, and the root one listing the layers. Each carries the
+// *types.Kustomization it marshalled (artifact.File.Value) for the checks.
 func Assemble(s *model.Spec, files []artifact.File) ([]artifact.File, error) {
 	var out []artifact.File
 	var layers []string
@@ -72,14 +79,15 @@ func Assemble(s *model.Spec, files []artifact.File) ([]artifact.File, error) {
 		out = append(out, k)
 		layers = append(layers, dir)
 	}
-	root, err := marshal(types.Kustomization{
+	rootK := &types.Kustomization{
 		TypeMeta:  types.TypeMeta{APIVersion: types.KustomizationVersion, Kind: types.KustomizationKind},
 		Resources: layers,
-	})
+	}
+	root, err := marshal(*rootK)
 	if err != nil {
 		return nil, err
 	}
-	return append(out, artifact.File{Path: Path, Data: root, Role: artifact.Aside, Source: "stack"}), nil
+	return append(out, artifact.File{Path: Path, Data: root, Role: artifact.Aside, Source: "stack", Value: rootK}), nil
 }
 
 // layer is the kustomization of one directory; files have paths relative to it.
@@ -127,7 +135,7 @@ func layer(s *model.Spec, files []artifact.File) (artifact.File, error) {
 	if err != nil {
 		return artifact.File{}, err
 	}
-	return artifact.File{Data: data, Role: artifact.Aside, Source: "stack"}, nil
+	return artifact.File{Data: data, Role: artifact.Aside, Source: "stack", Value: &k}, nil
 }
 
 // marshal writes a kustomization with the generated-file header.

@@ -44,9 +44,12 @@ type PrometheusSpec struct {
 	Shards             int    `json:"shards"`
 	// Explicit, so that the rules' labels and the selector are visibly one
 	// thing (the chart's default would select release=<release> as well).
-	RuleSelectorNilUsesHelmValues bool          `json:"ruleSelectorNilUsesHelmValues"`
-	RuleSelector                  LabelSelector `json:"ruleSelector"`
-	RuleNamespaceSelector         LabelSelector `json:"ruleNamespaceSelector"`
+	// Pointers, omitted when nil, because the chart tells "unset" (its
+	// default applies) from a zero value, and so do the checks that read
+	// this typed value; Build sets all three.
+	RuleSelectorNilUsesHelmValues *bool          `json:"ruleSelectorNilUsesHelmValues,omitempty"`
+	RuleSelector                  *LabelSelector `json:"ruleSelector,omitempty"`
+	RuleNamespaceSelector         *LabelSelector `json:"ruleNamespaceSelector,omitempty"`
 	// Only the Secret form: the inline form would be rendered too and one of
 	// the two would silently win; it also passes through Helm's tpl.
 	AdditionalScrapeConfigsSecret SecretKeySelector `json:"additionalScrapeConfigsSecret"`
@@ -107,12 +110,15 @@ type Grafana struct {
 		PasswordKey    string `json:"passwordKey"`
 	} `json:"admin"`
 	Sidecar struct {
+		// The grafana subchart has defaults for the label, its value and
+		// the folder annotation: pointers, omitted when nil, tell "unset"
+		// from "" (Build sets them all).
 		Dashboards struct {
-			Enabled          bool   `json:"enabled"`
-			Label            string `json:"label"`
-			LabelValue       string `json:"labelValue"`
-			FolderAnnotation string `json:"folderAnnotation"`
-			SearchNamespace  string `json:"searchNamespace"`
+			Enabled          bool    `json:"enabled"`
+			Label            *string `json:"label,omitempty"`
+			LabelValue       *string `json:"labelValue,omitempty"`
+			FolderAnnotation *string `json:"folderAnnotation,omitempty"`
+			SearchNamespace  string  `json:"searchNamespace"`
 			Provider         struct {
 				FoldersFromFilesStructure bool `json:"foldersFromFilesStructure"`
 			} `json:"provider"`
@@ -145,23 +151,29 @@ func New() generators.Generator {
 	return generators.Func{N: "promstack", F: generate}
 }
 
+// generate emits the values files, each with the typed value it marshalled
+// (File.Value: *Values, *DCGMValues), which the checks read.
 func generate(s *model.Spec) ([]artifact.File, error) {
-	data, err := artifact.YAML(Build(s))
+	v := Build(s)
+	data, err := artifact.YAML(&v)
 	if err != nil {
 		return nil, err
 	}
 	files := []artifact.File{{
 		Path: ValuesPath, Data: data, Role: artifact.ConfigMapData, Source: "stack.prometheus",
 		Object: &artifact.Generated{Name: ValuesName, Key: ValuesKey, Labels: stack.ValuesLabels()},
+		Value:  &v,
 	}}
 	if s.HasGPU() {
-		d, err := artifact.YAML(DCGM(s))
+		dv := DCGM(s)
+		d, err := artifact.YAML(&dv)
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, artifact.File{
 			Path: DCGMValuesPath, Data: d, Role: artifact.ConfigMapData, Source: "stack.dcgmExporter",
 			Object: &artifact.Generated{Name: DCGMValuesName, Key: ValuesKey, Labels: stack.ValuesLabels()},
+			Value:  &dv,
 		})
 	}
 	return files, nil
@@ -177,9 +189,9 @@ func Build(s *model.Spec) Values {
 	ps.EvaluationInterval = p.EvaluationInterval
 	ps.Replicas = p.Replicas
 	ps.Shards = p.Shards
-	ps.RuleSelectorNilUsesHelmValues = false
-	ps.RuleSelector = LabelSelector{MatchLabels: rules.SelectorLabels(s)}
-	ps.RuleNamespaceSelector = LabelSelector{}
+	ps.RuleSelectorNilUsesHelmValues = ptr(false)
+	ps.RuleSelector = &LabelSelector{MatchLabels: rules.SelectorLabels(s)}
+	ps.RuleNamespaceSelector = &LabelSelector{}
 	ps.AdditionalScrapeConfigsSecret = SecretKeySelector{Enabled: true, Name: stack.ScrapeSecretName, Key: stack.ScrapeSecretKey}
 	for _, rw := range p.RemoteWrite {
 		out := RemoteWrite{URL: rw.URL}
@@ -203,9 +215,9 @@ func Build(s *model.Spec) Values {
 	v.Grafana.Admin.PasswordKey = g.AdminSecret.PasswordKey
 	d := &v.Grafana.Sidecar.Dashboards
 	d.Enabled = true
-	d.Label = stack.DashboardLabel
-	d.LabelValue = stack.DashboardLabelValue
-	d.FolderAnnotation = stack.FolderAnnotation
+	d.Label = ptr(stack.DashboardLabel)
+	d.LabelValue = ptr(stack.DashboardLabelValue)
+	d.FolderAnnotation = ptr(stack.FolderAnnotation)
 	d.SearchNamespace = s.Stack.Namespace
 	d.Provider.FoldersFromFilesStructure = true
 	v.Grafana.AdditionalDataSources = []DataSource{{
@@ -240,6 +252,8 @@ func KSMAllowlist(s *model.Spec) []string {
 	list := "[" + strings.Join(keys, ",") + "]"
 	return []string{"jobs=" + list, "pods=" + list}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func ref(c *model.Credential) *SecretRef {
 	if c == nil {

@@ -6,13 +6,10 @@ import (
 	"strings"
 	"sync"
 
-	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/relabel"
-	yamlv2 "go.yaml.in/yaml/v2"
 
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
-	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -134,18 +131,5 @@ func relabelKey(r scrape.Relabel) string {
 
 // parseRelabel is what Prometheus does with generated relabel configs.
 func parseRelabel(rs []scrape.Relabel) ([]*relabel.Config, error) {
-	data, err := artifact.YAML(rs)
-	if err != nil {
-		return nil, err
-	}
-	var rcs []*relabel.Config
-	if err := yamlv2.Unmarshal(data, &rcs); err != nil {
-		return nil, fmt.Errorf("generated relabel configs: %w", err)
-	}
-	for _, rc := range rcs {
-		if err := rc.Validate(prommodel.UTF8Validation); err != nil {
-			return nil, fmt.Errorf("generated relabel config: %w", err)
-		}
-	}
-	return rcs, nil
+	return scrape.PrometheusRelabel(rs)
 }

@@ -65,16 +65,30 @@ func New() generators.Generator {
 	return generators.Func{N: "scrape", F: generate}
 }
 
+// Jobs are the generated scrape configs with the spec path each comes from:
+// the generator hands them to the checks as its file's artifact.File.Value,
+// so that they neither decode the bytes nor run the generator again.
+type Jobs struct {
+	Configs []Config
+	// Sources parallels Configs: the path of the workload of each job.
+	Sources []string
+}
+
 func generate(s *model.Spec) ([]artifact.File, error) {
 	configs := Configs(s)
 	data, err := artifact.YAMLList(configs)
 	if err != nil {
 		return nil, err
 	}
+	jobs := &Jobs{Configs: configs, Sources: make([]string, len(s.Workloads))}
+	for i, w := range s.Workloads {
+		jobs.Sources[i] = w.Path()
+	}
 	return []artifact.File{{
-		Path: Path,
-		Data: data,
-		Role: artifact.SecretData,
+		Value: jobs,
+		Path:  Path,
+		Data:  data,
+		Role:  artifact.SecretData,
 		Object: &artifact.Generated{
 			Name: stack.ScrapeSecretName,
 			Key:  stack.ScrapeSecretKey,

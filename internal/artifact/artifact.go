@@ -46,9 +46,11 @@ type File struct {
 	// that a problem found in it is reported where the user can fix it.
 	Source string
 	// Value, when set, is the typed value Data was marshalled from (what
-	// parsing Data gives back), for in-process consumers that would
-	// otherwise parse the bytes just written (e.g. the rule tests). Data
-	// stays what is written and what the checks read.
+	// parsing Data gives back), with the spec path of its parts where a
+	// generator knows finer ones than Source, for in-process consumers
+	// that would otherwise parse the bytes just written: the rule tests and
+	// the checks, which read it (one check per kind of file verifies that
+	// Data decodes to it). Data stays what is written.
 	Value any
 }
 

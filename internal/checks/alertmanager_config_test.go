@@ -2,6 +2,8 @@ package checks_test
 
 import (
 	"testing"
+
+	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
 
 // The generated config is correct by construction and the spec's literal
@@ -15,24 +17,6 @@ func TestAlertmanagerConfig(t *testing.T) {
 	)
 	famRunCases(t, "alertmanager/config", famBase, []famCase{
 		{name: "generated"},
-		{
-			name: "literal slack url",
-			edit: famEditCase(famValues, slackFile, "api_url: https://hooks.slack.com/services/T000/B000/XXXX"),
-			want: []string{
-				`spec.cue:30:4: alertmanager/config: receiver "ml-oncall" slack_configs[0]: api_url is a literal credential in the config (it ends up in a ConfigMap): use api_url_file with a Secret listed in alertmanagerSpec.secrets`,
-				`spec.cue:30:4: alertmanager/config: receiver "ml-oncall": api_url_file reads "", but the spec references Secret alertmanager-slack key webhook-url (/etc/alertmanager/secrets/alertmanager-slack/webhook-url)`,
-			},
-		},
-		{
-			name: "literal pagerduty key",
-			edit: famEditCase(famValues, pdFile, "routing_key: 0123456789abcdef0123456789abcdef"),
-			want: []string{`spec.cue:32:21: alertmanager/config: receiver "pager" pagerduty_configs[0]: routing_key is a literal credential`, `receiver "pager": routing_key_file reads ""`},
-		},
-		{
-			name: "literal http credentials",
-			edit: famEditCase(famValues, "        url_file: /etc/alertmanager/secrets/hook/url", "        url_file: /etc/alertmanager/secrets/hook/url\n        http_config:\n          basic_auth:\n            username: am\n            password: hunter2"),
-			want: []string{`spec.cue:40:9: alertmanager/config: receiver "hook" webhook_configs[0].http_config.basic_auth.password is a literal credential in the config: use its *_file form`},
-		},
 		{
 			name: "literal global",
 			edit: famEditCase(famValues, "resolve_timeout: 5m", "resolve_timeout: 5m\n      smtp_auth_password: hunter2"),
@@ -50,11 +34,6 @@ func TestAlertmanagerConfig(t *testing.T) {
 				`spec.cue:33:9: alertmanager/config: receiver "mail" email_configs[0].auth_password_file: /etc/alertmanager/smtp-password is not a key of a mounted Secret`,
 				`spec.cue:38:4: alertmanager/config: receiver "mail": auth_password_file reads "/etc/alertmanager/smtp-password", but the spec references Secret smtp key password`,
 			},
-		},
-		{
-			name: "tls file outside the secrets",
-			edit: famEditCase(famValues, "        url_file: /etc/alertmanager/secrets/hook/url", "        url_file: /etc/alertmanager/secrets/hook/url\n        http_config:\n          tls_config:\n            ca_file: /etc/ssl/ca.pem"),
-			want: []string{`receiver "hook" webhook_configs[0].http_config.tls_config.ca_file: /etc/ssl/ca.pem is not a key of a mounted Secret`},
 		},
 		{
 			name: "other key",
@@ -87,4 +66,46 @@ func TestAlertmanagerConfig(t *testing.T) {
 			want: []string{`Alertmanager rejects the generated config: cannot have continue in root route`},
 		},
 	})
+}
+
+// The typed values have no place for a literal Slack URL, PagerDuty key or
+// an http_config (promstack.AlertmanagerConfig): a generator cannot emit
+// them today, and values/parse refuses bytes that carry them. The check
+// still refuses them, should the typed values grow such a field: these
+// cases show it on the values as the chart reads the edited bytes.
+func TestAlertmanagerConfigFieldsTheTypedValuesLack(t *testing.T) {
+	const (
+		slackFile = "api_url_file: /etc/alertmanager/secrets/alertmanager-slack/webhook-url"
+		pdFile    = "routing_key_file: /etc/alertmanager/secrets/pd/routing-key"
+	)
+	base := famInput(t, famBase)
+	for _, c := range []famCase{
+		{
+			name: "literal slack url",
+			edit: famEditCase(famValues, slackFile, "api_url: https://hooks.slack.com/services/T000/B000/XXXX"),
+			want: []string{
+				`spec.cue:30:4: alertmanager/config: receiver "ml-oncall" slack_configs[0]: api_url is a literal credential in the config (it ends up in a ConfigMap): use api_url_file with a Secret listed in alertmanagerSpec.secrets`,
+				`spec.cue:30:4: alertmanager/config: receiver "ml-oncall": api_url_file reads "", but the spec references Secret alertmanager-slack key webhook-url (/etc/alertmanager/secrets/alertmanager-slack/webhook-url)`,
+			},
+		},
+		{
+			name: "literal pagerduty key",
+			edit: famEditCase(famValues, pdFile, "routing_key: 0123456789abcdef0123456789abcdef"),
+			want: []string{`spec.cue:32:21: alertmanager/config: receiver "pager" pagerduty_configs[0]: routing_key is a literal credential`, `receiver "pager": routing_key_file reads ""`},
+		},
+		{
+			name: "literal http credentials",
+			edit: famEditCase(famValues, "        url_file: /etc/alertmanager/secrets/hook/url", "        url_file: /etc/alertmanager/secrets/hook/url\n        http_config:\n          basic_auth:\n            username: am\n            password: hunter2"),
+			want: []string{`spec.cue:40:9: alertmanager/config: receiver "hook" webhook_configs[0].http_config.basic_auth.password is a literal credential in the config: use its *_file form`},
+		},
+		{
+			name: "tls file outside the secrets",
+			edit: famEditCase(famValues, "        url_file: /etc/alertmanager/secrets/hook/url", "        url_file: /etc/alertmanager/secrets/hook/url\n        http_config:\n          tls_config:\n            ca_file: /etc/ssl/ca.pem"),
+			want: []string{`receiver "hook" webhook_configs[0].http_config.tls_config.ca_file: /etc/ssl/ca.pem is not a key of a mounted Secret`},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			famWant(t, checks.RunOnValuesBytes(famCheck(t, "alertmanager/config"), c.edit(t, base)), c.want...)
+		})
+	}
 }

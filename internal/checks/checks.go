@@ -24,7 +24,7 @@ type Check struct {
 func All() []Check {
 	var all []Check
 	for _, family := range [][]Check{
-		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize, dashboardsParse},
+		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize, valuesParse, dashboardsParse},
 		rulesChecks(),
 		provenanceChecks(),
 		wiringChecks(),

@@ -64,6 +64,9 @@ func mutateRules(t *testing.T, in *checks.Input) *checks.Input {
 				t.Fatal("scrape edits not applied")
 			}
 			f.Data = []byte(d)
+			if err := checks.RetypeOverlay(f); err != nil {
+				t.Fatalf("%s: %v", f.Path, err)
+			}
 		}
 	}
 	return out

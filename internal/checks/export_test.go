@@ -16,6 +16,7 @@ import (
 
 	"github.com/dataopsgen/dataopsgen/generators/logs"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
@@ -128,13 +129,20 @@ func EscRulesReference(in *Input) diag.List {
 // EscScrape is spec/escaping's scrape part.
 func EscScrape(in *Input) diag.List { return escScrape(in) }
 
-// EscScrapeReference is escScrape on the jobs decoded on their own (not
-// through Prometheus's config loader).
+// EscScrapeReference is escScrape on the typed jobs' relabel rules read
+// from their YAML, as Prometheus reads them (scrape.PrometheusRelabel).
 func EscScrapeReference(in *Input) diag.List {
-	// A load without cfg makes scrapeJobs decode the file itself.
+	// The relabel rules of each job read from their YAML
+	// (scrape.PrometheusRelabel), not field by field.
 	fresh := &Input{Spec: in.Spec, Files: in.Files}
-	file := in.scrape().file
-	fresh.v().scrape = func() scrapeLoad { return scrapeLoad{file: file} }
+	ts := in.scrapeJobs()
+	if ts.jobs != nil {
+		ts.relabel = make([][]*relabel.Config, len(ts.jobs.Configs))
+		for i, c := range ts.jobs.Configs {
+			ts.relabel[i], _ = scrape.PrometheusRelabel(c.RelabelConfigs)
+		}
+	}
+	fresh.v().scrapeJobs = func() typedScrape { return ts }
 	return escScrape(fresh)
 }
 
@@ -197,13 +205,13 @@ func runRelabelReference(rules []*relabel.Config, target map[string]string) (map
 // misses) with runRelabel and runRelabelReference, and returns how many
 // runs kept their target and the first difference.
 func RelabelRunsDiffer(in *Input) (kept int, diff string) {
-	_, jobs := scrapeJobs(in)
+	ts := in.scrapeJobs()
 	ci := in.collector()
 	for _, w := range in.Spec.Workloads {
 		var ruleSets [][]*relabel.Config
-		for _, j := range jobs {
-			if j.JobName == stack.ScrapeJobName(w) {
-				ruleSets = append(ruleSets, j.RelabelConfigs)
+		for i := range ts.relabel {
+			if ts.jobs.Configs[i].JobName == stack.ScrapeJobName(w) {
+				ruleSets = append(ruleSets, ts.relabel[i])
 				break
 			}
 		}

@@ -37,6 +37,7 @@ type views struct {
 	presetMatchers   func() map[string]bool
 	slos             func() []resolvedSLO
 	scrape           func() scrapeLoad
+	scrapeJobs       func() typedScrape
 	dashboards       func() []*dashFile
 	values           func() parsedValues
 	kustomizations   func() []*kustLayer
@@ -63,6 +64,7 @@ func (in *Input) v() *views {
 			presetMatchers:   view(in, collectPresetMatchers),
 			slos:             view(in, resolveSLOs),
 			scrape:           view(in, loadScrape),
+			scrapeJobs:       view(in, typedScrapeJobs),
 			dashboards:       view(in, typedDashboards),
 			values:           view(in, decodeValues),
 			kustomizations:   view(in, decodeKustomizations),
@@ -111,10 +113,13 @@ func (in *Input) slos() []resolvedSLO { return in.v().slos() }
 // scrape is the generated scrape config as Prometheus loads it.
 func (in *Input) scrape() scrapeLoad { return in.v().scrape() }
 
+// scrapeJobs are the generator's typed scrape jobs, their relabel rules as Prometheus reads them.
+func (in *Input) scrapeJobs() typedScrape { return in.v().scrapeJobs() }
+
 // dashboards are the generator's typed dashboards, their panels attributed to the spec.
 func (in *Input) dashboards() []*dashFile { return in.v().dashboards() }
 
-// values are the generated kube-prometheus-stack values, decoded.
+// values are the generator's typed kube-prometheus-stack values.
 func (in *Input) values() parsedValues { return in.v().values() }
 
 // kustomizations are the generated kustomization.yaml files, outermost first.

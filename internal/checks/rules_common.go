@@ -8,6 +8,7 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/internal/checks/catalog"
 )
 
@@ -76,7 +77,13 @@ func parseRules(in *Input) []*ruleRef {
 
 // buildCatalog builds the metric catalog of the spec.
 func buildCatalog(in *Input) *catalog.Catalog {
-	return catalog.New(in.Spec, PromQL)
+	// The kube-state-metrics values as generated (none when the values
+	// come untyped: values/parse reports it).
+	var ksm promstack.KubeStateMetrics
+	if v := in.values().typed; v != nil {
+		ksm = v.KubeStateMetrics
+	}
+	return catalog.New(in.Spec, PromQL, ksm)
 }
 
 // parallel runs f(0..n-1) on all CPUs (inline when n is small).

@@ -44,3 +44,27 @@ func TestScrapeConfigCheck(t *testing.T) {
 		})
 	}
 }
+
+// scrape/config verifies the encoder: what Prometheus loads from the bytes
+// is the generator's typed jobs (which the other checks read), each
+// difference reported at its job's workload.
+func TestScrapeConfigTypedJobs(t *testing.T) {
+	famRunCases(t, "scrape/config", famBase, []famCase{
+		{name: "generated"},
+		{
+			name: "encoder changes an action",
+			edit: famEncoderBug(famScrape, "  - action: keep\n", "  - action: drop\n"),
+			want: []string{`spec.cue:15:2: scrape/config: job "dataops/ml/resnet" is not what its generator made: relabel_configs[0]: action loads as "drop", the typed rule has "keep"`},
+		},
+		{
+			name: "encoder changes a path",
+			edit: famEncoderBug(famScrape, "  metrics_path: /metrics\n", "  metrics_path: /metrix\n"),
+			want: []string{`is not what its generator made: metrics_path loads as /metrix, the typed job has /metrics`},
+		},
+		{
+			name: "without the typed jobs",
+			edit: famUntypedEdit(famScrape),
+			want: []string{`scrape/config: generated scrape configs come without their typed jobs (artifact.File.Value)`},
+		},
+	})
+}

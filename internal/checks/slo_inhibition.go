@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/common/model"
 	"sigs.k8s.io/yaml"
 
-	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/internal/alertroute"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/slo"
@@ -29,8 +28,12 @@ var sloInhibition = Check{
 		if len(alerts) < 2 {
 			return out
 		}
-		cfg, _ := promstack.BuildAlertmanager(in.Spec)
-		text, err := yaml.Marshal(cfg)
+		// The Alertmanager config of the generated values, as the generator typed it.
+		pv := in.values()
+		if pv.typed == nil {
+			return out // values/parse reports values without their typed value
+		}
+		text, err := yaml.Marshal(pv.typed.Alertmanager.Config)
 		if err != nil {
 			return out
 		}

@@ -11,21 +11,19 @@ import (
 var wiringScrapeSecret = Check{
 	Name: "wiring/scrape-secret",
 	Doc: "`additionalScrapeConfigsSecret` in the kube-prometheus-stack values is enabled and names a Secret key that a kustomization `secretGenerator` " +
-		"makes (same name, no hash suffix, Prometheus's namespace, key backed by the generated scrape configs); the inline `additionalScrapeConfigs` is not also set.",
+		"makes (same name, no hash suffix, Prometheus's namespace, key backed by the generated scrape configs).",
 	Run: func(in *Input) (out diag.List) {
 		const check = "wiring/scrape-secret"
 		const src = "stack.prometheus"
 		pv := in.values()
 		if pv.file == nil || pv.err != nil {
-			return nil // wiring/rule-selector reports undecodable values
+			return nil // values/parse reports values without their typed value
 		}
 		vf := pv.file.Path
-		ps := pv.v.Prometheus.PrometheusSpec
-		if !wiringEmpty(ps.AdditionalScrapeConfigs) {
-			out.Append(at(in, src, check, vf,
-				"the values set both additionalScrapeConfigs (inline) and additionalScrapeConfigsSecret: the chart renders both and one silently wins; use only the Secret"))
-		}
-		ref := ps.AdditionalScrapeConfigsSecret
+		// The inline additionalScrapeConfigs, which the chart would render
+		// as well, is no field of the typed values (promstack.PrometheusSpec):
+		// values/parse refuses bytes that carry it.
+		ref := pv.v.Prometheus.PrometheusSpec.AdditionalScrapeConfigsSecret
 		scrapeFile := in.File(scrape.Path)
 		if ref == nil || ref.Enabled == nil || !*ref.Enabled {
 			if scrapeFile != nil {

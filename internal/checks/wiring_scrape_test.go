@@ -10,11 +10,6 @@ func TestWiringScrapeSecret(t *testing.T) {
 	famRunCases(t, "wiring/scrape-secret", famBase, []famCase{
 		{name: "generated"},
 		{
-			name: "inline too",
-			edit: famEditCase(famValues, "    additionalScrapeConfigsSecret:", "    additionalScrapeConfigs:\n    - job_name: x\n    additionalScrapeConfigsSecret:"),
-			want: []string{"the values set both additionalScrapeConfigs (inline) and additionalScrapeConfigsSecret"},
-		},
-		{
 			name: "disabled",
 			edit: famEditCase(famValues, "      enabled: true\n      key: additional", "      enabled: false\n      key: additional"),
 			want: []string{"additionalScrapeConfigsSecret is not enabled"},

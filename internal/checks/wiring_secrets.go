@@ -5,15 +5,14 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/dataopsgen/dataopsgen/generators/secrets"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
 // secretRefValues are the keys of the kube-prometheus-stack values that
-// name Secrets and that kpsValues (wiring_parse.go) does not read
+// name Secrets and that kpsValues (wiring_parse.go) does not read, as the
+// chart reads the typed values (chartView)
 // (charts/kube-prometheus-stack/values.yaml of prometheus-community/helm-charts,
 // kube-prometheus-stack-88.5.3; grafana.admin from the grafana subchart's
 // values.yaml, grafana-community/helm-charts charts/grafana 12.11.1).
@@ -61,18 +60,27 @@ var wiringSecrets = Check{
 		const check = "wiring/secrets"
 		pv := in.values()
 		if pv.file == nil || pv.err != nil {
-			return nil // wiring/rule-selector reports undecodable values
+			return nil // values/parse reports values without their typed value
 		}
 		f := pv.file
 		var v secretRefValues
-		if err := yaml.Unmarshal(f.Data, &v); err != nil {
+		if err := chartView(pv.typed, &v); err != nil {
 			return nil
 		}
 		objs, err := kustomized(in)
 		if err != nil {
 			return nil // overlay/kustomize reports it
 		}
-		required := secrets.Required(in.Spec)
+		// The list SECRETS.md gives, as its generator made it.
+		// Without the file, nothing is listed for the user to create.
+		var required []secrets.Secret
+		if sf := in.File(secrets.Path); sf != nil {
+			var ok bool
+			if required, ok = sf.Value.([]secrets.Secret); !ok {
+				return append(out, at(in, sf.Source, check, sf.Path,
+					"%s comes without its typed list of Secrets (artifact.File.Value): the Secrets the values read cannot be checked against it", secrets.Path))
+			}
+		}
 		for _, u := range secretUses(&pv.v, &v) {
 			if msg := secretUseProblem(objs, required, in.Spec.Stack.Namespace, u); msg != "" {
 				out.Append(at(in, "stack", check, f.Path, "%s: %s", u.by, msg))

@@ -1,7 +1,11 @@
 package checks_test
 
 import (
+	"slices"
 	"testing"
+
+	"github.com/dataopsgen/dataopsgen/generators/secrets"
+	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
 
 const (
@@ -49,6 +53,24 @@ func TestWiringSecrets(t *testing.T) {
 			name: "scrape Secret key",
 			edit: famEditCase(famValues, "key: additional-scrape-configs.yaml", "key: scrape.yaml"),
 			want: []string{"Secret dataops-additional-scrape-configs, which the overlay makes, has no key scrape.yaml (has: [additional-scrape-configs.yaml])"},
+		},
+		{
+			// The list comes typed from the secrets generator (not from
+			// running it again): a generator that forgets a Secret is caught.
+			name: "Secret left out of the list",
+			edit: func(t *testing.T, in *checks.Input) *checks.Input {
+				out := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files)}
+				f := famFile(t, out, secrets.Path)
+				f.Value = slices.DeleteFunc(slices.Clone(f.Value.([]secrets.Secret)), func(s secrets.Secret) bool { return s.Name == "grafana-admin" })
+				return out
+			},
+			want: []string{"grafana.admin.existingSecret (passwordKey): Secret grafana-admin is neither made by the overlay nor listed in SECRETS.md",
+				"grafana.admin.existingSecret (userKey): Secret grafana-admin is neither made"},
+		},
+		{
+			name: "list without its typed value",
+			edit: famUntypedEdit(secrets.Path),
+			want: []string{"wiring/secrets: SECRETS.md comes without its typed list of Secrets (artifact.File.Value)"},
 		},
 	})
 }

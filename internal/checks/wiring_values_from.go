@@ -5,7 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dataopsgen/dataopsgen/generators/flux"
+	helmv2 "github.com/fluxcd/helm-controller/api/v2"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
@@ -20,31 +23,52 @@ var wiringValuesFrom = Check{
 		if err != nil {
 			return nil // overlay/kustomize reports it
 		}
-		for _, hr := range objs {
-			if hr.Kind != "HelmRelease" {
-				continue
-			}
-			spec := amMap(hr.Object["spec"])
-			for i, v := range amList(spec["valuesFrom"]) {
-				ref := amMap(v)
-				kind, _ := ref["kind"].(string)
-				name, _ := ref["name"].(string)
-				key, _ := ref["valuesKey"].(string)
+		for _, r := range typedHelmReleases(in) {
+			hr := r.hr
+			ns := effectiveNamespace(in, r.file.Path, hr.Namespace)
+			for i, ref := range hr.Spec.ValuesFrom {
+				if ref.Optional {
+					continue
+				}
+				key := ref.ValuesKey
 				if key == "" {
 					// helm-controller's default (api/v2 ValuesReference.ValuesKey).
 					key = "values.yaml"
 				}
-				if optional, _ := ref["optional"].(bool); optional {
-					continue
-				}
 				where := fmt.Sprintf("HelmRelease %s valuesFrom[%d]", hr.Name, i)
-				if msg := valuesFromProblem(objs, hr.Namespace, kind, name, key); msg != "" {
-					out.Append(at(in, "stack", check, flux.ReleasesPath, "%s: %s", where, msg))
+				if msg := valuesFromProblem(objs, ns, ref.Kind, ref.Name, key); msg != "" {
+					out.Append(at(in, r.file.Source, check, r.file.Path, "%s: %s", where, msg))
 				}
 			}
 		}
 		return out
 	},
+}
+
+// sourcedHelmRelease is a generated HelmRelease and its file.
+type sourcedHelmRelease struct {
+	file *artifact.File
+	hr   *helmv2.HelmRelease
+}
+
+// typedHelmReleases are the generated HelmReleases, as the flux generator
+// typed them (File.Value; overlay/kustomize verifies the bytes), in file
+// order.
+func typedHelmReleases(in *Input) []sourcedHelmRelease {
+	var out []sourcedHelmRelease
+	for i := range in.Files {
+		f := &in.Files[i]
+		if f.Role != artifact.Resource {
+			continue
+		}
+		objs, _ := f.Value.([]runtime.Object)
+		for _, o := range objs {
+			if hr, ok := o.(*helmv2.HelmRelease); ok && hr != nil {
+				out = append(out, sourcedHelmRelease{f, hr})
+			}
+		}
+	}
+	return out
 }
 
 // valuesFromProblem says why kind/name (key) cannot be read in namespace,

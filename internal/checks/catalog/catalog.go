@@ -113,13 +113,15 @@ type pendingRule struct {
 
 // New builds the catalog of s. p parses the recording rules' expressions
 // (their output labels are inferred); an expression that does not parse
-// records a metric with open labels.
-func New(s *model.Spec, p parser.Parser) *Catalog {
+// records a metric with open labels. ksm is the kube-state-metrics part of
+// the generated kube-prometheus-stack values (the pod and job labels it
+// exposes, the custom resources it watches), as the generator typed it.
+func New(s *model.Spec, p parser.Parser, ksm promstack.KubeStateMetrics) *Catalog {
 	c := &Catalog{metrics: map[string]*Metric{}, parser: p, gpu: s.HasGPU()}
 	for _, w := range s.Workloads {
 		c.addWorkload(w)
 	}
-	c.addStack(s)
+	c.addStack(ksm)
 	c.addSLOs(s)
 	c.pending = map[string][]pendingRule{}
 	c.resolving = map[string]bool{}
@@ -204,9 +206,9 @@ func (c *Catalog) addWorkload(w *model.Workload) {
 }
 
 // addStack adds the exporters the stack installs.
-func (c *Catalog) addStack(s *model.Spec) {
+func (c *Catalog) addStack(ksm promstack.KubeStateMetrics) {
 	const path = "stack.prometheus"
-	allow := ksmAllowlist(promstack.KSMAllowlist(s))
+	allow := ksmAllowlist(ksm.MetricLabelsAllowlist)
 	for _, row := range table(kubeStateMetrics) {
 		name := row[0]
 		l := Closed(append(row[1:], serviceMonitorLabels...)...)
@@ -245,7 +247,7 @@ func (c *Catalog) addStack(s *model.Spec) {
 	if c.gpu {
 		c.addDCGM()
 	}
-	c.addCustomResources(s)
+	c.addCustomResources(ksm.CustomResourceState)
 	for _, f := range c.families {
 		f.buildIndex()
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
@@ -54,7 +55,8 @@ func newTestCatalog(t *testing.T, src string) *Catalog {
 	if diags != nil {
 		t.Fatal(diags.Err())
 	}
-	return New(s, promql)
+	// The kube-state-metrics values the promstack generator makes of s.
+	return New(s, promql, promstack.Build(s).KubeStateMetrics)
 }
 
 func TestLookup(t *testing.T) {

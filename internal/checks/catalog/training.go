@@ -4,19 +4,17 @@ import (
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/internal/controllers"
 	"github.com/dataopsgen/dataopsgen/internal/dcgm"
-	"github.com/dataopsgen/dataopsgen/internal/model"
 )
 
 // addCustomResources adds the custom-resource-state series of the training
 // controllers' objects (and Kueue's Workload) that the generated
 // kube-state-metrics values configure, with exactly the labels the config
 // gives them (internal/controllers, crs.go).
-func (c *Catalog) addCustomResources(s *model.Spec) {
-	cfg, _, ok := promstack.CRSConfig(s)
-	if !ok {
+func (c *Catalog) addCustomResources(crs *promstack.CustomResourceState) {
+	if crs == nil || !crs.Enabled {
 		return
 	}
-	for _, sr := range controllers.SeriesOf(cfg) {
+	for _, sr := range controllers.SeriesOf(crs.Config) {
 		l := Closed(append(sr.Labels, serviceMonitorLabels...)...)
 		c.add(sr.Name, &Source{Kind: KindKSM, Path: "stack.prometheus", Labels: l, Values: map[string]string{"job": "kube-state-metrics"}})
 	}
