@@ -36,46 +36,40 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: overview: %w", err)
 	}
-	f, err := file(s, d, b.sources)
+	f, err := file(s, d, b.sources, "workloads")
 	if err != nil {
 		return nil, err
 	}
 	out := []artifact.File{f}
-	sd, ok, err := sloDashboard(s)
-	if err != nil {
-		return nil, fmt.Errorf("dashboards: slos: %w", err)
-	}
-	if ok {
-		sf, err := file(s, sd, nil)
+	if b := sloDashboard(s); b != nil {
+		sd, err := b.b.Build()
+		if err != nil {
+			return nil, fmt.Errorf("dashboards: slos: %w", err)
+		}
+		sf, err := file(s, sd, b.sources, "slos")
 		if err != nil {
 			return nil, err
 		}
-		sf.Source = "slos"
 		out = append(out, sf)
 	}
 	return out, nil
 }
 
-// Provenance is the typed value of a generated dashboard file: the spec
-// path of each panel that comes from a part of the spec of its own, by
-// panel id (the user's extraPanels). The other panels come from the file's
-// Source. The checks report a panel's problem where it says.
-type Provenance struct {
-	Panels map[uint32]string
-}
-
 // file wraps a built dashboard into the ConfigMap key the sidecar loads.
-func file(s *model.Spec, d dashboard.Dashboard, sources map[uint32]string) (artifact.File, error) {
+// source is the file's spec path: where what concerns the whole dashboard
+// (its variables, annotations) is reported.
+func file(s *model.Spec, d dashboard.Dashboard, sources map[uint32]Source, source string) (artifact.File, error) {
 	if d.Uid == nil || *d.Uid == "" {
 		return artifact.File{}, fmt.Errorf("dashboards: dashboard without uid")
 	}
 	uid := *d.Uid
-	data, err := artifact.JSON(d)
+	o := &Object{Path: Dir + uid + ".json", Dashboard: d, Panels: sources}
+	data, err := artifact.JSON(o.Dashboard)
 	if err != nil {
 		return artifact.File{}, fmt.Errorf("dashboards: %s: %w", uid, err)
 	}
 	return artifact.File{
-		Path: Dir + uid + ".json",
+		Path: o.Path,
 		Data: data,
 		Role: artifact.ConfigMapData,
 		Object: &artifact.Generated{
@@ -88,7 +82,7 @@ func file(s *model.Spec, d dashboard.Dashboard, sources map[uint32]string) (arti
 			// instead of leaving orphans.
 			Hash: false,
 		},
-		Source: "workloads",
-		Value:  &Provenance{Panels: sources},
+		Source: source,
+		Value:  o,
 	}, nil
 }

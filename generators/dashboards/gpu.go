@@ -13,9 +13,11 @@ import (
 // gpuRow: use and health of the selected pods' GPUs, from dcgm-exporter
 // (internal/dcgm). It runs with honorLabels, so its series carry the
 // namespace/pod/container of the pod using the GPU, not the exporter's.
-// The panels do not grow with the workloads.
+// The panels do not grow with the workloads; they and the row are the GPU
+// workloads'.
 func gpuRow(d *board, s *model.Spec) {
-	d.row("GPU")
+	gpus := d.of(filter(s.Workloads, func(w *model.Workload) bool { return w.GPU }))
+	d.row("GPU", gpus)
 	perGPU := "{{pod}} GPU {{gpu}}"
 	by := "pod, " + dcgm.LabelHostname + ", gpu"
 	p := d.timeseries("GPU utilization", units.Percent, halfWidth,
@@ -26,11 +28,11 @@ func gpuRow(d *board, s *model.Spec) {
 		// Idle below the line: the GPUIdle alert's threshold.
 		p = withThreshold(p, lo)
 	}
-	d.add(p)
+	d.add(p, gpus)
 	// DCGM reports framebuffer memory in MiB.
 	d.add(d.timeseries("GPU memory used", units.Mebibytes, halfWidth,
 		promQuery("A", "sum by (pod) ("+dcgm.FBUsed+podSel()+")", "{{pod}}")).
-		Min(0))
+		Min(0), gpus)
 	temp := d.timeseries("GPU temperature", units.Celsius, halfWidth,
 		promQuery("A", "max by ("+by+") ("+dcgm.GPUTemp+podSel()+")", perGPU))
 	if lo, hi, ok := gpuSpan(s, func(g *model.GPUAlerts) (float64, bool) { return g.Temperature.Max, g.Temperature.Enabled }); ok {
@@ -40,7 +42,7 @@ func gpuRow(d *board, s *model.Spec) {
 			temp = temp.Description(fmt.Sprintf("GPUTemperatureHigh fires between %s and %s °C, by workload.", float(lo), float(hi)))
 		}
 	}
-	d.add(temp)
+	d.add(temp, gpus)
 	// The violation counters count microseconds throttled.
 	throttled := func(field string) string {
 		return fmt.Sprintf("max by (%s) (%s) / %s", by, rate(field, podSel()), float(dcgm.ViolationUnitsPerSecond))
@@ -49,17 +51,17 @@ func gpuRow(d *board, s *model.Spec) {
 		promQuery("A", throttled(dcgm.ThermalViolation), perGPU+" thermal"),
 		promQuery("B", throttled(dcgm.PowerViolation), perGPU+" power")).
 		Min(0).
-		Description("Share of the time each GPU was slowed down by its thermal or power limits (DCGM violation counters)."))
+		Description("Share of the time each GPU was slowed down by its thermal or power limits (DCGM violation counters)."), gpus)
 	d.add(d.timeseries("GPU memory errors", units.Short, halfWidth,
 		promQuery("A", "max by ("+by+") (increase("+dcgm.ECCDBEVolatile+podSel()+rateInterval+"))", perGPU+" double-bit ECC"),
 		promQuery("B", "max by ("+by+") (increase("+dcgm.UncorrectableRemapped+podSel()+rateInterval+"))", perGPU+" rows remapped (uncorrectable)"),
 		promQuery("C", "max by ("+by+") ("+dcgm.RowRemapFailure+podSel()+")", perGPU+" row remap failed")).
 		Min(0).
-		Description("Uncorrectable memory errors: any is a GPU to reset or replace."))
+		Description("Uncorrectable memory errors: any is a GPU to reset or replace."), gpus)
 	xid := promQuery("A", fmt.Sprintf("max by (%s, %s, %s) (%s%s > 0)", by, dcgm.LabelErrCode, dcgm.LabelErrMsg, dcgm.XIDErrors, podSel()), "")
 	xid.Format(prometheus.PromQueryFormatTable).Instant()
 	d.add(d.table("GPU XID errors (last per GPU)", units.Short, halfWidth, promDS(), xid).
-		Description("The last XID each GPU reported (DCGM keeps it until dcgm-exporter restarts); none is good."))
+		Description("The last XID each GPU reported (DCGM keeps it until dcgm-exporter restarts); none is good."), gpus)
 }
 
 // gpuSpan is the smallest and largest of a GPU alert's threshold over the

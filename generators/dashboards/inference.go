@@ -29,7 +29,7 @@ func inferenceRow(d *board, s *model.Spec) {
 	if len(inference) == 0 {
 		return
 	}
-	d.row("Inference")
+	d.row("Inference", d.of(inference))
 	requestsPanels(d, inference)
 	latencyPanels(d, filter(inference, func(w *model.Workload) bool { return w.Inference.Preset.Latency != nil }))
 	errorPanels(d, filter(inference, func(w *model.Workload) bool { return w.Inference.Preset.Errors != nil }))
@@ -78,7 +78,7 @@ func requestsPanels(d *board, inference []*model.Workload) {
 			promQuery("A", q.Rate(p.Throughput), legend(p, q.ByModel(p.Throughput...)))).
 			Description(fmt.Sprintf("Requests per second by workload and model, for the %s %s (their declared models only).",
 				count(g.workloads, "inference workload"), on(p, fmt.Sprintf("with requestsMetric %s and modelLabel %s", k.metric, k.modelLabel)))).
-			Min(0))
+			Min(0), d.of(g.workloads))
 	}
 }
 
@@ -110,7 +110,7 @@ func latencyPanels(d *board, inference []*model.Workload) {
 		pn := d.timeseries(titles[i], units.Seconds, thirdWidth, promQuery("A", expr, legend(p, byModel))).Min(0)
 		alerted := filter(g.workloads, func(w *model.Workload) bool { return w.Inference.Latency.Enabled })
 		desc += thresholdOf(pn, alerted, func(w *model.Workload) float64 { return model.Seconds(w.Inference.Latency.Threshold) }, seconds, rules.HighInferenceLatency)
-		d.add(pn.Description(desc))
+		d.add(pn.Description(desc), d.of(g.workloads))
 	}
 }
 
@@ -135,7 +135,7 @@ func errorPanels(d *board, inference []*model.Workload) {
 		}
 		alerted := filter(g.workloads, func(w *model.Workload) bool { return w.Inference.ErrorRate.Enabled })
 		desc += thresholdOf(pn, alerted, func(w *model.Workload) float64 { return w.Inference.ErrorRate.Max }, percent, rules.InferenceErrorRateHigh)
-		d.add(pn.Description(desc))
+		d.add(pn.Description(desc), d.of(g.workloads))
 	}
 }
 

@@ -33,7 +33,7 @@ func llmRow(d *board, s *model.Spec) {
 	if len(llm) == 0 {
 		return
 	}
-	d.row("LLM serving")
+	d.row("LLM serving", d.of(llm))
 	tokenLatencyPanels(d, llm, "time to first token", rules.HighTimeToFirstToken,
 		func(p *presets.Server) *presets.Histogram { return p.TTFT },
 		func(in *model.Inference) model.QuantileAlert { return in.TTFT })
@@ -103,7 +103,7 @@ func tokenLatencyPanels(d *board, ws []*model.Workload, what, alert string,
 			percentile(g.key.quantile), what, h.Family, count(g.workloads, "LLM workload"), q.Server.Title)
 		alerted := filter(g.workloads, func(w *model.Workload) bool { return spec(w.Inference).Enabled })
 		desc += thresholdOf(p, alerted, func(w *model.Workload) float64 { return model.Seconds(spec(w.Inference).Threshold) }, seconds, alert)
-		d.add(p.Description(desc))
+		d.add(p.Description(desc), d.of(g.workloads))
 	}
 }
 
@@ -125,7 +125,7 @@ func tokenPanels(d *board, ws []*model.Workload) {
 		targets = append(targets, promQuery("B", q.Rate(p.GenerationTokens), legend(p, q.ByModel(p.GenerationTokens...))+" generated"))
 		pn := d.timeseries(titles[i], units.Short, thirdWidth, targets...).AxisLabel("tokens/s").Min(0)
 		d.add(pn.Description(fmt.Sprintf("Prompt tokens processed and tokens generated per second (%s), by workload and model, for the %s on %s.",
-			joinCounters(p.PromptTokens, p.GenerationTokens), count(g.workloads, "LLM workload"), p.Title)))
+			joinCounters(p.PromptTokens, p.GenerationTokens), count(g.workloads, "LLM workload"), p.Title)), d.of(g.workloads))
 	}
 }
 
@@ -161,7 +161,7 @@ func gaugePanels(d *board, ws []*model.Workload, title, unit, alert string,
 			title, gg.Family, gg.Aggregate, count(g.workloads, "LLM workload"), q.Server.Title)
 		alerted := filter(g.workloads, func(w *model.Workload) bool { return spec(w.Inference).Enabled })
 		desc += thresholdOf(p, alerted, func(w *model.Workload) float64 { return spec(w.Inference).Max }, format, alert)
-		d.add(p.Description(desc))
+		d.add(p.Description(desc), d.of(g.workloads))
 	}
 }
 
@@ -178,7 +178,7 @@ func preemptionPanels(d *board, ws []*model.Workload) {
 		d.add(d.timeseries(titles[i], units.Short, thirdWidth, promQuery("A", q.Rate(p.Preemptions), legend(p, q.ByModel(p.Preemptions...)))).
 			Min(0).
 			Description(fmt.Sprintf("Requests preempted per second (%s: evicted from a full KV cache, to be recomputed), by workload and model, for the %s on %s.",
-				p.Preemptions.Describe(), count(g.workloads, "LLM workload"), p.Title)))
+				p.Preemptions.Describe(), count(g.workloads, "LLM workload"), p.Title)), d.of(g.workloads))
 	}
 }
 

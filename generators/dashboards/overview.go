@@ -35,30 +35,20 @@ func overview(s *model.Spec) (*board, error) {
 		d.b.WithVariable(v)
 	}
 
-	resourcesRow(d)
+	resourcesRow(d, d.of(s.Workloads))
 	if s.HasGPU() {
 		gpuRow(d, s)
 	}
 	trainingRow(d, s)
 	inferenceRow(d, s)
 	llmRow(d, s)
-	if collectsLogs(s) {
-		logsRow(d)
+	if logged := filter(s.Workloads, func(w *model.Workload) bool { return w.Logs.Enabled }); len(logged) > 0 {
+		// Only their logs reach Loki: a Logs panel of none could only stay empty.
+		logsRow(d, d.of(logged))
 	}
 	extraRow(d, s)
 
 	return d, nil
-}
-
-// collectsLogs: some workload's logs reach Loki (else a Logs panel could
-// only stay empty).
-func collectsLogs(s *model.Spec) bool {
-	for _, w := range s.Workloads {
-		if w.Logs.Enabled {
-			return true
-		}
-	}
-	return false
 }
 
 // variables are namespace -> workload -> pod, each narrowed by the previous
@@ -105,16 +95,17 @@ func queryVar(name, label, query string) *dashboard.QueryVariableBuilder {
 
 // resourcesRow: CPU and memory of the selected pods, from cAdvisor.
 // container!="" drops the pod-level cgroup series, which would double count.
-func resourcesRow(d *board) {
-	d.row("Resources")
+// The pods are every workload's (all, their spec paths).
+func resourcesRow(d *board, all []string) {
+	d.row("Resources", all)
 	cadvisor := podSel(stack.LabelContainer, "!=")
 	d.add(d.timeseries("CPU usage", units.Short, halfWidth,
 		promQuery("A", "sum by (pod) ("+rate("container_cpu_usage_seconds_total", cadvisor)+")", "{{pod}}")).
 		AxisLabel("cores").
-		Min(0))
+		Min(0), all)
 	d.add(d.timeseries("Memory working set", units.BytesIEC, halfWidth,
 		promQuery("A", "sum by (pod) (container_memory_working_set_bytes"+cadvisor+")", "{{pod}}")).
-		Min(0))
+		Min(0), all)
 }
 
 // trainingRow: one loss panel per loss metric the training workloads
@@ -132,7 +123,10 @@ func trainingRow(d *board, s *model.Spec) {
 	if len(training) == 0 {
 		return
 	}
-	d.row("Training")
+	// The row and its panels of every training workload are theirs
+	// (restarts cover every selected pod, but the row is there for them).
+	trained := d.of(training)
+	d.row("Training", trained)
 	loss := groupBy(withLoss, func(w *model.Workload) lossKey { return lossKey{w.Training.LossMetric} },
 		func(a, b lossKey) int { return strings.Compare(a.metric, b.metric) },
 		func(k lossKey) string { return k.metric })
@@ -140,10 +134,10 @@ func trainingRow(d *board, s *model.Spec) {
 		// Every series as the jobs export it: the stall alert watches each.
 		d.add(d.timeseries("Loss: "+g.key.metric, units.Short, halfWidth,
 			promQuery("A", g.key.metric+groupSel(g.only), "{{"+stack.LabelWorkload+"}} {{"+stack.LabelPod+"}}")).
-			Description(fmt.Sprintf("%s per pod, for the %s with this lossMetric.", g.key.metric, count(g.workloads, "training workload"))))
+			Description(fmt.Sprintf("%s per pod, for the %s with this lossMetric.", g.key.metric, count(g.workloads, "training workload"))), d.of(g.workloads))
 	}
 	d.add(d.timeseries("Container restarts", units.Short, halfWidth,
 		promQuery("A", "increase(kube_pod_container_status_restarts_total"+podSel()+rateInterval+")", "{{pod}}/{{container}}")).
-		Min(0))
-	controllerPanels(d, training)
+		Min(0), trained)
+	controllerPanels(d, training, trained)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
+	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/stack"
 )
 
@@ -41,9 +42,11 @@ const (
 type board struct {
 	b  *dashboard.DashboardBuilder
 	id uint32
-	// sources are the spec paths of the panels that come from a part of
-	// the spec of their own (the user's extraPanels), by panel id.
-	sources map[uint32]string
+	// sources says what each panel (rows included) shows, by panel id.
+	sources map[uint32]Source
+	// paths caches the workloads' spec paths: a panel of every workload
+	// names them all.
+	paths map[*model.Workload]string
 	// x, y: where the next panel goes; lineH: height of the current line.
 	x, y, lineH uint32
 }
@@ -69,28 +72,56 @@ func (d *board) newLine() {
 	d.x, d.lineH = 0, 0
 }
 
-// row starts an expanded row; the panels added after it belong to it.
-func (d *board) row(title string) {
+// row starts an expanded row showing what the spec paths from are (see
+// Source); the panels added after it belong to it.
+func (d *board) row(title string, from []string) {
 	if d.x > 0 {
 		d.newLine()
 	}
 	pos := d.place(fullWidth, 1)
 	d.newLine()
 	d.b.WithRow(dashboard.NewRowBuilder(title).Id(d.nextID()).GridPos(pos))
+	d.source(Source{Paths: from})
 }
 
-// add appends a panel. Its gridPos is explicit and never (0,0), the only
-// position the SDK would overwrite, since a row always comes first.
-func (d *board) add(p cog.Builder[dashboard.Panel]) { d.b.WithPanel(p) }
+// add appends a generated panel that shows what the spec paths from are
+// (see Source). Its gridPos is explicit and never (0,0), the only position
+// the SDK would overwrite, since a row always comes first.
+func (d *board) add(p cog.Builder[dashboard.Panel], from []string) {
+	d.source(Source{Paths: from})
+	d.b.WithPanel(p)
+}
 
-// addFrom appends a panel that comes from the spec path source. p was just
-// made by one of the panel constructors below, so its id is the last given.
-func (d *board) addFrom(source string, p cog.Builder[dashboard.Panel]) {
+// addUser appends a panel the user wrote, at the spec path path.
+func (d *board) addUser(path string, p cog.Builder[dashboard.Panel]) {
+	d.source(Source{Paths: []string{path}, User: true})
+	d.b.WithPanel(p)
+}
+
+// source records what the last panel made shows: p was just made by one of
+// the panel constructors below (or row), so its id is the last given.
+func (d *board) source(s Source) {
 	if d.sources == nil {
-		d.sources = map[uint32]string{}
+		d.sources = map[uint32]Source{}
 	}
-	d.sources[d.id] = source
-	d.add(p)
+	d.sources[d.id] = s
+}
+
+// of returns the spec paths of ws, in their (spec) order.
+func (d *board) of(ws []*model.Workload) []string {
+	if d.paths == nil {
+		d.paths = map[*model.Workload]string{}
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		p, ok := d.paths[w]
+		if !ok {
+			p = w.Path()
+			d.paths[w] = p
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // promQuery is a range query on the Prometheus datasource.

@@ -13,11 +13,12 @@ import (
 )
 
 // logsRow: the selected pods' logs; the log collector attaches namespace,
-// pod, container and workload to every stream.
-func logsRow(d *board) {
-	d.row("Logs")
+// pod, container and workload to every stream. logged: the spec paths of
+// the workloads whose logs are collected.
+func logsRow(d *board, logged []string) {
+	d.row("Logs", logged)
 	d.add(d.logsPanel("Logs", fullWidth, logsHeight,
-		lokiQuery("A", podSel(), "")))
+		lokiQuery("A", podSel(), "")), logged)
 }
 
 // extraRow appends the spec's extraPanels, in order, as written: their
@@ -26,9 +27,10 @@ func extraRow(d *board, s *model.Spec) {
 	if len(s.ExtraPanels) == 0 {
 		return
 	}
-	d.row("Extra")
+	// The row is the list's; each panel, its entry's.
+	d.row("Extra", []string{"extraPanels"})
 	for i, p := range s.ExtraPanels {
-		d.addFrom(load.PathString("extraPanels", strconv.Itoa(i)), extraPanel(d, p))
+		d.addUser(load.PathString("extraPanels", strconv.Itoa(i)), extraPanel(d, p))
 	}
 }
 

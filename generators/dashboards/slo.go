@@ -21,14 +21,17 @@ import (
 // burn-rate alerts firing. Every panel reads the SLOs' recording rules
 // only (generators/rules/slo.go), so it stays one set of panels whatever
 // the number of SLOs; a window only some SLOs use draws nothing for the
-// others. false when the spec has no SLO.
-func sloDashboard(s *model.Spec) (dashboard.Dashboard, bool, error) {
+// others. Every panel (and row) shows every SLO planned: each names all of
+// their spec paths. nil when the spec has no SLO.
+func sloDashboard(s *model.Spec) *board {
 	plans := slo.Plans(s)
 	if len(plans) == 0 {
-		return dashboard.Dashboard{}, false, nil
+		return nil
 	}
 	var windows, compliance []time.Duration
-	for _, p := range plans {
+	all := make([]string, len(plans))
+	for i, p := range plans {
+		all[i] = p.SLO.Path()
 		for _, w := range p.Windows {
 			if !slices.Contains(windows, w) {
 				windows = append(windows, w)
@@ -53,30 +56,29 @@ func sloDashboard(s *model.Spec) (dashboard.Dashboard, bool, error) {
 	d.b.WithVariable(queryVar("slo", "SLO", "label_values("+slo.ObjectiveRecord+", "+slo.LabelSLO+")"))
 	sel := "{" + slo.LabelSLO + `=~"$slo"}`
 
-	d.row("Compliance")
+	d.row("Compliance", all)
 	var sli []cog.Builder[variants.Dataquery]
 	for i, w := range compliance {
 		sli = append(sli, promQuery(refID(i), "1 - "+slo.RecordName(w)+sel, "{{slo}} ("+slo.Dur(w)+")"))
 	}
 	d.add(d.timeseries("SLI over the compliance window", units.PercentUnit, halfWidth, append(sli,
-		promQuery(refID(len(sli)), slo.ObjectiveRecord+sel, "{{slo}} objective"))...))
+		promQuery(refID(len(sli)), slo.ObjectiveRecord+sel, "{{slo}} objective"))...), all)
 	d.add(d.timeseries("Error budget remaining", units.PercentUnit, halfWidth,
 		promQuery("A", slo.BudgetRemainingRecord+sel, "{{slo}}")).
 		Thresholds(dashboard.NewThresholdsConfigBuilder().
 			Mode(dashboard.ThresholdsModeAbsolute).
-			Steps([]dashboard.Threshold{{Value: nil, Color: "red"}, {Value: cog.ToPtr(0.0), Color: "green"}})))
+			Steps([]dashboard.Threshold{{Value: nil, Color: "red"}, {Value: cog.ToPtr(0.0), Color: "green"}})), all)
 
-	d.row("Burn rate")
+	d.row("Burn rate", all)
 	var burn []cog.Builder[variants.Dataquery]
 	for i, w := range windows {
 		burn = append(burn, promQuery(refID(i),
 			slo.RecordName(w)+sel+" / on (slo) group_left () "+slo.BudgetRecord+sel, "{{slo}} "+slo.Dur(w)))
 	}
-	d.add(d.timeseries("Burn rate per alert window (1 = the budget lasts exactly the window)", units.Short, fullWidth, burn...).Min(0))
+	d.add(d.timeseries("Burn rate per alert window (1 = the budget lasts exactly the window)", units.Short, fullWidth, burn...).Min(0), all)
 	d.add(d.table("Burn-rate alerts firing", units.Short, fullWidth, promDS(),
-		promQuery("A", `ALERTS{alertname=~"`+slo.PageAlert+"|"+slo.TicketAlert+`", alertstate="firing", slo=~"$slo"}`, "").Instant()))
-	out, err := d.b.Build()
-	return out, true, err
+		promQuery("A", `ALERTS{alertname=~"`+slo.PageAlert+"|"+slo.TicketAlert+`", alertstate="firing", slo=~"$slo"}`, "").Instant()), all)
+	return d
 }
 
 // refID is the i-th query's ref id: A, B, ... Z, AA, AB...

@@ -143,7 +143,7 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	// each as its file is done (~390 MB of test values at 5,000 workloads,
 	// about as much as the output itself). The checks keep the
 	// others' (the rules with the spec path of each group and rule, the
-	// dashboards' panel provenance: checks.Input) until they are done.
+	// dashboards with what each panel shows: checks.Input) until they are done.
 	var table []*routing.Table
 	if opts.Routing {
 		// From the typed rules, before they are let go of.

@@ -20,11 +20,11 @@ type Check struct {
 
 // All returns every check, in a fixed order. Each family lives in its own
 // files (rules_*.go, provenance_*.go, wiring_*.go, logs_*.go,
-// alertmanager_*.go, spec_*.go).
+// alertmanager_*.go, spec_*.go, dashboards_*.go).
 func All() []Check {
 	var all []Check
 	for _, family := range [][]Check{
-		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize, valuesParse},
+		{rulesParse, scrapeConfigLoad, logsAlloyParse, overlayKustomize, valuesParse, dashboardsParse},
 		rulesChecks(),
 		provenanceChecks(),
 		wiringChecks(),

@@ -34,7 +34,6 @@ type views struct {
 	alertTemplates   func() []*alertTemplate
 	metricCatalog    func() *catalog.Catalog
 	queries          func() []*promQuery
-	workloadPaths    func() map[string]string
 	presetMatchers   func() map[string]bool
 	slos             func() []resolvedSLO
 	scrape           func() scrapeLoad
@@ -62,12 +61,11 @@ func (in *Input) v() *views {
 			alertTemplates:   view(in, parseAlertTemplates),
 			metricCatalog:    view(in, buildCatalog),
 			queries:          view(in, parseQueries),
-			workloadPaths:    view(in, indexWorkloadPaths),
 			presetMatchers:   view(in, collectPresetMatchers),
 			slos:             view(in, resolveSLOs),
 			scrape:           view(in, loadScrape),
 			scrapeJobs:       view(in, typedScrapeJobs),
-			dashboards:       view(in, parseDashboards),
+			dashboards:       view(in, typedDashboards),
 			values:           view(in, decodeValues),
 			kustomizations:   view(in, decodeKustomizations),
 			objects:          view(in, decodeObjects),
@@ -106,9 +104,6 @@ func (in *Input) metricCatalog() *catalog.Catalog { return in.v().metricCatalog(
 // queries are the rules' and the dashboards' PromQL, parsed.
 func (in *Input) queries() []*promQuery { return in.v().queries() }
 
-// workloadPaths maps workload names to their spec paths.
-func (in *Input) workloadPaths() map[string]string { return in.v().workloadPaths() }
-
 // presetMatchers are the matchers the server presets put in selectors.
 func (in *Input) presetMatchers() map[string]bool { return in.v().presetMatchers() }
 
@@ -121,7 +116,7 @@ func (in *Input) scrape() scrapeLoad { return in.v().scrape() }
 // scrapeJobs are the generator's typed scrape jobs, their relabel rules as Prometheus reads them.
 func (in *Input) scrapeJobs() typedScrape { return in.v().scrapeJobs() }
 
-// dashboards are the generated dashboards, their panels attributed to the spec.
+// dashboards are the generator's typed dashboards, their panels attributed to the spec.
 func (in *Input) dashboards() []*dashFile { return in.v().dashboards() }
 
 // values are the generator's typed kube-prometheus-stack values.

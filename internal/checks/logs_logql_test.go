@@ -34,9 +34,10 @@ extraPanels: [{
 			)
 		})
 	}
-	// The generated Logs panel, if it filtered on a label no stream has.
+	// The generated Logs panel, if it filtered on a label no stream has:
+	// reported at the first workload whose logs it shows (resnet).
 	in := famEdit(t, famInput(t, famBase), famDash, `"expr": "{namespace=~\"$namespace\", pod=~\"$pod\"}"`, `"expr": "{namespace=~\"$namespace\", app=~\"$pod\"}"`)
-	famWant(t, famRun(t, "logs/logql-labels", in), `spec.cue:7:1: logs/logql-labels: panel "Logs": stream selector {namespace=~"$namespace", app=~"$pod"} filters on label "app"`)
+	famWant(t, famRun(t, "logs/logql-labels", in), `spec.cue:15:2: logs/logql-labels: panel "Logs": stream selector {namespace=~"$namespace", app=~"$pod"} filters on label "app"`)
 	// Without extra labels, cluster is not attached; without collected logs nothing is.
 	in = famEditCollector(t, famInput(t, famBase+panels), famEachRule(func(r *logs.RelabelRule) {
 		if r.TargetLabel == "cluster" {

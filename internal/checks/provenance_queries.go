@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -42,15 +43,11 @@ func parseQueries(in *Input) []*promQuery {
 			continue
 		}
 		for _, p := range df.panels {
-			source := p.source
-			if !p.extra {
-				source = generatedPanelSource(in, p.Title, source)
-			}
 			for _, t := range p.Targets {
 				if !isPrometheus(t.Datasource, p.Datasource) || strings.TrimSpace(t.Expr) == "" {
 					continue
 				}
-				dash = append(dash, &promQuery{what: fmt.Sprintf("panel %q", p.Title), source: source, file: df.file.Path, text: t.Expr, grafana: true})
+				dash = append(dash, &promQuery{what: fmt.Sprintf("panel %q", p.Title), source: p.source, file: df.file.Path, text: t.Expr, grafana: true})
 			}
 		}
 		for _, v := range df.d.Templating.List {
@@ -71,35 +68,10 @@ func parseQueries(in *Input) []*promQuery {
 	return append(out, dash...)
 }
 
-// generatedPanelSource attributes a generated panel titled "<workload>: ..."
-// to its workload.
-func generatedPanelSource(in *Input, title, def string) string {
-	name, _, ok := strings.Cut(title, ": ")
-	if !ok {
-		return def
-	}
-	if p, ok := in.workloadPaths()[name]; ok {
-		return p
-	}
-	return def
-}
-
-// indexWorkloadPaths maps workload names to their spec paths (a panel per
-// workload looking its workload up would be quadratic).
-func indexWorkloadPaths(in *Input) map[string]string {
-	out := make(map[string]string, len(in.Spec.Workloads))
-	for _, w := range in.Spec.Workloads {
-		if _, seen := out[w.Name]; !seen {
-			out[w.Name] = w.Path()
-		}
-	}
-	return out
-}
-
 // isPrometheus reports whether a target (or, without its own datasource,
 // its panel) queries Prometheus: Grafana's default datasource is the
 // chart's Prometheus.
-func isPrometheus(target, panel []byte) bool {
+func isPrometheus(target, panel *common.DataSourceRef) bool {
 	ds := parseDSRef(target)
 	if !ds.set {
 		ds = parseDSRef(panel)

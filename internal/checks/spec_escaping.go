@@ -455,7 +455,9 @@ func escDashboards(in *Input) diag.List {
 			}
 			for _, t := range p.Targets {
 				for _, q := range t.queries() {
-					out.Append(escSelectors(in, vs, q, df.file.Path, df.file.Source, fmt.Sprintf("panel %q", p.Title))...)
+					// Unless a value names its own place, at the
+					// (first) workload the panel shows.
+					out.Append(escSelectors(in, vs, q, df.file.Path, p.source, fmt.Sprintf("panel %q", p.Title))...)
 				}
 			}
 		}

@@ -89,15 +89,19 @@ func famEdit(t testing.TB, in *checks.Input, suffix, old, new string) *checks.In
 }
 
 // famRetype gives an edited PrometheusRule file, values file, kustomization,
-// object file or scrape config the typed value its bytes say
-// (checks.RetypeRules, checks.RetypeOverlay): the edit plays a generator bug, which the
-// checks of the typed rules must see as well as rules/parse.
+// object file, scrape config or dashboard the typed value its bytes say
+// (checks.RetypeRules, checks.RetypeOverlay, checks.RetypeDashboard): the
+// edit plays a generator bug, which the checks of the typed values must
+// see as well as the one check of each kind that reads the bytes.
 func famRetype(t testing.TB, f *artifact.File) {
 	t.Helper()
 	if err := checks.RetypeRules(f); err != nil {
 		t.Fatalf("%s: %v", f.Path, err)
 	}
 	if err := checks.RetypeOverlay(f); err != nil {
+		t.Fatalf("%s: %v", f.Path, err)
+	}
+	if err := checks.RetypeDashboard(f); err != nil {
 		t.Fatalf("%s: %v", f.Path, err)
 	}
 }

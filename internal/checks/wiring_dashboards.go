@@ -1,148 +1,165 @@
 package checks
 
 import (
-	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
+
+	"github.com/grafana/grafana-foundation-sdk/go/common"
 
 	"github.com/dataopsgen/dataopsgen/generators/dashboards"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 )
 
-// Grafana dashboard JSON, the part the checks read.
+// The dashboards as the generator made them: the dashboards generator sets
+// the Value of each dashboard file to its *dashboards.Object (the
+// grafana-foundation-sdk dashboard.Dashboard it marshalled, with what each
+// panel shows), and internal/build keeps it for the checks. The checks read
+// the view below, built from that object (dashboards_view.go), rather than
+// decoding the bytes just encoded; dashboards/parse alone decodes the
+// bytes, and holds them to the same view, so that the encoder is verified
+// too.
+
+// gDashboard is the part of a dashboard the checks read.
 type gDashboard struct {
-	UID        string   `json:"uid"`
-	Panels     []gPanel `json:"panels"`
+	UID        string
+	Panels     []gPanel
 	Templating struct {
-		List []gVariable `json:"list"`
-	} `json:"templating"`
+		List []gVariable
+	}
 	Annotations struct {
-		List []struct {
-			Name       string          `json:"name"`
-			Datasource json.RawMessage `json:"datasource"`
-		} `json:"list"`
-	} `json:"annotations"`
+		List []gAnnotation
+	}
 }
 
+// The datasource references are the SDK's common.DataSourceRef
+// (grafana-foundation-sdk/go/common/types_gen.go): a type and a uid, both
+// optional.
+
 type gPanel struct {
-	ID         uint32          `json:"id"`
-	Type       string          `json:"type"`
-	Title      string          `json:"title"`
-	Datasource json.RawMessage `json:"datasource"`
-	Targets    []gTarget       `json:"targets"`
+	ID         uint32
+	Type       string
+	Title      string
+	Datasource *common.DataSourceRef
+	Targets    []gTarget
 	// Panels of a collapsed row.
-	Panels []gPanel `json:"panels"`
+	Panels []gPanel
 }
 
 type gTarget struct {
-	RefID      string          `json:"refId"`
-	Datasource json.RawMessage `json:"datasource"`
-	Expr       string          `json:"expr"`
-	Query      json.RawMessage `json:"query"`
+	RefID      string
+	Datasource *common.DataSourceRef
+	Expr       string
+	// Query is the query text of a datasource that names it "query".
+	Query string
 }
 
 type gVariable struct {
-	Name       string          `json:"name"`
-	Type       string          `json:"type"`
-	Datasource json.RawMessage `json:"datasource"`
-	Query      json.RawMessage `json:"query"`
+	Name       string
+	Type       string
+	Datasource *common.DataSourceRef
+	// Query is the variable's query text: its string query, or the "query"
+	// field of an object one.
+	Query string
 }
 
-// queries returns the query texts of a target (expr, or a string query).
+type gAnnotation struct {
+	Name       string
+	Datasource *common.DataSourceRef
+}
+
+// queries returns the query texts of a target (expr, or a query).
 func (t gTarget) queries() []string {
 	var out []string
 	if t.Expr != "" {
 		out = append(out, t.Expr)
 	}
-	var q string
-	if wiringRawJSON(t.Query, &q) && q != "" {
-		out = append(out, q)
+	if t.Query != "" {
+		out = append(out, t.Query)
 	}
 	return out
 }
 
-// query returns the query text of a variable: a string, or the "query"
-// field of an object.
-func (v gVariable) query() string {
-	var s string
-	if wiringRawJSON(v.Query, &s) {
-		return s
-	}
-	var o struct {
-		Query string `json:"query"`
-	}
-	if wiringRawJSON(v.Query, &o) {
-		return o.Query
-	}
-	return ""
-}
+// query returns the query text of a variable.
+func (v gVariable) query() string { return v.Query }
 
-// dsRef is a datasource reference: an object {type, uid}, or a legacy
-// string (a name or uid).
+// dsRef is a datasource reference, set when it names a type or a uid. (A
+// dashboard may also name a datasource by a bare string, a name or uid:
+// the SDK's type cannot, so no generated dashboard does.)
 type dsRef struct {
-	Type string `json:"type"`
-	UID  string `json:"uid"`
+	Type string
+	UID  string
 	set  bool
 }
 
-func parseDSRef(raw json.RawMessage) dsRef {
-	var s string
-	if wiringRawJSON(raw, &s) {
-		return dsRef{UID: s, set: s != ""}
+func parseDSRef(r *common.DataSourceRef) dsRef {
+	if r == nil {
+		return dsRef{}
 	}
-	var r dsRef
-	if wiringRawJSON(raw, &r) {
-		r.set = r.UID != "" || r.Type != ""
+	out := dsRef{Type: deref(r.Type), UID: deref(r.Uid)}
+	out.set = out.UID != "" || out.Type != ""
+	return out
+}
+
+// deref is *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
 	}
-	return r
+	return *p
 }
 
 // dashPanel is a panel with the spec path it comes from.
 type dashPanel struct {
 	*gPanel
-	// source is where the generator says the panel comes from
-	// (extraPanels.<i> for the user's panels), else the file's.
+	// source is where a problem of the panel is reported: the first spec
+	// path of what the generator says it shows (dashboards.Source), else
+	// the file's.
 	source string
-	extra  bool
+	// extra: the panel is the user's (an extraPanels entry).
+	extra bool
 }
 
 type dashFile struct {
-	file   *artifact.File
+	file *artifact.File
+	// obj is the generator's typed dashboard (nil when the file came
+	// without it: err says so, and dashboards/parse reports it).
+	obj    *dashboards.Object
 	d      gDashboard
 	err    error
 	panels []dashPanel
 	vars   map[string]gVariable
 }
 
-// parseDashboards parses every generated dashboard and attributes each
-// panel to the spec path the generator says it comes from (the file's
-// dashboards.Provenance, by panel id), else to the file's source.
-func parseDashboards(in *Input) []*dashFile {
+// typedDashboards returns every generated dashboard file, in file order,
+// with the view of its typed dashboard, each panel attributed to the spec
+// path the generator says it shows (its Source's first path), else to the
+// file's source.
+func typedDashboards(in *Input) []*dashFile {
 	var out []*dashFile
 	for i := range in.Files {
 		f := &in.Files[i]
-		if f.Role != artifact.ConfigMapData || !strings.HasPrefix(f.Path, dashboards.Dir) || !strings.HasSuffix(f.Path, ".json") {
+		if !isDashboardFile(f) {
 			continue
 		}
 		df := &dashFile{file: f, vars: map[string]gVariable{}}
 		out = append(out, df)
-		if df.err = json.Unmarshal(f.Data, &df.d); df.err != nil {
+		o, ok := f.Value.(*dashboards.Object)
+		if !ok {
+			df.err = errUntypedDashboard
 			continue
 		}
+		df.obj, df.d = o, viewDashboard(&o.Dashboard)
 		for _, v := range df.d.Templating.List {
 			df.vars[v.Name] = v
-		}
-		var sources map[uint32]string
-		if prov, ok := f.Value.(*dashboards.Provenance); ok {
-			sources = prov.Panels
 		}
 		var walk func(ps []gPanel)
 		walk = func(ps []gPanel) {
 			for j := range ps {
 				p := &ps[j]
 				dp := dashPanel{gPanel: p, source: f.Source}
-				if src, ok := sources[p.ID]; ok {
-					dp.source, dp.extra = src, true
+				if src, ok := o.Panels[p.ID]; ok && src.Primary() != "" {
+					dp.source, dp.extra = src.Primary(), src.User
 				}
 				df.panels = append(df.panels, dp)
 				walk(p.Panels)
@@ -151,6 +168,16 @@ func parseDashboards(in *Input) []*dashFile {
 		walk(df.d.Panels)
 	}
 	return out
+}
+
+// errUntypedDashboard: a dashboard file without its typed value, which the
+// checks of the typed dashboards cannot see.
+var errUntypedDashboard = errors.New("generated dashboard comes without its typed dashboard (artifact.File.Value): the dashboard checks cannot see it")
+
+// isDashboardFile: f is a generated dashboard (a ConfigMap key under
+// dashboards.Dir).
+func isDashboardFile(f *artifact.File) bool {
+	return f.Role == artifact.ConfigMapData && strings.HasPrefix(f.Path, dashboards.Dir) && strings.HasSuffix(f.Path, ".json")
 }
 
 // sub is a spec path below a panel's source; only the user's panels have

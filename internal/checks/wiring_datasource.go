@@ -1,9 +1,10 @@
 package checks
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/grafana/grafana-foundation-sdk/go/common"
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -25,12 +26,11 @@ var wiringDatasource = Check{
 		}
 		for _, df := range dfs {
 			if df.err != nil {
-				out.Append(at(in, df.file.Source, check, df.file.Path, "dashboard JSON does not decode: %v", df.err))
-				continue
+				continue // dashboards/parse reports it
 			}
 			files := []string{df.file.Path, pv.file.Path}
-			checkRef := func(source, where string, raw json.RawMessage) {
-				r := parseDSRef(raw)
+			checkRef := func(source, where string, ref *common.DataSourceRef) {
+				r := parseDSRef(ref)
 				if !r.set {
 					return
 				}

@@ -10,9 +10,11 @@ func TestWiringDatasource(t *testing.T) {
 	famRunCases(t, "wiring/datasource", famBase, []famCase{
 		{name: "generated"},
 		{
+			// At the first workload the Logs panel shows (resnet), not
+			// the dashboard's workloads.
 			name: "unknown uid",
 			edit: famEditCase(famDash, `"uid": "loki"`, `"uid": "loki-logs"`),
-			want: []string{`spec.cue:7:1: wiring/datasource: panel "Logs" query A uses datasource uid "loki-logs", which Grafana is not provisioned with (provisioned: prometheus, alertmanager, loki)`, `panel "Logs" uses datasource uid "loki-logs"`},
+			want: []string{`spec.cue:15:2: wiring/datasource: panel "Logs" query A uses datasource uid "loki-logs", which Grafana is not provisioned with (provisioned: prometheus, alertmanager, loki)`, `panel "Logs" uses datasource uid "loki-logs"`},
 		},
 		{
 			name: "type mismatch",
@@ -25,11 +27,14 @@ func TestWiringDatasource(t *testing.T) {
 			want: []string{`panel "Logs" query A uses datasource uid "loki"`, `panel "Logs" uses datasource uid "loki"`},
 		},
 		{
-			name: "legacy name",
+			// A uid without a type: Grafana also finds a datasource by
+			// name. (A bare string, the older form, the SDK's
+			// DataSourceRef cannot hold: no generated dashboard has one.)
+			name: "by name",
 			edit: func(t *testing.T, in *checks.Input) *checks.Input {
 				return famEditJSON(t, in, famDash, func(d map[string]any) {
 					p := famPanel(t, d, "Logs")
-					p["datasource"] = "Loki"
+					p["datasource"] = map[string]any{"uid": "Loki"}
 					p["targets"].([]any)[0].(map[string]any)["datasource"] = nil
 				})
 			},

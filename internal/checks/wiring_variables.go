@@ -45,7 +45,7 @@ var wiringDashboardVariables = Check{
 		const check = "wiring/dashboard-variables"
 		for _, df := range in.dashboards() {
 			if df.err != nil {
-				continue // wiring/datasource reports it
+				continue // dashboards/parse reports it
 			}
 			defined := func(name string) bool {
 				_, ok := df.vars[name]

@@ -39,3 +39,18 @@ extraPanels: [{
 		},
 	})
 }
+
+// TestGeneratedPanelAtItsWorkload: a problem of a generated panel is
+// reported at the workload the panel shows (the generator's
+// dashboards.Source), not at the dashboard file's source (workloads,
+// spec.cue:7:1): the loss panel is the trainer's (8:2), the latency panel
+// resnet's (15:2).
+func TestGeneratedPanelAtItsWorkload(t *testing.T) {
+	base := famInput(t, famBase)
+	in := famEdit(t, base, famDash, `"expr": "training_loss{namespace=~\"$namespace\"`, `"expr": "training_loss{cluster=\"$cluster\", namespace=~\"$namespace\"`)
+	famWant(t, famRun(t, "wiring/dashboard-variables", in),
+		`spec.cue:8:2: wiring/dashboard-variables: panel "Loss: training_loss" uses $cluster, which the dashboard does not define`)
+	in = famEdit(t, base, famDash, `"expr": "histogram_quantile(0.95, `, `"expr": "histogram_quantile(0.95, (`)
+	famWant(t, famRun(t, "provenance/promql", in),
+		`spec.cue:15:2: provenance/promql: panel "P95 latency: inference_request_duration_seconds": query does not parse as PromQL`)
+}
