@@ -35,7 +35,8 @@ func New() generators.Generator {
 }
 
 func generate(s *model.Spec) ([]artifact.File, error) {
-	data, err := artifact.YAML(Values(s))
+	values := Values(s)
+	data, err := artifact.YAML(values)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +46,8 @@ func generate(s *model.Spec) ([]artifact.File, error) {
 		Role:   artifact.ConfigMapData,
 		Object: &artifact.Generated{Name: ConfigMapName, Key: ValuesKey, Labels: stack.ValuesLabels(), Hash: false},
 		Source: "stack.loki",
+		// For values/parse, which decodes the bytes strictly and compares.
+		Value: &values,
 	}}, nil
 }
 

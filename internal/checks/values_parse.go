@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/dataopsgen/dataopsgen/generators/loki"
 	"github.com/dataopsgen/dataopsgen/generators/promstack"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -14,11 +15,12 @@ var typedValuesFiles = []struct {
 }{
 	{promstack.ValuesPath, func(v any) bool { p, ok := v.(*promstack.Values); return ok && p != nil }},
 	{promstack.DCGMValuesPath, func(v any) bool { p, ok := v.(*promstack.DCGMValues); return ok && p != nil }},
+	{loki.Path, func(v any) bool { p, ok := v.(*loki.ChartValues); return ok && p != nil }},
 }
 
 var valuesParse = Check{
 	Name: "values/parse",
-	Doc: "The generated kube-prometheus-stack and dcgm-exporter values decode strictly (no unknown field, no duplicate key) into the typed values " +
+	Doc: "The generated kube-prometheus-stack, dcgm-exporter and Loki values decode strictly (no unknown field, no duplicate key) into the typed values " +
 		"their generator marshalled and give that value back (the one check of the values' encoding: the others read the typed values, which " +
 		"every values file must carry).",
 	Run: func(in *Input) (out diag.List) {

@@ -8,7 +8,10 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
 
-const famDCGM = "values/dcgm-exporter.yaml"
+const (
+	famDCGM = "values/dcgm-exporter.yaml"
+	famLoki = "values/loki.yaml"
+)
 
 // famEncoderBug returns a copy of in where the bytes of the file ending in
 // suffix have old replaced by new (which must occur) and its typed value is
@@ -53,6 +56,11 @@ func TestValuesParse(t *testing.T) {
 			want: []string{`values/parse: the generated values are not what their generator made: at serviceMonitor.honorLabels the bytes say false, the typed value true`},
 		},
 		{
+			name: "encoder changes the Loki values",
+			edit: famEncoderBug(famLoki, "retention_enabled: true", "retention_enabled: false"),
+			want: []string{`values/parse: the generated values are not what their generator made: at loki.compactor.retention_enabled the bytes say false, the typed value true`},
+		},
+		{
 			// The chart would render both the inline configs and the Secret, and
 			// one would silently win: the typed values have no field for it.
 			name: "inline scrape configs too",
@@ -72,6 +80,11 @@ func TestValuesParse(t *testing.T) {
 		{
 			name: "dcgm-exporter values without their typed value",
 			edit: famUntypedEdit(famDCGM),
+			want: []string{`values/parse: generated values come without their typed value`},
+		},
+		{
+			name: "Loki values without their typed value",
+			edit: famUntypedEdit(famLoki),
 			want: []string{`values/parse: generated values come without their typed value`},
 		},
 	})
