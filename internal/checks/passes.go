@@ -1,16 +1,18 @@
 package checks
 
-// Passes remembers the bytes a check found nothing wrong in, across builds
+// Passes remembers what a check found nothing wrong in, across builds
 // (internal/build keeps them in the build cache, under a key that also
 // covers the binary: the parsers are compiled into it). A check whose
-// verdict on a file is a function of that file's bytes alone — rules/parse:
-// the strict decode and rulefmt.Parse — asks before it parses and records
-// the files it passes, so that a rebuild parses only the files whose bytes
-// changed. Only passes are remembered: a file with a problem is parsed
-// again on every build, and its diagnostics made from this build's spec.
+// verdict is a function of some bytes alone asks before it parses and
+// records what it passes, so that a rebuild parses only what changed:
+// rules/parse (a PrometheusRule file's bytes: the strict decode and
+// rulefmt.Parse) and scrape/config (the prometheus.yml it loads and the
+// JSON of the typed jobs it compares them with). Only passes are
+// remembered: a file with a problem is checked again on every build, and
+// its diagnostics made from this build's spec.
 //
 // A nil Passes remembers nothing: every check runs on every file (the
-// reference path; TestRulesParsePassesMatchReference compares the two).
+// reference path; TestPassesMatchReference compares the two).
 type Passes interface {
 	// Passed reports whether check passed data before.
 	Passed(check string, data []byte) bool

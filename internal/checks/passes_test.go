@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -34,50 +35,82 @@ func (m *memPasses) Pass(check string, data []byte) {
 	m.passed[key(check, data)] = true
 }
 
-// TestRulesParsePassesMatchReference: rules/parse with remembered passes
-// reports what it reports without them (nil Passes, the reference), on a
-// clean overlay and after each edit, with the passes of the clean overlay
-// remembered: a file whose bytes changed is parsed again, and a file that
-// lost its typed rules is reported though its bytes passed before.
-func TestRulesParsePassesMatchReference(t *testing.T) {
+// TestPassesMatchReference: a check with remembered passes reports what
+// it reports without them (nil Passes, the reference), on a clean overlay
+// and after each edit, with the passes of the clean overlay remembered: a
+// file whose bytes changed is checked again, a file that lost its typed
+// value is reported though its bytes passed before, and (scrape/config,
+// whose verdict also reads the typed jobs) typed jobs that changed under the
+// same bytes are compared again.
+func TestPassesMatchReference(t *testing.T) {
 	base := famInput(t, famBase)
-	passes := &memPasses{passed: map[string]bool{}}
-	withPasses := func(in *checks.Input) diag.List {
-		fresh := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files), Passes: passes}
-		return famCheck(t, "rules/parse").Run(fresh).Sorted()
-	}
-	if got := withPasses(base); got != nil {
-		t.Fatalf("clean overlay: %v", got)
-	}
-	if len(passes.passed) == 0 {
-		t.Fatal("rules/parse remembered no pass on a clean overlay")
-	}
-	before := passes.hits
-	if got := withPasses(base); got != nil {
-		t.Fatalf("clean overlay, second build: %v", got)
-	}
-	if passes.hits == before {
-		t.Fatal("the second build of the same overlay parsed every file again")
-	}
-	noTyped := func(t *testing.T, in *checks.Input) *checks.Input {
-		out := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files)}
-		famFile(t, out, famRuleFile).Value = nil
-		return out
-	}
-	for name, edit := range map[string]func(*testing.T, *checks.Input) *checks.Input{
-		"bad PromQL":     bytesEdit("> 0.5\n", "> > 0.5\n"),
-		"bad duration":   bytesEdit("for: 5m", "for: 5 minutes"),
-		"no typed rules": noTyped,
+	for _, c := range []struct {
+		check string
+		edits map[string]func(*testing.T, *checks.Input) *checks.Input
+	}{
+		{"rules/parse", map[string]func(*testing.T, *checks.Input) *checks.Input{
+			"bad PromQL":     bytesEdit("> 0.5\n", "> > 0.5\n"),
+			"bad duration":   bytesEdit("for: 5m", "for: 5 minutes"),
+			"no typed rules": famUntypedEdit(famRuleFile),
+		}},
+		{"scrape/config", map[string]func(*testing.T, *checks.Input) *checks.Input{
+			"bad action":        famEditCase(famScrape, "action: keep", "action: keeep"),
+			"encoder bug":       famEncoderBug(famScrape, "  metrics_path: /metrics\n", "  metrics_path: /metrix\n"),
+			"typed jobs differ": scrapeTypedEdit(func(c *scrape.Config) { c.MetricsPath = "/metrix" }),
+			"no typed jobs":     famUntypedEdit(famScrape),
+		}},
 	} {
-		t.Run(name, func(t *testing.T) {
-			in := edit(t, base)
-			want := famRun(t, "rules/parse", in)
-			if want == nil {
-				t.Fatal("the edit makes rules/parse report nothing: it tests nothing")
+		t.Run(c.check, func(t *testing.T) {
+			passes := &memPasses{passed: map[string]bool{}}
+			withPasses := func(in *checks.Input) diag.List {
+				fresh := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files), Passes: passes}
+				return famCheck(t, c.check).Run(fresh).Sorted()
 			}
-			if got := withPasses(in); famText(got) != famText(want) {
-				t.Errorf("with the clean overlay's passes:\n%s\nwithout:\n%s", famText(got), famText(want))
+			if got := withPasses(base); got != nil {
+				t.Fatalf("clean overlay: %v", got)
+			}
+			if len(passes.passed) == 0 {
+				t.Fatalf("%s remembered no pass on a clean overlay", c.check)
+			}
+			before := passes.hits
+			if got := withPasses(base); got != nil {
+				t.Fatalf("clean overlay, second build: %v", got)
+			}
+			if passes.hits == before {
+				t.Fatal("the second build of the same overlay checked every file again")
+			}
+			for name, edit := range c.edits {
+				t.Run(name, func(t *testing.T) {
+					in := edit(t, base)
+					want := famRun(t, c.check, in)
+					if want == nil {
+						t.Fatalf("the edit makes %s report nothing: it tests nothing", c.check)
+					}
+					if got := withPasses(in); famText(got) != famText(want) {
+						t.Errorf("with the clean overlay's passes:\n%s\nwithout:\n%s", famText(got), famText(want))
+					}
+				})
 			}
 		})
+	}
+}
+
+// scrapeTypedEdit returns a copy of in whose typed scrape jobs (not the
+// bytes) have the first job changed by edit: the generator and its bytes
+// disagree.
+func scrapeTypedEdit(edit func(*scrape.Config)) func(*testing.T, *checks.Input) *checks.Input {
+	return func(t *testing.T, in *checks.Input) *checks.Input {
+		t.Helper()
+		out := &checks.Input{Spec: in.Spec, Files: slices.Clone(in.Files)}
+		f := famFile(t, out, famScrape)
+		jobs, ok := f.Value.(*scrape.Jobs)
+		if !ok || len(jobs.Configs) == 0 {
+			t.Fatalf("%s has no typed jobs", f.Path)
+		}
+		c := *jobs
+		c.Configs = slices.Clone(jobs.Configs)
+		edit(&c.Configs[0])
+		f.Value = &c
+		return out
 	}
 }
