@@ -19,14 +19,22 @@ func SchemaCUE() []byte {
 	b.WriteString("// Code generated from presets/servers (servers.SchemaCUE); DO NOT EDIT.\n")
 	b.WriteString("// DATAOPSGEN_UPDATE=1 go test ./schema/ rewrites it. The schema embeds it after\n")
 	b.WriteString("// schema.cue (same package); it has no package clause of its own.\n\n")
+	// The default is spelled out in the list rather than written
+	// `*"custom" | #ServerName` where the field is: a disjunction inside a
+	// disjunction, on every inference workload, costs CUE (see
+	// #SeverityWarning in schema.cue).
 	b.WriteString("// #ServerName is an inference server with a preset (presets/servers), or\n")
-	b.WriteString("// \"custom\": metric and label names from the spec.\n")
+	b.WriteString("// \"custom\" (the default): metric and label names from the spec.\n")
 	b.WriteString("#ServerName:")
 	for i, n := range Names() {
 		if i > 0 {
 			b.WriteString(" |")
 		}
-		b.WriteString(" " + strconv.Quote(n))
+		b.WriteString(" ")
+		if n == presets.CustomName {
+			b.WriteString("*")
+		}
+		b.WriteString(strconv.Quote(n))
 	}
 	b.WriteString("\n\n")
 	b.WriteString("// #Servers: per server, the default metrics port (a container port number,\n")
