@@ -33,7 +33,7 @@ func BenchmarkTests(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		parsed := &relabelRules{}
+		parsed := &sharedParses{}
 		for i, w := range s.Workloads {
 			if _, err := tests(s, w, groups[i], parsed); err != nil {
 				b.Fatal(err)

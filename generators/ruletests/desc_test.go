@@ -135,7 +135,7 @@ func TestSeriesLabelsAreParsed(t *testing.T) {
 	for _, metric := range []string{"up", "m", "sum", "on", "bool", "Inf", "nan", "offset", "a:b", "_x", "9a", "é"} {
 		for _, extra := range [][]string{nil, {"model", "m"}, {"namespace", ""}, {"e", "bad \xff utf8"}, {"e", "tab\tx"}, {"e", "cr\rx"}, {"le", "+Inf", "workload", `x"y`}, {"bad-name", "x"}, {"__name__", "x"}} {
 			var buf [24]label
-			lset, ok := seriesLabels(&sb, metric, sortedLabels(buf[:0], l, extra...))
+			lset, ok := seriesLabels(&sb, nil, metric, sortedLabels(buf[:0], l, extra...))
 			if !ok {
 				refused++
 				continue
@@ -147,12 +147,12 @@ func TestSeriesLabelsAreParsed(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]string{{"e", "bad \xff utf8"}, {"bad-name", "x"}} {
-		if _, ok := seriesLabels(&labels.ScratchBuilder{}, "up", sortedLabels(nil, l, bad...)); ok {
+		if _, ok := seriesLabels(&labels.ScratchBuilder{}, nil, "up", sortedLabels(nil, l, bad...)); ok {
 			t.Errorf("%v: not refused", bad)
 		}
 	}
 	for _, m := range []string{"on", "Inf", "9a", "a:b"} {
-		if _, ok := seriesLabels(&labels.ScratchBuilder{}, m, sortedLabels(nil, l)); ok {
+		if _, ok := seriesLabels(&labels.ScratchBuilder{}, nil, m, sortedLabels(nil, l)); ok {
 			t.Errorf("metric %s: not refused", m)
 		}
 	}

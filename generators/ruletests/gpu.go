@@ -89,10 +89,10 @@ const (
 // namespace, a neighbour workload, a GPU no pod holds), and
 // kube_pod_labels. Only the GPU alerts are checked (the series of the
 // kind's alerts are not there).
-func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule) ([]promunit.TestGroup, error) {
+func gpuTests(s *model.Spec, w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *sharedParses) ([]promunit.TestGroup, error) {
 	g := w.GPUHealth()
 	sb := labels.NewScratchBuilder(16)
-	x := &gpuWorld{w: w, g: g, tl: tl, pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}, free: s.Stack.Namespace, sb: &sb}
+	x := &gpuWorld{w: w, g: g, tl: tl, pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}, free: s.Stack.Namespace, sb: &sb, parsed: parsed}
 	type check struct {
 		a     *alertRule
 		fault gpuFault
@@ -184,6 +184,8 @@ type gpuWorld struct {
 	// sets none).
 	free string
 	sb   *labels.ScratchBuilder
+	// parsed tells plain metric names, shared by the generation.
+	parsed *sharedParses
 }
 
 // gpuLabels are the labels of the series of GPU i (0-3: the GPU of pods[i];
@@ -323,7 +325,7 @@ func (x *gpuWorld) series(f gpuFault, n int) []promunit.Series {
 			p = x.pods[i]
 		}
 		faulty := i != 1
-		b := newBase(x.gpuLabels(i, p), sb)
+		b := newBase(x.gpuLabels(i, p), sb, x.parsed)
 		if xid {
 			// Until the fault, XID 0 ("No Error"); then the last XID is
 			// the fault's: the series of code 0 ends, one of its code starts.
@@ -340,7 +342,7 @@ func (x *gpuWorld) series(f gpuFault, n int) []promunit.Series {
 		}
 		if i < 4 {
 			obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
-			out = append(out, newBase(p.objectLabels(obj), sb).input("kube_pod_labels", ones))
+			out = append(out, newBase(p.objectLabels(obj), sb, x.parsed).input("kube_pod_labels", ones))
 		}
 	}
 	return out

@@ -105,7 +105,7 @@ type appSeries struct {
 	gauge string
 }
 
-func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]promunit.TestGroup, error) {
+func inferenceTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *sharedParses) ([]promunit.TestGroup, error) {
 	in := w.Inference
 	x := &inference{w: w, in: in, p: in.Preset, tl: tl, targets: newPodTargets(parsed),
 		pods:      [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)},

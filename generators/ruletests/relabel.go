@@ -54,28 +54,35 @@ func relabelTarget(p pod, r relabeling) (labelSet, error) {
 	return l, nil
 }
 
-// relabelRules parses generated relabel rules as Prometheus does (the
-// generated YAML, read by relabel.Config's UnmarshalYAML, validated), each
-// distinct rule once per generation: rules repeat across pods and
-// workloads (the pods of a workload and its copy in another namespace have
-// the same ones, most rules copy the same labels for every workload, the
-// neighbour decoys all have the same name), and parsing is the costly part
-// of relabeling. Parsing a list parses its rules one by one, so rules
-// parsed in another list (those not parsed yet) are the list's. A rule's key is its fields (relabelKey),
-// from which its YAML is made (artifact.YAML): the same key is the same
-// YAML. The parsed
-// rules are validated before they are shared, and only read after.
-type relabelRules struct {
-	m sync.Map // JSON of a scrape.Relabel -> *relabel.Config
+// sharedParses is what one generation's workloads parse alike, each
+// distinct input once per generation (a generation makes it; its workloads
+// share it; nothing outlives it):
+//
+//   - relabel rules (parse), as Prometheus parses them (the generated YAML,
+//     read by relabel.Config's UnmarshalYAML, validated): rules repeat
+//     across pods and workloads (the pods of a workload and its copy in
+//     another namespace have the same ones, most rules copy the same labels
+//     for every workload, the neighbour decoys all have the same name), and
+//     parsing is the costly part of relabeling. Parsing a list parses its
+//     rules one by one, so rules parsed in another list (those not parsed
+//     yet) are the list's. A rule's key is its fields (relabelKey), from
+//     which its YAML is made (artifact.YAML): the same key is the same YAML.
+//     The parsed rules are validated before they are shared, and only read
+//     after.
+//   - metric names (plainMetric), as promqltest's series parser reads them:
+//     a few names, the same for every workload.
+type sharedParses struct {
+	relabel sync.Map // JSON of a scrape.Relabel -> *relabel.Config
+	metrics sync.Map // metric name -> plainMetric's answer
 }
 
-func (c *relabelRules) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
+func (c *sharedParses) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
 	out := make([]*relabel.Config, len(rs))
 	keys := make([]string, len(rs))
 	var miss []scrape.Relabel
 	for i, r := range rs {
 		keys[i] = relabelKey(r)
-		if v, ok := c.m.Load(keys[i]); ok {
+		if v, ok := c.relabel.Load(keys[i]); ok {
 			out[i] = v.(*relabel.Config)
 		} else {
 			miss = append(miss, r)
@@ -97,7 +104,7 @@ func (c *relabelRules) parse(rs []scrape.Relabel) ([]*relabel.Config, error) {
 	for i := range out {
 		if out[i] == nil {
 			out[i], parsed = parsed[0], parsed[1:]
-			c.m.Store(keys[i], out[i])
+			c.relabel.Store(keys[i], out[i])
 		}
 	}
 	return out, nil

@@ -13,7 +13,7 @@ import (
 // workload's list gives; a list with a bad rule gives the list's error.
 func TestRelabelCacheIsParsing(t *testing.T) {
 	s := modeltest.Synthetic(t, 200)
-	c := &relabelRules{}
+	c := &sharedParses{}
 	for _, w := range s.Workloads {
 		for _, p := range []pod{podOf(w, 0), elsewhere(w), neighbour(w)} {
 			rs := scrape.ForWorkload(p.w).RelabelConfigs

@@ -71,7 +71,7 @@ func generateUnits(s *model.Spec, units generators.Units) ([]artifact.File, erro
 		err   error
 	}
 	results := make([]result, len(s.Workloads))
-	parsed := &relabelRules{}
+	parsed := &sharedParses{}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
@@ -105,7 +105,7 @@ func generateUnits(s *model.Spec, units generators.Units) ([]artifact.File, erro
 
 // workloadFiles are the test file and the rule file of one workload (none
 // when it has no alert to test).
-func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules) ([]artifact.File, error) {
+func workloadFiles(s *model.Spec, w *model.Workload, parsed *sharedParses) ([]artifact.File, error) {
 	g := rules.WorkloadGroup(s, w)
 	tf, err := tests(s, w, g, parsed)
 	if err != nil {
@@ -135,12 +135,12 @@ func workloadFiles(s *model.Spec, w *model.Workload, parsed *relabelRules) ([]ar
 
 // Tests returns the test file of one workload, whose rule group is g.
 func Tests(s *model.Spec, w *model.Workload, g rules.Group) (*promunit.TestFile, error) {
-	return tests(s, w, g, &relabelRules{})
+	return tests(s, w, g, &sharedParses{})
 }
 
 // tests is Tests with the relabel rules parsed so far (shared by the
 // workloads of one generation).
-func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules) (*promunit.TestFile, error) {
+func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *sharedParses) (*promunit.TestFile, error) {
 	byName := map[string]monitoringv1.Rule{}
 	for _, r := range g.Rules {
 		if r.Alert != "" {
@@ -172,7 +172,7 @@ func tests(s *model.Spec, w *model.Workload, g rules.Group, parsed *relabelRules
 	}
 	if err == nil && w.GPUHealth() != nil {
 		var gpu []promunit.TestGroup
-		gpu, err = gpuTests(s, w, tl, byName)
+		gpu, err = gpuTests(s, w, tl, byName, parsed)
 		groups = append(groups, gpu...)
 	}
 	if err != nil {

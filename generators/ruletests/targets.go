@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	prommodel "github.com/prometheus/common/model"
@@ -114,10 +113,12 @@ type base struct {
 	// sb builds the names' labels (Labels copies them out), shared by the
 	// bases of a workload's tests.
 	sb *labels.ScratchBuilder
+	// parsed tells plain metric names, shared by the generation.
+	parsed *sharedParses
 }
 
-func newBase(l labelSet, sb *labels.ScratchBuilder) *base {
-	return &base{l: l, names: map[nameKey]seriesName{}, sb: sb}
+func newBase(l labelSet, sb *labels.ScratchBuilder, parsed *sharedParses) *base {
+	return &base{l: l, names: map[nameKey]seriesName{}, sb: sb, parsed: parsed}
 }
 
 // nameKey is a series name of a base: its metric and up to two extra
@@ -146,7 +147,7 @@ func (b *base) input(metric string, v valuesText, extra ...string) promunit.Seri
 		var buf [24]label
 		ls := sortedLabels(buf[:0], b.l, extra...)
 		name.text = render(metric, ls)
-		name.lset, name.ok = seriesLabels(b.sb, metric, ls)
+		name.lset, name.ok = seriesLabels(b.sb, b.parsed, metric, ls)
 		if cacheable {
 			b.names[k] = name
 		}
@@ -169,9 +170,10 @@ func (b *base) input(metric string, v valuesText, extra ...string) promunit.Seri
 // TestSeriesDescIsTheLine and TestSeriesLabelsAreParsed check the labels
 // against the parser's.
 //
-// sb is reset and used to build them.
-func seriesLabels(sb *labels.ScratchBuilder, metric string, ls []label) (_ labels.Labels, ok bool) {
-	if !plainMetric(metric) {
+// sb is reset and used to build them; parsed (may be nil) tells plain
+// metric names.
+func seriesLabels(sb *labels.ScratchBuilder, parsed *sharedParses, metric string, ls []label) (_ labels.Labels, ok bool) {
+	if !parsed.plainMetric(metric) {
 		return labels.EmptyLabels(), false
 	}
 	sb.Reset()
@@ -199,23 +201,23 @@ func plainValue(v string) bool {
 	return utf8.ValidString(v)
 }
 
-// plainMetrics memoizes plainMetric (a few names, the same for every
-// workload).
-var plainMetrics sync.Map // string -> bool
-
 // plainMetric is a metric name the parser reads as the series' __name__ and
 // nothing else (a keyword, a number like Inf, would not be), as the parser
-// itself tells.
-func plainMetric(metric string) bool {
-	if v, ok := plainMetrics.Load(metric); ok {
-		return v.(bool)
+// itself tells, asked once per name and generation (c nil: every time).
+func (c *sharedParses) plainMetric(metric string) bool {
+	if c != nil {
+		if v, ok := c.metrics.Load(metric); ok {
+			return v.(bool)
+		}
 	}
 	ok := prommodel.LabelName(metric).IsValidLegacy()
 	if ok {
 		got, vals, err := seriesParser.ParseSeriesDesc(metric)
 		ok = err == nil && len(vals) == 0 && labels.Equal(got, labels.FromStrings(labels.MetricName, metric))
 	}
-	plainMetrics.Store(metric, ok)
+	if c != nil {
+		c.metrics.Store(metric, ok)
+	}
 	return ok
 }
 
@@ -262,7 +264,7 @@ func neighbour(w *model.Workload) pod {
 // derive new ones with with/only and never modify them.
 type podTargets struct {
 	m      map[string]*base
-	parsed *relabelRules
+	parsed *sharedParses
 	// relabel are the scrape config and parsed relabel rules of each
 	// workload (the pods of one share them).
 	relabel map[*model.Workload]relabeling
@@ -275,7 +277,7 @@ type relabeling struct {
 	rcs []*relabel.Config
 }
 
-func newPodTargets(parsed *relabelRules) podTargets {
+func newPodTargets(parsed *sharedParses) podTargets {
 	sb := labels.NewScratchBuilder(16)
 	return podTargets{m: map[string]*base{}, parsed: parsed, relabel: map[*model.Workload]relabeling{}, sb: &sb}
 }
@@ -298,7 +300,7 @@ func (t podTargets) of(p pod) (*base, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := newBase(l, t.sb)
+	b := newBase(l, t.sb, t.parsed)
 	t.m[key] = b
 	return b, nil
 }

@@ -57,7 +57,7 @@ type training struct {
 	objects [4]*objects
 }
 
-func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *relabelRules) ([]promunit.TestGroup, error) {
+func trainingTests(w *model.Workload, tl timeline, byName map[string]monitoringv1.Rule, parsed *sharedParses) ([]promunit.TestGroup, error) {
 	tr := w.Training
 	x := &training{w: w, tr: tr, c: rules.Controller(w), tl: tl, targets: newPodTargets(parsed),
 		pods: [4]pod{podOf(w, 0), podOf(w, 1), elsewhere(w), neighbour(w)}}
@@ -425,13 +425,13 @@ func (x *training) objectsOf(i int, p pod) *objects {
 	if o := x.objects[i]; o != nil {
 		return o
 	}
-	sb := x.targets.sb
+	sb, parsed := x.targets.sb, x.targets.parsed
 	obj := ksm.with(stack.LabelNamespace, p.w.Namespace, stack.LabelPod, p.name)
 	run := x.runLabels(p, jobName(p))
 	next := x.runLabels(p, nextRun(p))
-	o := &objects{pod: newBase(obj, sb), podLabels: newBase(p.objectLabels(obj), sb),
-		job: newBase(run, sb), jobLabels: newBase(p.objectLabels(run), sb), nextLabels: newBase(p.objectLabels(next), sb),
-		workload: newBase(x.workloadLabels(p, jobName(p)), sb), nextWorkload: newBase(x.workloadLabels(p, nextRun(p)), sb)}
+	o := &objects{pod: newBase(obj, sb, parsed), podLabels: newBase(p.objectLabels(obj), sb, parsed),
+		job: newBase(run, sb, parsed), jobLabels: newBase(p.objectLabels(run), sb, parsed), nextLabels: newBase(p.objectLabels(next), sb, parsed),
+		workload: newBase(x.workloadLabels(p, jobName(p)), sb, parsed), nextWorkload: newBase(x.workloadLabels(p, nextRun(p)), sb, parsed)}
 	x.objects[i] = o
 	return o
 }
