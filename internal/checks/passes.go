@@ -5,9 +5,10 @@ package checks
 // covers the binary: the parsers are compiled into it). A check whose
 // verdict is a function of some bytes alone asks before it parses and
 // records what it passes, so that a rebuild parses only what changed:
-// rules/parse (a PrometheusRule file's bytes: the strict decode and
-// rulefmt.Parse) and scrape/config (the prometheus.yml it loads and the
-// JSON of the typed jobs it compares them with). Only passes are
+// rules/parse (a PrometheusRule file's bytes and the JSON of the typed
+// rule it compares them with: the strict decode, rulefmt.Parse, the
+// comparison) and scrape/config (the prometheus.yml it loads and the JSON
+// of the typed jobs it compares them with). Only passes are
 // remembered: a file with a problem is checked again on every build, and
 // its diagnostics made from this build's spec.
 //

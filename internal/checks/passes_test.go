@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
@@ -39,9 +40,9 @@ func (m *memPasses) Pass(check string, data []byte) {
 // it reports without them (nil Passes, the reference), on a clean overlay
 // and after each edit, with the passes of the clean overlay remembered: a
 // file whose bytes changed is checked again, a file that lost its typed
-// value is reported though its bytes passed before, and (scrape/config,
-// whose verdict also reads the typed jobs) typed jobs that changed under the
-// same bytes are compared again.
+// value is reported though its bytes passed before, and a typed value that
+// changed under the same bytes (both checks compare the bytes with it) is
+// compared again.
 func TestPassesMatchReference(t *testing.T) {
 	base := famInput(t, famBase)
 	for _, c := range []struct {
@@ -52,6 +53,10 @@ func TestPassesMatchReference(t *testing.T) {
 			"bad PromQL":     bytesEdit("> 0.5\n", "> > 0.5\n"),
 			"bad duration":   bytesEdit("for: 5m", "for: 5 minutes"),
 			"no typed rules": famUntypedEdit(famRuleFile),
+			"encoder bug":    famEncoderBug(famRuleFile, "> 0.5\n", "> 0.6\n"),
+			"typed rules differ": typedEdit(func(o *rules.Object) {
+				resnetGroup(o).Rules[1].Expr.StrVal = "1 > 0"
+			}),
 		}},
 		{"scrape/config", map[string]func(*testing.T, *checks.Input) *checks.Input{
 			"bad action":        famEditCase(famScrape, "action: keep", "action: keeep"),

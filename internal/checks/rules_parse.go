@@ -1,8 +1,11 @@
 package checks
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
@@ -22,7 +25,8 @@ var PromQL = parser.NewParser(parser.Options{})
 var rulesParse = Check{
 	Name: rulesParseName,
 	Doc: "Every group of every generated PrometheusRule passes Prometheus's rulefmt.Parse: YAML shape, PromQL, durations, label names, templates " +
-		"(the bytes, strictly decoded: the one check of the rules' encoding; the others read the generator's typed rules, which every file must carry).",
+		"(the bytes, strictly decoded: the one check of the rules' encoding, which must give back the generator's typed PrometheusRule; the others read " +
+		"the typed rules, which every file must carry).",
 	Run: func(in *Input) diag.List {
 		// The spec paths of the groups and rules are only needed to place
 		// a problem: made once, by the first file parsed (none when every
@@ -40,25 +44,99 @@ var rulesParse = Check{
 	},
 }
 
-// checkRuleFile is rules/parse on one file. The verdict on the bytes is a
-// function of the bytes alone (the strict decode and rulefmt), so bytes
-// that passed in an earlier build (in.Passes) are not parsed again; the
-// typed rules are looked for in every build, since they are not bytes.
+// checkRuleFile is rules/parse on one file: the bytes, strictly decoded,
+// pass rulefmt and give back the generator's typed PrometheusRule (the
+// encoder check). The verdict is a function of the bytes and the typed
+// rule, so a pair that passed in an earlier build (in.Passes) is not parsed
+// again; a file without its typed rules is reported in every build.
 func checkRuleFile(in *Input, f *artifact.File, sources func() map[string]groupSources, parse ruleParse) diag.List {
 	var out diag.List
-	if _, typed := f.Value.(*rules.Object); !typed {
+	o, typed := f.Value.(*rules.Object)
+	if !typed || o == nil || o.Rule == nil {
 		// The other rule checks read the typed rules only (rules_model.go):
 		// without them, this file would pass them unseen.
 		out.Append(at(in, f.Source, rulesParseName, f.Path, "generated PrometheusRule comes without its typed rules (artifact.File.Value): the rule checks cannot see it"))
+		o = nil
 	}
-	if in.passed(rulesParseName, f.Data) {
+	var typedJSON []byte
+	if o != nil {
+		var err error
+		if typedJSON, err = json.Marshal(typedRule(o)); err != nil {
+			out.Append(at(in, f.Source, rulesParseName, f.Path, "the typed PrometheusRule does not encode: %v", err))
+			return out
+		}
+	}
+	pass := append(append(slices.Clip(f.Data), 0), typedJSON...)
+	if in.passed(rulesParseName, pass) {
 		return out
 	}
-	found := parseRuleFile(in, decodeRuleFile(f), sources(), parse)
+	rf := decodeRuleFile(f)
+	found := parseRuleFile(in, rf, sources(), parse)
+	if found == nil && o != nil {
+		// Equal JSON is equal values (the same types, maps sorted); the
+		// comparison that says where they differ runs only when it is not.
+		if decoded, err := json.Marshal(&rf.pr); err != nil || !bytes.Equal(decoded, typedJSON) {
+			found = ruleEncodingProblems(in, f, o, &rf.pr)
+		}
+	}
 	if found == nil {
-		in.pass(rulesParseName, f.Data)
+		in.pass(rulesParseName, pass)
 	}
 	out.Append(found...)
+	return out
+}
+
+// typedRule is the PrometheusRule the checks read: o's object with the
+// groups the other checks read (o.Groups, with their spec paths), which the
+// bytes must say. Its JSON is also in the pass key: the verdict depends on
+// the bytes and on it.
+func typedRule(o *rules.Object) *monitoringv1.PrometheusRule {
+	r := *o.Rule
+	r.Spec.Groups = make([]monitoringv1.RuleGroup, len(o.Groups))
+	for i, g := range o.Groups {
+		r.Spec.Groups[i] = g.RuleGroup
+	}
+	return &r
+}
+
+// ruleEncodingProblems compares the decoded PrometheusRule pr with the
+// generator's o (typedRule), each difference at the spec path of the rule
+// or group it is in (the file's for the object's metadata).
+func ruleEncodingProblems(in *Input, f *artifact.File, o *rules.Object, pr *monitoringv1.PrometheusRule) diag.List {
+	var out diag.List
+	problem := func(source, format string, args ...any) {
+		out.Append(at(in, source, rulesParseName, f.Path, "the generated PrometheusRule is not what its generator made: "+format, args...))
+	}
+	want, got := *o.Rule, *pr
+	want.Spec.Groups, got.Spec.Groups = nil, nil
+	if err := sameJSON(&want, &got); err != nil {
+		problem(f.Source, "%v", err)
+	}
+	if len(pr.Spec.Groups) != len(o.Groups) {
+		problem(f.Source, "the bytes have %d groups, the typed rules %d", len(pr.Spec.Groups), len(o.Groups))
+		return out
+	}
+	for i, g := range o.Groups {
+		dg := pr.Spec.Groups[i]
+		if len(dg.Rules) != len(g.Rules) {
+			problem(g.Source, "group %q: the bytes have %d rules, the typed group %d", g.Name, len(dg.Rules), len(g.Rules))
+			continue
+		}
+		for j := range g.Rules {
+			if err := sameJSON(&g.Rules[j], &dg.Rules[j]); err != nil {
+				src := g.Source
+				if j < len(g.RuleSources) && g.RuleSources[j] != "" {
+					src = g.RuleSources[j]
+				}
+				problem(src, "group %q, rule %d: %v", g.Name, j, err)
+			}
+		}
+		wg := g.RuleGroup
+		wg.Rules, dg.Rules = nil, nil
+		if err := sameJSON(&wg, &dg); err != nil {
+			problem(g.Source, "group %q: %v", g.Name, err)
+		}
+	}
 	return out
 }
 

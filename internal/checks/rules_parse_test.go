@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 )
@@ -38,7 +40,32 @@ func TestRulesParse(t *testing.T) {
 			},
 			want: []string{`spec.cue:15:2: rules/parse: generated PrometheusRule comes without its typed rules`},
 		},
-		// The typed rules are the other checks' concern.
-		{name: "typed expression broken", edit: typedEdit(func(o *rules.Object) { resnetGroup(o).Rules[1].Expr.StrVal = "> >" })},
+		// The bytes must say what the typed rules, which the other checks
+		// read, say: each difference at its rule.
+		{
+			name: "typed expression differs",
+			edit: typedEdit(func(o *rules.Object) { resnetGroup(o).Rules[1].Expr.StrVal = "> >" }),
+			want: []string{`spec.cue:18:3: rules/parse: the generated PrometheusRule is not what its generator made: group "dataops.resnet", rule 1: at expr the bytes say "histogram_quantile(`},
+		},
+		{
+			name: "encoder changes a threshold",
+			edit: famEncoderBug(famRuleFile, "> 0.5\n", "> 0.6\n"),
+			want: []string{`spec.cue:18:3: rules/parse: the generated PrometheusRule is not what its generator made: group "dataops.resnet", rule 1: at expr the bytes say "histogram_quantile(`},
+		},
+		{
+			name: "typed group has an interval the bytes lack",
+			edit: typedEdit(func(o *rules.Object) { resnetGroup(o).Interval = ptrDuration("1m") }),
+			want: []string{`spec.cue:15:2: rules/parse: the generated PrometheusRule is not what its generator made: group "dataops.resnet": at interval the bytes say nothing, the typed value "1m"`},
+		},
+		{
+			name: "typed object named otherwise",
+			edit: typedEdit(func(o *rules.Object) { o.Rule = o.Rule.DeepCopy(); o.Rule.Name = "other" }),
+			want: []string{`rules/parse: the generated PrometheusRule is not what its generator made: at metadata.name the bytes say`},
+		},
 	})
+}
+
+func ptrDuration(d string) *monitoringv1.Duration {
+	v := monitoringv1.Duration(d)
+	return &v
 }
