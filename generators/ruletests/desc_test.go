@@ -132,10 +132,11 @@ func TestSeriesLabelsAreParsed(t *testing.T) {
 	l := labelSet{"namespace": "ml", "workload": "w", "b": `say "hi"`, "c": "back\\slash", "d": "line\nbreak", "f": "é✓", "g": "", "Upper": "x", "h": "{a=\"b\"} 1 # x"}
 	refused := 0
 	var sb labels.ScratchBuilder // reused, as a base does, also after a refusal
+	parsed := &sharedParses{}    // shared, as a generation's workloads do
 	for _, metric := range []string{"up", "m", "sum", "on", "bool", "Inf", "nan", "offset", "a:b", "_x", "9a", "é"} {
 		for _, extra := range [][]string{nil, {"model", "m"}, {"namespace", ""}, {"e", "bad \xff utf8"}, {"e", "tab\tx"}, {"e", "cr\rx"}, {"le", "+Inf", "workload", `x"y`}, {"bad-name", "x"}, {"__name__", "x"}} {
 			var buf [24]label
-			lset, ok := seriesLabels(&sb, nil, metric, sortedLabels(buf[:0], l, extra...))
+			lset, ok := seriesLabels(&sb, parsed, metric, sortedLabels(buf[:0], l, extra...))
 			if !ok {
 				refused++
 				continue
@@ -147,12 +148,12 @@ func TestSeriesLabelsAreParsed(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]string{{"e", "bad \xff utf8"}, {"bad-name", "x"}} {
-		if _, ok := seriesLabels(&labels.ScratchBuilder{}, nil, "up", sortedLabels(nil, l, bad...)); ok {
+		if _, ok := seriesLabels(&labels.ScratchBuilder{}, &sharedParses{}, "up", sortedLabels(nil, l, bad...)); ok {
 			t.Errorf("%v: not refused", bad)
 		}
 	}
 	for _, m := range []string{"on", "Inf", "9a", "a:b"} {
-		if _, ok := seriesLabels(&labels.ScratchBuilder{}, nil, m, sortedLabels(nil, l)); ok {
+		if _, ok := seriesLabels(&labels.ScratchBuilder{}, &sharedParses{}, m, sortedLabels(nil, l)); ok {
 			t.Errorf("metric %s: not refused", m)
 		}
 	}

@@ -170,8 +170,7 @@ func (b *base) input(metric string, v valuesText, extra ...string) promunit.Seri
 // TestSeriesDescIsTheLine and TestSeriesLabelsAreParsed check the labels
 // against the parser's.
 //
-// sb is reset and used to build them; parsed (may be nil) tells plain
-// metric names.
+// sb is reset and used to build them; parsed tells plain metric names.
 func seriesLabels(sb *labels.ScratchBuilder, parsed *sharedParses, metric string, ls []label) (_ labels.Labels, ok bool) {
 	if !parsed.plainMetric(metric) {
 		return labels.EmptyLabels(), false
@@ -203,21 +202,17 @@ func plainValue(v string) bool {
 
 // plainMetric is a metric name the parser reads as the series' __name__ and
 // nothing else (a keyword, a number like Inf, would not be), as the parser
-// itself tells, asked once per name and generation (c nil: every time).
+// itself tells, asked once per name and generation.
 func (c *sharedParses) plainMetric(metric string) bool {
-	if c != nil {
-		if v, ok := c.metrics.Load(metric); ok {
-			return v.(bool)
-		}
+	if v, ok := c.metrics.Load(metric); ok {
+		return v.(bool)
 	}
 	ok := prommodel.LabelName(metric).IsValidLegacy()
 	if ok {
 		got, vals, err := seriesParser.ParseSeriesDesc(metric)
 		ok = err == nil && len(vals) == 0 && labels.Equal(got, labels.FromStrings(labels.MetricName, metric))
 	}
-	if c != nil {
-		c.metrics.Store(metric, ok)
-	}
+	c.metrics.Store(metric, ok)
 	return ok
 }
 

@@ -36,7 +36,6 @@ type views struct {
 	queries          func() []*promQuery
 	presetMatchers   func() map[string]bool
 	slos             func() []resolvedSLO
-	scrape           func() scrapeLoad
 	scrapeJobs       func() typedScrape
 	dashboards       func() []*dashFile
 	values           func() parsedValues
@@ -63,7 +62,6 @@ func (in *Input) v() *views {
 			queries:          view(in, parseQueries),
 			presetMatchers:   view(in, collectPresetMatchers),
 			slos:             view(in, resolveSLOs),
-			scrape:           view(in, loadScrape),
 			scrapeJobs:       view(in, typedScrapeJobs),
 			dashboards:       view(in, typedDashboards),
 			values:           view(in, decodeValues),
@@ -109,9 +107,6 @@ func (in *Input) presetMatchers() map[string]bool { return in.v().presetMatchers
 
 // slos are the spec's SLOs, planned, in name order.
 func (in *Input) slos() []resolvedSLO { return in.v().slos() }
-
-// scrape is the generated scrape config as Prometheus loads it.
-func (in *Input) scrape() scrapeLoad { return in.v().scrape() }
 
 // scrapeJobs are the generator's typed scrape jobs, their relabel rules as Prometheus reads them.
 func (in *Input) scrapeJobs() typedScrape { return in.v().scrapeJobs() }

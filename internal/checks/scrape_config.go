@@ -34,23 +34,32 @@ var scrapeConfigLoad = Check{
 			out.Append(at(in, f.Source, check, f.Path,
 				"generated scrape configs come without their typed jobs (artifact.File.Value): the checks of the scrape jobs cannot see them"))
 		}
+		doc, err := scrapeDoc(in, f)
+		if err != nil {
+			out.Append(at(in, f.Source, check, f.Path, "%s", err))
+			return out
+		}
 		// The verdict is a function of the document Prometheus loads and
-		// of the typed jobs it is compared with: a pair that passed in an
-		// earlier build (in.Passes) is not loaded again.
+		// of the typed jobs it is compared with (the JSON of every field
+		// the encoder writes; the rest of the comparison is derived from
+		// them): a pair that passed in an earlier build (in.Passes) is not
+		// loaded again.
 		var pass []byte
 		if ts.jobs != nil {
-			pass = scrapePassKey(in, f, ts.jobs)
-			if pass != nil && in.passed(check, pass) {
-				return out
+			if typed, err := json.Marshal(ts.jobs.Configs); err == nil {
+				pass = append(append([]byte(doc), 0), typed...)
+				if in.passed(check, pass) {
+					return out
+				}
 			}
 		}
-		sc := in.scrape()
-		if sc.err != nil {
-			out.Append(at(in, sc.file.Source, check, sc.file.Path, "%s", sc.err))
+		cfg, err := config.Load(doc, slog.New(slog.DiscardHandler))
+		if err != nil {
+			out.Append(at(in, f.Source, check, f.Path, "Prometheus rejects the scrape configs: %s", err))
 			return out
 		}
 		if ts.jobs != nil {
-			found := scrapeEncodingProblems(in, sc, ts)
+			found := scrapeEncodingProblems(in, f, cfg, ts)
 			if found == nil && pass != nil {
 				in.pass(check, pass)
 			}
@@ -58,47 +67,6 @@ var scrapeConfigLoad = Check{
 		}
 		return out
 	},
-}
-
-// scrapePassKey is what scrape/config's verdict is a function of: the
-// prometheus.yml it loads and the JSON of the typed jobs (every field the
-// encoder writes; the rest of the comparison is derived from them), or nil
-// when it cannot be made (the check then runs).
-func scrapePassKey(in *Input, f *artifact.File, jobs *scrape.Jobs) []byte {
-	doc, err := scrapeDoc(in, f)
-	if err != nil {
-		return nil
-	}
-	typed, err := json.Marshal(jobs.Configs)
-	if err != nil {
-		return nil
-	}
-	return append(append([]byte(doc), 0), typed...)
-}
-
-// scrapeLoad is the generated scrape config file as Prometheus loads it.
-type scrapeLoad struct {
-	file *artifact.File
-	cfg  *config.Config
-	// err is the message scrape/config reports.
-	err error
-}
-
-// loadScrape loads the scrape configs (scrape/config reports the error).
-func loadScrape(in *Input) scrapeLoad {
-	f := in.File(scrape.Path)
-	if f == nil {
-		return scrapeLoad{}
-	}
-	doc, err := scrapeDoc(in, f)
-	if err != nil {
-		return scrapeLoad{file: f, err: err}
-	}
-	cfg, err := config.Load(doc, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return scrapeLoad{file: f, err: fmt.Errorf("Prometheus rejects the scrape configs: %w", err)}
-	}
-	return scrapeLoad{file: f, cfg: cfg}
 }
 
 // scrapeDoc is the prometheus.yml scrape/config loads: the spec's global
@@ -122,18 +90,19 @@ func scrapeDoc(in *Input, f *artifact.File) (string, error) {
 }
 
 // scrapeEncodingProblems compares the jobs Prometheus loaded from the bytes
-// with the generator's typed jobs, each difference at its workload.
-func scrapeEncodingProblems(in *Input, sc scrapeLoad, ts typedScrape) diag.List {
+// of f (cfg) with the generator's typed jobs, each difference at its
+// workload.
+func scrapeEncodingProblems(in *Input, f *artifact.File, cfg *config.Config, ts typedScrape) diag.List {
 	const check = "scrape/config"
-	loaded := sc.cfg.ScrapeConfigs
+	loaded := cfg.ScrapeConfigs
 	if len(loaded) != len(ts.jobs.Configs) {
-		return diag.List{at(in, sc.file.Source, check, sc.file.Path,
+		return diag.List{at(in, f.Source, check, f.Path,
 			"the scrape configs load as %d jobs, the generator made %d", len(loaded), len(ts.jobs.Configs))}
 	}
 	var out diag.List
 	for i, c := range ts.jobs.Configs {
 		if msg := scrapeJobDiff(loaded[i], c, ts.relabel[i]); msg != "" {
-			out.Append(at(in, ts.source(i), check, sc.file.Path, "job %q is not what its generator made: %s", c.JobName, msg))
+			out.Append(at(in, ts.source(i), check, f.Path, "job %q is not what its generator made: %s", c.JobName, msg))
 		}
 	}
 	return out

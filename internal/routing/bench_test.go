@@ -1,11 +1,8 @@
 package routing_test
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/dataopsgen/dataopsgen/generators/rules"
-	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 	"github.com/dataopsgen/dataopsgen/internal/routing"
 	"github.com/dataopsgen/dataopsgen/internal/synth"
@@ -18,16 +15,8 @@ func BenchmarkRouting1000(b *testing.B) {
 	for _, f := range synth.Generate(1000) {
 		files = append(files, load.File{Name: f.Name, Data: f.Data})
 	}
-	res, diags := build.Files(files, build.Options{})
-	if diags != nil {
-		b.Fatal(diags)
-	}
-	isRule := func(p string) bool { return strings.HasPrefix(p, rules.Dir) }
-	// As the build routes them: from the rules generator's typed objects.
-	typed, err := build.Generate(res.Spec)
-	if err != nil {
-		b.Fatal(err)
-	}
+	// As the build routes them: from the generators' typed values.
+	res, typed := generated(b, files)
 	b.Run("typed", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := routing.Of(res.Spec, typed, isRule); err != nil {

@@ -56,7 +56,7 @@ type Receiver struct {
 }
 
 // Of routes the alert rules of the PrometheusRule files among files through
-// the Alertmanager configuration spec compiles to.
+// the Alertmanager configuration of the generated values among files.
 func Of(spec *model.Spec, files []artifact.File, isRuleFile func(path string) bool) (*Table, error) {
 	cfg, err := alertmanagerOf(files)
 	if err != nil {

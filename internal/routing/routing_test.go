@@ -77,15 +77,7 @@ func TestRouting(t *testing.T) {
 // bytes), not of the generator run again: a receiver changed in the values
 // alone changes the table.
 func TestRoutingReadsTheValues(t *testing.T) {
-	res, diags := build.Files([]load.File{{Name: "s.cue", Data: []byte(workloads)}}, build.Options{})
-	if diags != nil {
-		t.Fatal(diags)
-	}
-	isRule := func(p string) bool { return strings.HasPrefix(p, rules.Dir) }
-	files, err := build.Generate(res.Spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, files := generated(t, []load.File{{Name: "s.cue", Data: []byte(workloads)}})
 	var values *artifact.File
 	for i := range files {
 		if files[i].Path == promstack.ValuesPath {
@@ -143,4 +135,23 @@ func TestRoutingReadsTheValues(t *testing.T) {
 	if got := table.Lines(); len(got) != 1 || !strings.HasPrefix(got[0], "renamed 7 alerts") {
 		t.Errorf("with the typed receiver renamed: %q", got)
 	}
+}
+
+// isRule tells the PrometheusRule files, as the build does.
+func isRule(p string) bool { return strings.HasPrefix(p, rules.Dir) }
+
+// generated compiles files and generates their overlay again, with the
+// typed values the build lets go of once it has checked them (res.Files has
+// none): what the build routes from.
+func generated(tb testing.TB, files []load.File) (*build.Result, []artifact.File) {
+	tb.Helper()
+	res, diags := build.Files(files, build.Options{})
+	if diags != nil {
+		tb.Fatal(diags)
+	}
+	typed, err := build.Generate(res.Spec)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res, typed
 }
