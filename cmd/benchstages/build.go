@@ -13,7 +13,7 @@ import (
 )
 
 // wholeBuild runs what `dataopsgen build DIR -o OUT` runs (build.Dir with
-// the rule tests and the build cache, then output.Write), under the CPU profile if one is
+// the rule tests, the build cache and OUT's stage, then its commit), under the CPU profile if one is
 // asked for: the stages above run one after another, the build overlaps
 // them. peakprofile receives the heap profile at the peak of live memory.
 func wholeBuild(dir, out, cpuprofile, peakprofile string) error {
@@ -41,13 +41,20 @@ func wholeBuild(dir, out, cpuprofile, peakprofile string) error {
 	// The rule-test cache the command line uses (DATAOPSGEN_CACHE), so that
 	// a rebuild can be profiled as users run it.
 	cache := testcache.Open()
-	res, diags := build.Dir(dir, build.Options{RuleTests: true, TestCache: cache})
+	// OUT staged before the build, as the command line does, so that
+	// the rule tests leave memory once generated (build.Options.Stage).
+	stage, err := output.Begin(out)
+	if err != nil {
+		return err
+	}
+	defer stage.Abort()
+	res, diags := build.Dir(dir, build.Options{RuleTests: true, TestCache: cache, Stage: stage})
 	cache.Trim()
 	if diags != nil {
 		return fmt.Errorf("build: %v", diags)
 	}
 	built := time.Since(start)
-	if err := output.Write(out, res.Files); err != nil {
+	if err := stage.Commit(res.Files); err != nil {
 		return err
 	}
 	fmt.Printf("build %.3f s, write %.3f s\n", built.Seconds(), (time.Since(start) - built).Seconds())

@@ -3,6 +3,7 @@
 package artifact
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,6 +53,24 @@ type File struct {
 	// the checks, which read it (one check per kind of file verifies that
 	// Data decodes to it). Data stays what is written.
 	Value any
+	// Staged, when set, says that the file was written to the output's
+	// staging directory ahead of the others (build.Options.Stage) and its
+	// bytes have left memory: Data is nil, Staged says what it held.
+	Staged *Staged
+}
+
+// Staged is what the bytes of a file written ahead held.
+type Staged struct {
+	Size int
+	Sum  [sha256.Size]byte // SHA-256
+}
+
+// Size is the number of bytes of the file, written ahead or not.
+func (f *File) Size() int {
+	if f.Staged != nil {
+		return f.Staged.Size
+	}
+	return len(f.Data)
 }
 
 // Generated describes a ConfigMap or Secret made by a kustomize generator.

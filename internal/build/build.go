@@ -35,6 +35,19 @@ type Options struct {
 	// Routing computes where Alertmanager sends the generated alerts
 	// (Result.Routing), for the build summary.
 	Routing bool
+	// Stage, when set, is where the overlay will be written
+	// (output.Stage): each generated rule-test file goes there as soon as
+	// it is generated, and leaves memory (writeTestsAhead). Result.Files
+	// then holds it without its bytes (artifact.File.Staged). nil keeps
+	// every byte in memory until the end (the reference; the same tree,
+	// TestStageIsWrite). Not with environments, whose overlays are made
+	// from the bytes of the base.
+	Stage Stage
+}
+
+// Stage takes files ahead of the rest of the overlay (output.Stage).
+type Stage interface {
+	WriteAhead(files []artifact.File) error
 }
 
 // Result is a compiled, checked overlay in memory.
@@ -82,6 +95,9 @@ func compile(res *load.Result, opts Options) (*Result, diag.List) {
 	// while the overlay is generated, checked and tested.
 	envs := res.Environments
 	res = nil
+	if len(envs) > 0 {
+		opts.Stage = nil
+	}
 	base, diags := compileSpec(spec, opts)
 	if diags != nil || len(envs) == 0 {
 		return base, diags
@@ -133,6 +149,11 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	files, err := generate(spec, unitsOf(opts.TestCache))
 	if err != nil {
 		return nil, diag.List{{Check: "generate", Message: err.Error()}}
+	}
+	if opts.Stage != nil {
+		if err := writeTestsAhead(opts.Stage, files); err != nil {
+			return nil, diag.List{{Check: "output", Message: err.Error()}}
+		}
 	}
 	// The rule tests only read the generated files, as the checks do: run
 	// both at once. A refused overlay reports the checks' problems only

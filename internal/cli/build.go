@@ -41,7 +41,21 @@ dataopsgen: build never replaces a directory it did not write.`,
 				return err
 			}
 			cache := testcache.Open()
-			res, diags := build.Dir(args[0], build.Options{RuleTests: true, NoFlux: noFlux, TestCache: cache, Routing: !check})
+			opts := build.Options{RuleTests: true, NoFlux: noFlux, TestCache: cache, Routing: !check}
+			// The rule tests go to OUT's stage as soon as they are
+			// generated (build.Options.Stage). When OUT cannot be
+			// staged (not ours, no parent yet), the build keeps them in
+			// memory and the write below says why, after the spec's own
+			// problems, as before.
+			var stage *output.Stage
+			if !check {
+				if s, err := output.Begin(out); err == nil {
+					stage = s
+					defer stage.Abort()
+					opts.Stage = stage
+				}
+			}
+			res, diags := build.Dir(args[0], opts)
 			cache.Trim()
 			cacheNote(cmd.ErrOrStderr(), cache)
 			if diags != nil {
@@ -70,7 +84,13 @@ dataopsgen: build never replaces a directory it did not write.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date (%d files)\n", out, len(res.Files))
 				return nil
 			}
-			if err := output.Write(out, res.Files); err != nil {
+			var err error
+			if stage != nil {
+				err = stage.Commit(res.Files)
+			} else {
+				err = output.Write(out, res.Files)
+			}
+			if err != nil {
 				return err
 			}
 			summary(cmd.OutOrStdout(), res, out, cache.On())
@@ -101,7 +121,7 @@ func summary(w io.Writer, res *build.Result, out string, cacheOn bool) {
 	}
 	ruleFiles := 0
 	for _, f := range res.Files {
-		bytes += len(f.Data)
+		bytes += f.Size()
 		p, ok := strings.CutPrefix(f.Path, prefix)
 		switch {
 		case !ok:

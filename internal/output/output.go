@@ -42,40 +42,137 @@ func Write(dir string, files []artifact.File) error { return write(dir, files, t
 // tree it replaces (TestReuseIsWriteCopies compares the two).
 func WriteCopies(dir string, files []artifact.File) error { return write(dir, files, false) }
 
-func write(dir string, files []artifact.File, reuse bool) (err error) {
-	if err := replaceable(dir); err != nil {
+func write(dir string, files []artifact.File, reuse bool) error {
+	s, err := begin(dir, reuse, true)
+	if err != nil {
 		return err
+	}
+	return s.Commit(files)
+}
+
+// Stage is a new tree being written beside its target, to be swapped in
+// whole: Begin makes it, WriteAhead writes some files early, Commit writes
+// the rest and swaps the tree in, Abort (or a failed Commit) removes it.
+// Write is Begin then Commit.
+//
+// Writing ahead is for files that are large, many, and done with long
+// before the build is (the rule tests): the build hands them over as soon
+// as they are generated and keeps only their size and sum, instead of
+// holding their bytes until the end. The target is untouched until Commit,
+// whatever the build then finds: a refused spec aborts the stage, and a
+// build killed meanwhile leaves a partial stage that the next Write
+// removes, as ever. A stage is not safe for concurrent use.
+type Stage struct {
+	tmp *tempDir
+	// dir is the target; old the tree being replaced that files are
+	// linked from when their bytes are the same ("": write copies).
+	dir, old string
+	ahead    map[string]bool // paths written by WriteAhead
+	done     bool
+}
+
+// Begin starts replacing dir (as Write does; the same conditions on dir).
+// Unlike Write it does not create dir's parent directory: it is called
+// before the build knows whether the spec is refused, and a refused spec
+// leaves no trace (the caller then builds in memory and Writes).
+func Begin(dir string) (*Stage, error) { return begin(dir, true, false) }
+
+func begin(dir string, reuse, mkParent bool) (*Stage, error) {
+	if err := replaceable(dir); err != nil {
+		return nil, err
 	}
 	dir = filepath.Clean(dir)
 	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+	if mkParent {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return nil, err
+		}
+	} else if st, err := os.Stat(parent); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", parent)
 	}
 	removeLeftovers(parent, filepath.Base(dir))
 	tmp, err := newTempDir(parent, filepath.Base(dir))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
-		// After the swap tmp holds the old tree; on an error, the partial
-		// new one. Either way it goes.
-		os.RemoveAll(tmp.path)
-		tmp.unlock()
-	}()
-	old := ""
+	s := &Stage{tmp: tmp, dir: dir, ahead: map[string]bool{}}
 	if reuse {
-		old = dir // replaceable: absent, empty, or our output
+		s.old = dir // replaceable: absent, empty, or our output
 	}
-	if err := writeFiles(tmp.path, files, old); err != nil {
+	return s, nil
+}
+
+// WriteAhead writes files into the stage now. Commit must then be given
+// each of them again, without its bytes (artifact.File.Staged set), and
+// none twice.
+func (s *Stage) WriteAhead(files []artifact.File) error {
+	if s.done {
+		return errors.New("output: write ahead to a finished stage")
+	}
+	for _, f := range files {
+		if s.ahead[f.Path] || f.Staged != nil {
+			return fmt.Errorf("output: %s written ahead twice", f.Path)
+		}
+	}
+	if err := writeFiles(s.tmp.path, files, s.old); err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(tmp.path, partialMarker)); err != nil {
+	for _, f := range files {
+		s.ahead[f.Path] = true
+	}
+	return nil
+}
+
+// Commit completes the tree with files — those written ahead are in it as
+// artifact.File.Staged, the others are written now — and swaps it in: dir
+// is then exactly files. The stage is finished whatever the outcome.
+func (s *Stage) Commit(files []artifact.File) error {
+	defer s.Abort() // after the swap the temporary directory holds the old tree
+	if s.done {
+		return errors.New("output: commit of a finished stage")
+	}
+	var rest []artifact.File
+	staged := 0
+	for _, f := range files {
+		switch {
+		case f.Staged != nil && !s.ahead[f.Path]:
+			return fmt.Errorf("output: %s comes without its bytes but was not written ahead", f.Path)
+		case f.Staged == nil && s.ahead[f.Path]:
+			// Writing it again could write through a link into
+			// the tree being replaced.
+			return fmt.Errorf("output: %s was written ahead and comes again", f.Path)
+		case f.Staged != nil:
+			staged++
+		default:
+			rest = append(rest, f)
+		}
+	}
+	if staged != len(s.ahead) {
+		return fmt.Errorf("output: %d files written ahead are not in the tree", len(s.ahead)-staged)
+	}
+	if err := writeFiles(s.tmp.path, rest, s.old); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.path, 0o755); err != nil {
+	if err := os.Remove(filepath.Join(s.tmp.path, partialMarker)); err != nil {
 		return err
 	}
-	return swap(tmp.path, dir)
+	if err := os.Chmod(s.tmp.path, 0o755); err != nil {
+		return err
+	}
+	return swap(s.tmp.path, s.dir)
+}
+
+// Abort removes the stage (after Commit: the tree it replaced). It may be
+// called any number of times.
+func (s *Stage) Abort() {
+	if s.done {
+		return
+	}
+	s.done = true
+	os.RemoveAll(s.tmp.path)
+	s.tmp.unlock()
 }
 
 // writeFiles writes files under dir: each directory is created once, and

@@ -28,7 +28,7 @@ const Env = "DATAOPSGEN_CACHE"
 // Version is the format of keys and entries. Bump it when what a key
 // covers or what an entry means changes: older entries are then never
 // matched (and trimmed after trimLimit).
-const Version = 1
+const Version = 2
 
 const (
 	// touchInterval: a hit refreshes its entry's mtime when it is older

@@ -29,7 +29,9 @@ func (k Key) zero() bool { return k == Key{} }
 //     GOMEMLIMIT and GOMAXPROCS change memory and scheduling, not
 //     results: the runner reports in file order whatever the schedule);
 //   - the test file's path and bytes (its input series, evaluation
-//     interval, start timestamps, external labels, expectations);
+//     interval, start timestamps, external labels, expectations), by
+//     their SHA-256 (TestFileSum: a build that wrote the file out early
+//     keeps only that);
 //   - each pattern of rule_files, and the path and bytes of every file it
 //     matches, in the order the runner loads them. The patterns are
 //     resolved exactly as promunit.RunFS and RunParsed resolve them
@@ -48,11 +50,20 @@ func (c *Cache) TestFile(fsys fs.FS, name string, data []byte, ruleFiles []strin
 	if !c.On() {
 		return Key{}, false
 	}
+	return c.TestFileSum(fsys, name, sha256.Sum256(data), ruleFiles)
+}
+
+// TestFileSum is TestFile for the test file whose bytes have the SHA-256
+// sum: the same key.
+func (c *Cache) TestFileSum(fsys fs.FS, name string, sum [sha256.Size]byte, ruleFiles []string) (k Key, ok bool) {
+	if !c.On() {
+		return Key{}, false
+	}
 	h, ok := c.hasher()
 	if !ok {
 		return Key{}, false
 	}
-	h.add("test", name, data)
+	h.add("test", name, sum[:])
 	for _, pattern := range ruleFiles {
 		matches, err := fs.Glob(fsys, path.Join(path.Dir(name), pattern))
 		if err != nil || len(matches) == 0 {

@@ -6,6 +6,7 @@ package testcache
 // build calls it once the overlay is generated and checked.
 
 import (
+	"crypto/sha256"
 	"slices"
 	"strings"
 	"sync"
@@ -43,6 +44,11 @@ type Stats struct {
 // passes is recorded. A failure is never recorded: it runs, and is
 // reported, every time. A nil cache runs everything.
 //
+// A test file written ahead (artifact.File.Staged: the build wrote it to
+// the output's stage and let go of its bytes) must come with its typed
+// value, which is what runs; its key is made from Staged.Sum, the same key
+// its bytes give.
+//
 // RunCached lets go of the typed value of each test file (files[i].Value)
 // once the file is done with: at 5,000 workloads they weigh ~390 MB, which
 // would otherwise stay until the last test ran. A caller that needs them
@@ -54,6 +60,9 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 		path string
 		tf   *promunit.TestFile // the typed value, nil to parse the bytes
 		file int                // index in files
+		// staged: the file's bytes were written ahead and are gone
+		// (artifact.File.Staged); its key is made from their sum.
+		staged *artifact.Staged
 	}
 	var tests []testFile
 	for i, f := range files {
@@ -62,7 +71,7 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 			parsed[f.Path] = v
 		}
 		if strings.HasPrefix(f.Path, dir+"/") && strings.HasSuffix(f.Path, ".test.yaml") {
-			t := testFile{path: f.Path, file: i}
+			t := testFile{path: f.Path, file: i, staged: f.Staged}
 			if v, ok := f.Value.(*promunit.TestFile); ok && v.Name == f.Path {
 				t.tf = v
 			}
@@ -83,6 +92,10 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 			t, tf := tests[i].path, tests[i].tf
 			tests[i].tf = nil
 			var missed []string // rule files whose key was looked up in vain
+			if tf == nil && tests[i].staged != nil {
+				out[i] = []promunit.Failure{{File: t, Message: "written ahead without its typed value: nothing left to run"}}
+				return
+			}
 			if tf != nil {
 				defer func() { files[tests[i].file].Value = nil }()
 			} else {
@@ -104,7 +117,14 @@ func RunCached(files []artifact.File, dir string, cache *Cache) ([]promunit.Fail
 					return
 				}
 			}
-			key, keyed := cache.TestFile(fsys, t, fsys[t].Data, tf.RuleFiles)
+			var sum [sha256.Size]byte
+			switch {
+			case tests[i].staged != nil:
+				sum = tests[i].staged.Sum
+			case cache.On():
+				sum = sha256.Sum256(fsys[t].Data)
+			}
+			key, keyed := cache.TestFileSum(fsys, t, sum, tf.RuleFiles)
 			if keyed && !(missed != nil && slices.Equal(missed, tf.RuleFiles)) && cache.Passed(key) {
 				cached[i] = true
 				return
