@@ -33,6 +33,7 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/promunit"
+	"github.com/dataopsgen/dataopsgen/internal/slo"
 )
 
 // Dir is where the tests go in the overlay.
@@ -57,34 +58,82 @@ func New() generators.Generator { return NewWithUnits(nil) }
 // generateUnits generates the tests, taking each workload's unit from units
 // when it is not nil (NewWithUnits).
 func generateUnits(s *model.Spec, units generators.Units) ([]artifact.File, error) {
+	var files []artifact.File
+	err := GenerateInParts(s, units, max(len(s.Workloads), len(s.SLOs), 1), func(part []artifact.File) error {
+		files = append(files, part...)
+		return nil
+	})
+	return files, err
+}
+
+// GenerateInParts generates what the generator does (taking each unit from
+// units when it is not nil, as NewWithUnits) and hands it to each in
+// parts: the files of up to size workloads at a time, in workload order,
+// then those of up to size SLOs at a time. The parts, joined, are the
+// generator's files (TestPartsAreTheWhole); each can be run and let go of
+// before the next is generated, so that a large spec's tests are never
+// all in memory. An error of each stops the generation and is returned.
+func GenerateInParts(s *model.Spec, units generators.Units, size int, each func([]artifact.File) error) error {
+	size = max(size, 1)
 	var settings []byte
 	if units != nil {
 		var err error
 		if settings, err = unitSettings(s); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	// Workloads are independent: a few workers generate them, and the
-	// files and the first error come out in workload order, as from a loop.
+	parsed := &sharedParses{}
+	for lo := 0; lo < len(s.Workloads); lo += size {
+		part, err := inOrder(s.Workloads[lo:min(lo+size, len(s.Workloads))], func(w *model.Workload) ([]artifact.File, error) {
+			return fromUnits(units, WorkloadUnit,
+				func() ([]byte, error) { return workloadInputs(settings, w) },
+				func() ([]artifact.File, error) { return workloadFiles(s, w, parsed) })
+		})
+		if err != nil {
+			return err
+		}
+		if err := each(part); err != nil {
+			return err
+		}
+	}
+	// An SLO with a pair that can never fire is refused by
+	// slo/burn-threshold: no test to make of it.
+	plans := slices.DeleteFunc(slo.Plans(s), func(p *slo.Plan) bool { return !p.CanFire() })
+	for lo := 0; lo < len(plans); lo += size {
+		part, err := inOrder(plans[lo:min(lo+size, len(plans))], func(p *slo.Plan) ([]artifact.File, error) {
+			return fromUnits(units, SLOUnit,
+				func() ([]byte, error) { return sloInputs(settings, p) },
+				func() ([]artifact.File, error) { return sloFiles(s, p, parsed) })
+		})
+		if err != nil {
+			return err
+		}
+		if err := each(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inOrder runs gen on each of xs (they are independent: a few workers)
+// and returns the files, and the first error, in the order of xs, as a
+// loop would.
+func inOrder[X any](xs []X, gen func(X) ([]artifact.File, error)) ([]artifact.File, error) {
 	type result struct {
 		files []artifact.File
 		err   error
 	}
-	results := make([]result, len(s.Workloads))
-	parsed := &sharedParses{}
+	results := make([]result, len(xs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(len(s.Workloads), runtime.GOMAXPROCS(0)) {
+	for range min(len(xs), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(s.Workloads) {
+				if i >= len(xs) {
 					return
 				}
-				w := s.Workloads[i]
-				results[i].files, results[i].err = fromUnits(units, WorkloadUnit,
-					func() ([]byte, error) { return workloadInputs(settings, w) },
-					func() ([]artifact.File, error) { return workloadFiles(s, w, parsed) })
+				results[i].files, results[i].err = gen(xs[i])
 			}
 		})
 	}
@@ -96,11 +145,7 @@ func generateUnits(s *model.Spec, units generators.Units) ([]artifact.File, erro
 		}
 		files = append(files, r.files...)
 	}
-	sloFiles, err := allSLOFiles(s, parsed, units, settings)
-	if err != nil {
-		return nil, err
-	}
-	return append(files, sloFiles...), nil
+	return files, nil
 }
 
 // workloadFiles are the test file and the rule file of one workload (none

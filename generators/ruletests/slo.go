@@ -5,18 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/dataopsgen/dataopsgen/generators"
 	"github.com/dataopsgen/dataopsgen/generators/rules"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
@@ -624,44 +620,6 @@ func (x *sloTest) events(phases []phase, i int) (bad, all *big.Rat) {
 		all.Add(all, big.NewRat(per*int64(k), 1))
 	}
 	return bad, all
-}
-
-// allSLOFiles are the test and rule files of every SLO that compiles, in
-// name order (SLOs are independent: a few workers make them).
-func allSLOFiles(s *model.Spec, parsed *sharedParses, units generators.Units, settings []byte) ([]artifact.File, error) {
-	// An SLO with a pair that can never fire is refused by
-	// slo/burn-threshold: no test to make of it.
-	plans := slices.DeleteFunc(slo.Plans(s), func(p *slo.Plan) bool { return !p.CanFire() })
-	type result struct {
-		files []artifact.File
-		err   error
-	}
-	results := make([]result, len(plans))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(len(plans), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(plans) {
-					return
-				}
-				p := plans[i]
-				results[i].files, results[i].err = fromUnits(units, SLOUnit,
-					func() ([]byte, error) { return sloInputs(settings, p) },
-					func() ([]artifact.File, error) { return sloFiles(s, p, parsed) })
-			}
-		})
-	}
-	wg.Wait()
-	var out []artifact.File
-	for _, r := range results {
-		if r.err != nil {
-			return nil, r.err
-		}
-		out = append(out, r.files...)
-	}
-	return out, nil
 }
 
 // sloCovered are the SLO alerts SLOTests writes tests for.

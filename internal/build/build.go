@@ -3,6 +3,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -180,26 +181,38 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	if diags != nil {
 		return nil, diags
 	}
-	tests, err := generateTests(spec, units)
-	if err != nil {
-		return nil, diag.List{{Check: "generate", Message: err.Error()}}
-	}
-	if opts.Stage != nil {
-		if err := writeTestsAhead(opts.Stage, tests); err != nil {
-			return nil, diag.List{{Check: "output", Message: err.Error()}}
-		}
-	}
+	// The tests are generated, written ahead and run testsPart
+	// workloads (then SLOs) at a time, each part let go of before the next
+	// is generated: only one part's typed values and bytes are in memory.
+	var tests []artifact.File
+	var failed diag.List
 	var stats testcache.Stats
-	if opts.RuleTests {
-		// runRuleTests lets go of each test's typed value as its file is
-		// done (~440 MB at 5,000 workloads).
-		diags, stats = runRuleTests(spec, tests, opts.TestCache)
-		if diags != nil {
-			return nil, diags
+	err = ruletests.GenerateInParts(spec, units, testsPart, func(part []artifact.File) error {
+		if opts.Stage != nil {
+			if err := writeTestsAhead(opts.Stage, part); err != nil {
+				return &stageError{err}
+			}
 		}
+		if opts.RuleTests {
+			d, st := runRuleTests(spec, part, opts.TestCache)
+			failed = append(failed, d...)
+			stats.Files += st.Files
+			stats.Cached += st.Cached
+		}
+		for i := range part {
+			part[i].Value = nil
+		}
+		tests = append(tests, part...)
+		return nil
+	})
+	if se := (*stageError)(nil); errors.As(err, &se) {
+		return nil, diag.List{{Check: "output", Message: se.err.Error()}}
 	}
-	for i := range tests {
-		tests[i].Value = nil
+	if err != nil {
+		return nil, diag.List{{Check: "generate", Message: "generator ruletests: " + err.Error()}}
+	}
+	if failed != nil {
+		return nil, failed.Sorted()
 	}
 	files, err = artifact.Sort(append(files, tests...))
 	if err != nil {
@@ -228,6 +241,17 @@ func generate(spec *model.Spec, units generators.Units) ([]artifact.File, error)
 	}
 	return artifact.Sort(append(files, tests...))
 }
+
+// testsPart is how many workloads' (then SLOs') rule tests are generated
+// and run at a time (ruletests.GenerateInParts): enough for the runner's
+// worker pool to stay busy (each workload has ~10 test groups), few enough
+// that a part weighs ~10 MB.
+const testsPart = 64
+
+// stageError is a failure to write ahead, told apart from the generator's.
+type stageError struct{ err error }
+
+func (e *stageError) Error() string { return e.err.Error() }
 
 // generateTests generates the rule tests, taking the units whose inputs
 // did not change from units (nil: generate everything).
