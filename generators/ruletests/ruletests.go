@@ -83,28 +83,28 @@ func GenerateInParts(s *model.Spec, units generators.Units, size int, each func(
 		}
 	}
 	parsed := &sharedParses{}
-	for lo := 0; lo < len(s.Workloads); lo += size {
-		part, err := inOrder(s.Workloads[lo:min(lo+size, len(s.Workloads))], func(w *model.Workload) ([]artifact.File, error) {
-			return fromUnits(units, WorkloadUnit,
-				func() ([]byte, error) { return workloadInputs(settings, w) },
-				func() ([]artifact.File, error) { return workloadFiles(s, w, parsed) })
-		})
-		if err != nil {
-			return err
-		}
-		if err := each(part); err != nil {
-			return err
-		}
+	err := inParts(s.Workloads, size, func(w *model.Workload) ([]artifact.File, error) {
+		return fromUnits(units, WorkloadUnit,
+			func() ([]byte, error) { return workloadInputs(settings, w) },
+			func() ([]artifact.File, error) { return workloadFiles(s, w, parsed) })
+	}, each)
+	if err != nil {
+		return err
 	}
 	// An SLO with a pair that can never fire is refused by
 	// slo/burn-threshold: no test to make of it.
 	plans := slices.DeleteFunc(slo.Plans(s), func(p *slo.Plan) bool { return !p.CanFire() })
-	for lo := 0; lo < len(plans); lo += size {
-		part, err := inOrder(plans[lo:min(lo+size, len(plans))], func(p *slo.Plan) ([]artifact.File, error) {
-			return fromUnits(units, SLOUnit,
-				func() ([]byte, error) { return sloInputs(settings, p) },
-				func() ([]artifact.File, error) { return sloFiles(s, p, parsed) })
-		})
+	return inParts(plans, size, func(p *slo.Plan) ([]artifact.File, error) {
+		return fromUnits(units, SLOUnit,
+			func() ([]byte, error) { return sloInputs(settings, p) },
+			func() ([]artifact.File, error) { return sloFiles(s, p, parsed) })
+	}, each)
+}
+
+// inParts hands each the files gen makes of xs, size of xs at a time.
+func inParts[X any](xs []X, size int, gen func(X) ([]artifact.File, error), each func([]artifact.File) error) error {
+	for lo := 0; lo < len(xs); lo += size {
+		part, err := inOrder(xs[lo:min(lo+size, len(xs))], gen)
 		if err != nil {
 			return err
 		}
