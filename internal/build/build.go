@@ -3,7 +3,6 @@
 package build
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -187,10 +186,11 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 	var tests []artifact.File
 	var failed diag.List
 	var stats testcache.Stats
+	var stageErr error // writing ahead failed (not the generator)
 	err = ruletests.GenerateInParts(spec, units, testsPart, func(part []artifact.File) error {
 		if opts.Stage != nil {
-			if err := writeTestsAhead(opts.Stage, part); err != nil {
-				return &stageError{err}
+			if stageErr = writeTestsAhead(opts.Stage, part); stageErr != nil {
+				return stageErr
 			}
 		}
 		if opts.RuleTests {
@@ -205,8 +205,8 @@ func compileSpec(spec *model.Spec, opts Options) (*Result, diag.List) {
 		tests = append(tests, part...)
 		return nil
 	})
-	if se := (*stageError)(nil); errors.As(err, &se) {
-		return nil, diag.List{{Check: "output", Message: se.err.Error()}}
+	if stageErr != nil {
+		return nil, diag.List{{Check: "output", Message: stageErr.Error()}}
 	}
 	if err != nil {
 		return nil, diag.List{{Check: "generate", Message: "generator ruletests: " + err.Error()}}
@@ -247,11 +247,6 @@ func generate(spec *model.Spec, units generators.Units) ([]artifact.File, error)
 // worker pool to stay busy (each workload has ~10 test groups), few enough
 // that a part weighs ~10 MB.
 const testsPart = 64
-
-// stageError is a failure to write ahead, told apart from the generator's.
-type stageError struct{ err error }
-
-func (e *stageError) Error() string { return e.err.Error() }
 
 // generateTests generates the rule tests, taking the units whose inputs
 // did not change from units (nil: generate everything).

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -11,26 +10,9 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
-
-// specFiles reads the .cue files of a spec directory.
-func specFiles(t *testing.T, dir string) []load.File {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(dir, "*.cue"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("%s: %v", dir, err)
-	}
-	var out []load.File
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, load.File{Name: filepath.Base(n), Data: b})
-	}
-	return out
-}
 
 // TestChecksIgnoreTests: the checks say the same of the overlay without
 // its rule tests as of the whole of it (the tests with their bytes and
@@ -45,14 +27,13 @@ workloads: api: {
 	runbookURL: "https://runbooks.example.com/ml/{{ $labels.pod }}"
 }
 `)}}
-	for name, files := range map[string][]load.File{
-		"dataops":   specFiles(t, "../../examples/dataops"),
-		"slos":      specFiles(t, "../../examples/slos"),
-		"synthetic": modeltest.SynthFiles(20),
-		"refused":   runbook,
+	for name, spec := range map[string]*model.Spec{
+		"dataops":   modeltest.Example(t),
+		"slos":      modeltest.Dir(t, filepath.Join("..", "..", "examples", "slos")),
+		"synthetic": modeltest.Synthetic(t, 20),
+		"refused":   modeltest.Decode(t, runbook),
 	} {
 		t.Run(name, func(t *testing.T) {
-			spec := modeltest.Decode(t, files)
 			all, err := Generate(spec)
 			if err != nil {
 				t.Fatal(err)
