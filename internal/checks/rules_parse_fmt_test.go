@@ -172,9 +172,9 @@ groups:
 // TestRuleParserMatchesRulefmt: the shared validation reports what
 // rulefmt.Parse reports (texts, positions, groups, rule indexes) on broken
 // rule files, one by one and concatenated (texts shared across files: the
-// same parser is reused).
+// same parser is reused), whether it keeps every entry it validated or
+// empties its entries after each one or two.
 func TestRuleParserMatchesRulefmt(t *testing.T) {
-	p := newRuleParser()
 	names := slices.Sorted(func(yield func(string) bool) {
 		for k := range brokenRuleFiles {
 			if !yield(k) {
@@ -182,15 +182,21 @@ func TestRuleParserMatchesRulefmt(t *testing.T) {
 			}
 		}
 	})
-	for _, name := range names {
-		data := []byte(strings.TrimPrefix(brokenRuleFiles[name], "\n"))
-		want := parseOutcome(rulefmtParse, data)
-		got := parseOutcome(p.parse, data)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s:\ngot  %q\nwant %q", name, got, want)
+	for _, keep := range []int{ruleEntriesKept, 1, 2} {
+		p := newRuleParserKeeping(keep)
+		for _, name := range names {
+			data := []byte(strings.TrimPrefix(brokenRuleFiles[name], "\n"))
+			want := parseOutcome(rulefmtParse, data)
+			got := parseOutcome(p.parse, data)
+			if !slices.Equal(got, want) {
+				t.Errorf("keeping %d, %s:\ngot  %q\nwant %q", keep, name, got, want)
+			}
+			if name != "empty" && name != "second document" && len(want) == 1 {
+				t.Errorf("%s: rulefmt finds no error: the case proves nothing", name)
+			}
 		}
-		if name != "empty" && name != "second document" && len(want) == 1 {
-			t.Errorf("%s: rulefmt finds no error: the case proves nothing", name)
+		if len(p.entries) > keep {
+			t.Errorf("keeping %d: %d entries kept", keep, len(p.entries))
 		}
 	}
 }
