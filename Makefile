@@ -56,6 +56,7 @@ FUZZTIME ?= 1m
 FUZZ ?=
 FUZZ_TARGETS = \
 	./internal/load:FuzzLoad \
+	./internal/model:FuzzPartsAreWhole \
 	./internal/build:FuzzBuild \
 	./internal/yamlenc:FuzzMarshalMatchesSigsYAML \
 	./generators/ruletests:FuzzBatchIsExpand \

@@ -26,6 +26,15 @@ func missedByCUE(t testing.TB, files []File, res *Result) diag.List {
 		}
 		ix.addFile(syn)
 	}
+	if res.Workloads != nil {
+		// Loaded in parts: Value lacks the workloads. The whole value
+		// (which must be accepted too: TestPartsAreWhole, package model).
+		whole, diags := FilesWhole(files)
+		if diags != nil {
+			return diags
+		}
+		res = whole
+	}
 	var out diag.List
 	keep := func(l diag.List) {
 		for _, d := range l {

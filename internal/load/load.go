@@ -35,8 +35,13 @@ type File struct {
 
 // Result is a loaded, validated spec.
 type Result struct {
-	// Value is the spec unified with #Spec: concrete, defaults applied.
+	// Value is the spec unified with #Spec: concrete, defaults applied;
+	// without its workloads when Workloads is set.
 	Value cue.Value
+	// Workloads, when the spec was loaded in parts (Files, parts.go), are
+	// its workloads, each unified with #Workload and validated, in the
+	// order written; nil when it was loaded whole (Value holds them then).
+	Workloads []Workload
 	// Positions maps a field path (see PathString) to where the user wrote it.
 	Positions map[string]diag.Pos
 	// Files are the inputs, for tools that want to show source lines.
@@ -89,9 +94,15 @@ func readErr(err error) string {
 var (
 	schemaOnce  sync.Once
 	schemaCtx   *cue.Context
+	schemaRoot  cue.Value
 	schemaSpec  cue.Value
 	schemaError error
 )
+
+// schemaDef returns the schema's definition #name (after spec).
+func schemaDef(name string) cue.Value {
+	return schemaRoot.LookupPath(cue.MakePath(cue.Def(name)))
+}
 
 // spec returns the #Spec definition, compiled once per process.
 func spec() (*cue.Context, cue.Value, error) {
@@ -102,15 +113,27 @@ func spec() (*cue.Context, cue.Value, error) {
 			schemaError = fmt.Errorf("embedded schema: %w", err)
 			return
 		}
+		schemaRoot = v
 		schemaSpec = v.LookupPath(cue.MakePath(cue.Def("Spec")))
 	})
 	return schemaCtx, schemaSpec, schemaError
 }
 
 // Files loads the given files as one package. They are processed in the order
-// given; callers pass them sorted.
+// given; callers pass them sorted. A spec whose parts do not refer to one
+// another is loaded in parts (parts.go: Result.Workloads), any other whole.
 func Files(files []File) (*Result, diag.List) {
-	res, diags := loadFiles(files)
+	return loadOrReport(files, true)
+}
+
+// FilesWhole is Files unifying the whole spec with #Spec at once, whatever
+// the spec (the reference for loading in parts: TestPartsAreWhole).
+func FilesWhole(files []File) (*Result, diag.List) {
+	return loadOrReport(files, false)
+}
+
+func loadOrReport(files []File, parts bool) (*Result, diag.List) {
+	res, diags := loadFiles(files, parts)
 	// Some CUE errors (structural cycles, for one) carry no position: point
 	// them at the top of the first file rather than nowhere.
 	for i := range diags {
@@ -121,7 +144,7 @@ func Files(files []File) (*Result, diag.List) {
 	return res, diags
 }
 
-func loadFiles(files []File) (res *Result, diags diag.List) {
+func loadFiles(files []File, parts bool) (res *Result, diags diag.List) {
 	ctx, def, err := spec()
 	if err != nil {
 		panic(err) // the embedded schema is tested; a failure here is a build defect
@@ -129,6 +152,7 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 	inst := build.NewContext().NewInstance("spec", nil)
 	ix := newSyntaxIndex()
 	pkg := ""
+	var syntax []*ast.File
 	for _, f := range files {
 		syn, err := parser.ParseFile(f.Name, f.Data, parser.ParseComments)
 		if err != nil {
@@ -147,6 +171,7 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 			continue
 		}
 		ix.addFile(syn)
+		syntax = append(syntax, syn)
 	}
 	if len(diags) > 0 {
 		return nil, diags.Sorted()
@@ -158,6 +183,11 @@ func loadFiles(files []File) (res *Result, diags diag.List) {
 	var own diag.List
 	if err := user.Err(); err != nil {
 		own = fromCUE(err, "cue")
+	}
+	if parts && own == nil {
+		if rest, workloads, ok := inParts(ctx, user, syntax); ok {
+			return &Result{Value: rest, Workloads: workloads, Positions: ix.positions, Files: files}, nil
+		}
 	}
 	v := def.Unify(user)
 	if importFailed(own) {

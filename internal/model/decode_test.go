@@ -116,7 +116,7 @@ func readDir(t *testing.T, dir string) []load.File {
 func TestDecodeMatchesCUEDecode(t *testing.T) {
 	loaded := 0
 	for name, files := range specs(t) {
-		res, diags := load.Files(files)
+		res, diags := load.FilesWhole(files)
 		if diags != nil {
 			continue // refused by the loader: nothing to decode
 		}
@@ -132,7 +132,7 @@ func TestDecodeMatchesCUEDecode(t *testing.T) {
 			}
 			// decode's own diagnostics (literal credentials, receivers)
 			// come after decoding and do not change the model.
-			got, _ := decode(v, nil)
+			got, _ := decode(v, nil, nil)
 			if got == nil {
 				t.Fatalf("%s %s: not decoded", name, env)
 			}
@@ -166,7 +166,7 @@ func BenchmarkDecode(b *testing.B) {
 		sizes = sizes[:1]
 	}
 	for _, n := range sizes {
-		res, diags := load.Files(synthFiles(n))
+		res, diags := load.FilesWhole(synthFiles(n))
 		if diags != nil {
 			b.Fatal(diags.Err())
 		}

@@ -463,12 +463,12 @@ func Seconds(d string) float64 {
 // Decode turns a loaded spec into the model and runs the checks that need
 // Go: literal credentials, references between parts of the spec.
 func Decode(res *load.Result) (*Spec, diag.List) {
-	return decode(res.Value, res.Positions)
+	return decode(res.Value, res.Workloads, res.Positions)
 }
 
 // DecodeEnvironment decodes one environment's spec.
 func DecodeEnvironment(env *load.Environment) (*Spec, diag.List) {
-	s, diags := decode(env.Value, env.Positions)
+	s, diags := decode(env.Value, nil, env.Positions)
 	for i := range diags {
 		diags[i].Message = "environment " + env.Name + ": " + diags[i].Message
 	}
@@ -478,7 +478,9 @@ func DecodeEnvironment(env *load.Environment) (*Spec, diag.List) {
 	return s, diags
 }
 
-func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
+// decode decodes v, and the workloads loaded in parts when there are
+// (load.Result.Workloads; v then has none).
+func decode(v cue.Value, parts []load.Workload, positions map[string]diag.Pos) (*Spec, diag.List) {
 	s := &Spec{positions: positions}
 	var diags diag.List
 	if err := decodeValue(v, reflect.ValueOf(s)); err != nil {
@@ -486,7 +488,11 @@ func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 		return nil, diags
 	}
 	var workloads map[string]*Workload
-	decodeMap(v, "workloads", &workloads, &diags)
+	if parts == nil {
+		decodeMap(v, "workloads", &workloads, &diags)
+	} else {
+		workloads = decodeParts(parts, &diags)
+	}
 	for _, name := range sortedKeys(workloads) {
 		w := workloads[name]
 		w.Name = name
@@ -519,6 +525,22 @@ func decode(v cue.Value, positions map[string]diag.Pos) (*Spec, diag.List) {
 	diags.Append(s.checkReferences()...)
 	diags.Append(s.resolvePresets()...)
 	return s, diags.Sorted()
+}
+
+// decodeParts decodes the JSON of workloads loaded in parts, as
+// decodeValue decodes them from the whole spec (the model's types decode
+// from JSON as cue.Value.Decode does; TestPartsAreWhole compares).
+func decodeParts(parts []load.Workload, diags *diag.List) map[string]*Workload {
+	out := make(map[string]*Workload, len(parts))
+	for _, p := range parts {
+		w := &Workload{}
+		if err := jsonUnmarshal(p.JSON, w); err != nil {
+			diags.Add(diag.Pos{}, "decode", "workloads.%s: %v", p.Name, err)
+			continue
+		}
+		out[p.Name] = w
+	}
+	return out
 }
 
 func decodeMap[T any](v cue.Value, path string, out *map[string]T, diags *diag.List) {
