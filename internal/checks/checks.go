@@ -6,8 +6,6 @@ package checks
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -39,39 +37,40 @@ func All() []Check {
 	return all
 }
 
-// Run runs every check, concurrently (one per CPU at a time), and returns
-// the sorted diagnostics (the same list, in the same order, as running
-// them one after the other: the sort is total on every field of a
-// diagnostic).
+// Run runs every check, one after the other, and returns the sorted
+// diagnostics.
+//
+// One at a time, because each check running holds its working set
+// (Prometheus's loader's parse of the scrape configs, the rule files as
+// rulefmt decodes them, ...): started all at once, they were all in memory
+// together, and the checks were the build's peak of memory. The heavy
+// views spread their own work over the CPUs (parallel); the other checks
+// are quick (~0.5 CPU-s together at 1,000 workloads, what a machine with
+// many CPUs gives up).
+//
+// A view is let go of as soon as the last check reading it has run
+// (views, reads.go).
 func Run(in *Input) diag.List {
 	// kustomize's build of the whole overlay, which several checks read,
-	// first and alone: its working set while it builds is the largest of
-	// all (~50 MB at 1,000 workloads; the result kept is small), and
-	// would otherwise add to the others' at the build's peak of memory.
+	// first, before any view is held: its working set while it builds is
+	// the largest of all (~50 MB at 1,000 workloads; the result kept is
+	// small).
 	in.kustomizeBuild()
 	all := All()
-	results := make([]diag.List, len(all))
-	// At most one check per CPU at a time. The checks only compute, so
-	// more at once would not finish sooner; but each one running holds
-	// its working set (Prometheus's loader's parse of the scrape
-	// configs, the rule files as rulefmt decodes them, ...), and with
-	// every check started at once the scheduler kept all of them in
-	// memory together: at 5,000 workloads, 136 MiB more live heap at the
-	// build's peak. The heavy views spread their own work over the CPUs
-	// (parallel).
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, c := range all {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			results[i] = c.Run(in)
-		})
+	var readers [numViews]int // the checks still to run that read each view
+	for _, c := range all {
+		for _, id := range reads[c.Name] {
+			readers[id]++
+		}
 	}
-	wg.Wait()
 	var out diag.List
-	for _, r := range results {
-		out.Append(r...)
+	for _, c := range all {
+		out.Append(c.Run(in)...)
+		for _, id := range reads[c.Name] {
+			if readers[id]--; readers[id] == 0 {
+				in.v().drop(id)
+			}
+		}
 	}
 	return out.Sorted()
 }

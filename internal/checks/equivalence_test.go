@@ -103,7 +103,8 @@ func sameDiags(t *testing.T, what string, got, want diag.List) {
 // TestLinearChecksEquivalent: on a broken synthetic overlay of 100
 // workloads, rules/parse (one rulefmt.Parse per object) and spec/escaping's
 // rule part (indexed) report exactly what their quadratic predecessors
-// report, and checks.Run (concurrent) what the checks run one by one do.
+// report, and checks.Run (which lets go of each view after its last
+// reader) what the checks run one by one on one Input do.
 func TestLinearChecksEquivalent(t *testing.T) {
 	in := mutateRules(t, synthInput(t, 100))
 	sameDiags(t, "rules/parse", famCheck(t, "rules/parse").Run(fresh(in)), checks.RulesParseReference(fresh(in)))

@@ -91,6 +91,6 @@ func RunOnValuesBytes(c Check, in *Input) diag.List {
 		pv.v = kpsValues{}
 		pv.err = yaml.Unmarshal(pv.file.Data, &pv.v)
 	}
-	fresh.v().values = func() parsedValues { return pv }
+	fresh.v().values.set(pv)
 	return c.Run(fresh).Sorted()
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
+	"sync"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/common/model"
@@ -142,7 +144,7 @@ func EscScrapeReference(in *Input) diag.List {
 			ts.relabel[i], _ = scrape.PrometheusRelabel(c.RelabelConfigs)
 		}
 	}
-	fresh.v().scrapeJobs = func() typedScrape { return ts }
+	fresh.v().scrapeJobs.set(ts)
 	return escScrape(fresh)
 }
 
@@ -267,4 +269,49 @@ func RetypeRules(f *artifact.File) error {
 	}
 	f.Value = o
 	return nil
+}
+
+// RecordReads makes in record the views its checks read; the returned
+// function lists them, sorted.
+func RecordReads(in *Input) func() []string {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	in.read = func(id viewID) {
+		mu.Lock()
+		seen[id.String()] = true
+		mu.Unlock()
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Sorted(maps.Keys(seen))
+	}
+}
+
+// DeclaredReads are the views reads declares for check, sorted.
+func DeclaredReads(check string) []string {
+	var out []string
+	for _, id := range reads[check] {
+		out = append(out, id.String())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// set makes v the view's value, as if computed.
+func (c *cell[T]) set(v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.val, c.done = v, true
+}
+
+// HeldViews are the views in holds a value of.
+func HeldViews(in *Input) []string {
+	var out []string
+	for id, c := range in.v().cells() {
+		if c.held() {
+			out = append(out, viewID(id).String())
+		}
+	}
+	return out
 }

@@ -57,7 +57,7 @@ type kustomizedObject struct {
 // kustomizedResult is the overlay as kustomize builds it, shared by the
 // checks that read kustomize's output (overlay/kustomize and the
 // reference checks): one build per Input, decoded once into values that
-// the concurrent checks only read.
+// the checks only read.
 type kustomizedResult struct {
 	objs []kustomizedObject
 	err  error
