@@ -23,11 +23,11 @@ func verifyOverlay(env *model.Spec, base, overlay, standalone []artifact.File) d
 		return diag.List{{Pos: env.Pos("environments." + env.Environment), Check: "overlay/environment",
 			Message: fmt.Sprintf("environment %s: ", env.Environment) + fmt.Sprintf(format, args...)}}
 	}
-	fs := filesys.MakeFsInMemory()
+	fs := kustomization.NewFS()
 	for _, err := range []error{
-		kustomization.WriteFS(fs, "/out/"+kustomization.BaseDir+"/", base),
-		kustomization.WriteFS(fs, "/out/", overlay),
-		kustomization.WriteFS(fs, "/env/", standalone),
+		fs.Add("/out/"+kustomization.BaseDir+"/", base),
+		fs.Add("/out/", overlay),
+		fs.Add("/env/", standalone),
 	} {
 		if err != nil {
 			return fail("%v", err)

@@ -5,7 +5,6 @@ import (
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/dataopsgen/dataopsgen/generators/kustomization"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
@@ -37,8 +36,8 @@ func Kustomize(in *Input) ([]byte, error) {
 // run builds the overlay in memory; the check needs only the error (rendering
 // the result as YAML costs more than the build itself).
 func run(in *Input) (resmap.ResMap, error) {
-	fs := filesys.MakeFsInMemory()
-	if err := kustomization.WriteFS(fs, "/out/", in.Files); err != nil {
+	fs := kustomization.NewFS()
+	if err := fs.Add("/out/", in.Files); err != nil {
 		return nil, err
 	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
