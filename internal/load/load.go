@@ -39,8 +39,9 @@ type Result struct {
 	// without its workloads when Workloads is set.
 	Value cue.Value
 	// Workloads, when the spec was loaded in parts (Files, parts.go), are
-	// its workloads, each unified with #Workload and validated, in the
-	// order written; nil when it was loaded whole (Value holds them then).
+	// its workloads, each unified with #Spec's workloads on its own and
+	// validated, in the order written; nil when it was loaded whole (Value
+	// holds them then).
 	Workloads []Workload
 	// Positions maps a field path (see PathString) to where the user wrote it.
 	Positions map[string]diag.Pos
@@ -94,15 +95,9 @@ func readErr(err error) string {
 var (
 	schemaOnce  sync.Once
 	schemaCtx   *cue.Context
-	schemaRoot  cue.Value
 	schemaSpec  cue.Value
 	schemaError error
 )
-
-// schemaDef returns the schema's definition #name (after spec).
-func schemaDef(name string) cue.Value {
-	return schemaRoot.LookupPath(cue.MakePath(cue.Def(name)))
-}
 
 // spec returns the #Spec definition, compiled once per process.
 func spec() (*cue.Context, cue.Value, error) {
@@ -113,7 +108,6 @@ func spec() (*cue.Context, cue.Value, error) {
 			schemaError = fmt.Errorf("embedded schema: %w", err)
 			return
 		}
-		schemaRoot = v
 		schemaSpec = v.LookupPath(cue.MakePath(cue.Def("Spec")))
 	})
 	return schemaCtx, schemaSpec, schemaError
@@ -133,7 +127,7 @@ func FilesWhole(files []File) (*Result, diag.List) {
 }
 
 func loadOrReport(files []File, parts bool) (*Result, diag.List) {
-	res, diags := loadFiles(files, parts)
+	res, diags := loadRecovering(files, parts)
 	// Some CUE errors (structural cycles, for one) carry no position: point
 	// them at the top of the first file rather than nowhere.
 	for i := range diags {
@@ -142,6 +136,21 @@ func loadOrReport(files []File, parts bool) (*Result, diag.List) {
 		}
 	}
 	return res, diags
+}
+
+// loadRecovering is loadFiles, with a panic of CUE's evaluator turned into
+// a diagnostic: cuelang.org/go v0.17.1 dereferences nil in
+// adt.(*nodeContext).finalizeDisjunctions on some inputs (one is
+// `@experiment(aliasv2)` with `workloads: a: {self.team}`, in
+// internal/model's fuzz corpus). The user gets a refusal that says so,
+// not a crash.
+func loadRecovering(files []File, parts bool) (res *Result, diags diag.List) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, diags = nil, diag.List{{Check: "cue", Message: fmt.Sprintf("CUE failed while evaluating the spec (a bug of CUE's, not of the spec necessarily): %v", r)}}
+		}
+	}()
+	return loadFiles(files, parts)
 }
 
 func loadFiles(files []File, parts bool) (res *Result, diags diag.List) {

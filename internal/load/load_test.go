@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
 
 // TestBadSpecs: every problem of a spec is reported at once, each at the
@@ -204,6 +206,19 @@ func TestConflictBetweenFiles(t *testing.T) {
 	for i := range want {
 		if !strings.HasPrefix(got[i], want[i]) {
 			t.Errorf("got  %s\nwant %s...", got[i], want[i])
+		}
+	}
+}
+
+// TestCUEPanicIsADiagnostic: an input on which CUE's evaluator panics
+// (cuelang.org/go v0.17.1) is refused with a positioned diagnostic, both
+// ways of loading.
+func TestCUEPanicIsADiagnostic(t *testing.T) {
+	files := []File{{Name: "spec.cue", Data: []byte("@experiment(aliasv2),workloads:a:{self.team}")}}
+	for name, load := range map[string]func([]File) (*Result, diag.List){"Files": Files, "FilesWhole": FilesWhole} {
+		res, diags := load(files)
+		if res != nil || len(diags) != 1 || !diags[0].Pos.IsValid() || !strings.Contains(diags[0].Message, "CUE failed") {
+			t.Errorf("%s: %v, %v", name, res != nil, diags)
 		}
 	}
 }

@@ -11,15 +11,16 @@ import (
 )
 
 // Workload is one workload of a spec loaded in parts: its name and its
-// value, unified with #Workload, validated and concrete, as JSON.
+// value, unified with #Spec's constraints on a workload, validated and
+// concrete, as JSON.
 type Workload struct {
 	Name string
 	JSON []byte
 }
 
 // inParts loads a spec part by part: each top-level field unified with
-// #Spec's field of that name, each workload with #Workload, one at a time,
-// each validated as the whole spec would be. rest is the spec without its
+// #Spec's field of that name, each workload alone in #Spec's workloads,
+// one at a time, each validated as the whole spec would be. rest is the spec without its
 // workloads; each workload is kept as JSON only, so that its evaluated
 // value (CUE's graph of the workload and the schema, tens of kB) is let go
 // of before the next is evaluated.
@@ -72,29 +73,28 @@ func inParts(ctx *cue.Context, user cue.Value, files []*ast.File) (rest cue.Valu
 	if err != nil {
 		return cue.Value{}, nil, false
 	}
+	empty := ctx.CompileString("{}")
 	for it.Next() {
-		name := it.Selector().Unquoted()
-		if sch.name.Unify(ctx.Encode(name)).Validate(cue.Concrete(true)) != nil {
+		// The workload alone in #Spec's workloads: its pattern ([#Name]:
+		// #Workload) and whatever else #Spec says of a workload apply.
+		sel := it.Selector()
+		one := sch.workloads.Unify(empty.FillPath(cue.MakePath(sel), it.Value()))
+		if one.Validate(cue.Concrete(true), cue.Final()) != nil {
 			return cue.Value{}, nil, false
 		}
-		v := sch.workload.Unify(it.Value())
-		if v.Validate(cue.Concrete(true), cue.Final()) != nil {
-			return cue.Value{}, nil, false
-		}
-		data, err := v.MarshalJSON()
+		data, err := one.LookupPath(cue.MakePath(sel)).MarshalJSON()
 		if err != nil {
 			return cue.Value{}, nil, false
 		}
-		workloads = append(workloads, Workload{Name: name, JSON: data})
+		workloads = append(workloads, Workload{Name: sel.Unquoted(), JSON: data})
 	}
 	return rest, workloads, true
 }
 
 // partsSchemaValues are the schema's values inParts unifies the parts with.
 type partsSchemaValues struct {
-	spec     cue.Value
-	workload cue.Value
-	name     cue.Value
+	spec      cue.Value
+	workloads cue.Value // #Spec's workloads
 	// fields are #Spec's field names, in order.
 	fields map[string]bool
 	order  []string
@@ -106,8 +106,7 @@ var partsSchema = sync.OnceValue(func() *partsSchemaValues {
 		panic(err) // the embedded schema is tested; a failure here is a build defect
 	}
 	s := &partsSchemaValues{spec: def, fields: map[string]bool{}}
-	s.workload = schemaDef("Workload")
-	s.name = schemaDef("Name")
+	s.workloads = def.LookupPath(cue.MakePath(cue.Str("workloads")))
 	it, err := def.Fields(cue.Optional(true))
 	if err != nil {
 		panic(err)

@@ -3,9 +3,11 @@ package model
 import (
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"testing"
 
+	"github.com/dataopsgen/dataopsgen/internal/diag"
 	"github.com/dataopsgen/dataopsgen/internal/load"
 )
 
@@ -135,7 +137,7 @@ func FuzzPartsAreWhole(f *testing.F) {
 		files := []load.File{{Name: "fuzz.cue", Data: data}}
 		whole, wholeDiags := load.FilesWhole(files)
 		parts, partsDiags := load.Files(files)
-		if !reflect.DeepEqual(wholeDiags, partsDiags) {
+		if !reflect.DeepEqual(letIDs(wholeDiags), letIDs(partsDiags)) {
 			t.Fatalf("diagnostics differ:\nparts %v\nwhole %v", partsDiags, wholeDiags)
 		}
 		if whole == nil {
@@ -147,4 +149,17 @@ func FuzzPartsAreWhole(f *testing.F) {
 			t.Fatalf("the model differs:\nparts %+v %v\nwhole %+v %v", got, gotDiags, want, wantDiags)
 		}
 	})
+}
+
+// letID is the number CUE gives each let it evaluates (let prefix#250A),
+// which counts the process's lets so far: a message quoting a let differs
+// between two loads of one spec in one process.
+var letID = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)#[0-9A-F]+\b`)
+
+func letIDs(l diag.List) diag.List {
+	out := slices.Clone(l)
+	for i := range out {
+		out[i].Message = letID.ReplaceAllString(out[i].Message, "$1#N")
+	}
+	return out
 }
