@@ -20,10 +20,10 @@ type Workload struct {
 
 // inParts loads a spec part by part: each top-level field unified with
 // #Spec's field of that name, each workload alone in #Spec's workloads,
-// one at a time, each validated as the whole spec would be. rest is the spec without its
-// workloads; each workload is kept as JSON only, so that its evaluated
-// value (CUE's graph of the workload and the schema, tens of kB) is let go
-// of before the next is evaluated.
+// one at a time, each validated as the whole spec would be. rest is the
+// spec without its workloads; each workload is kept as JSON only, so that
+// its evaluated value (CUE's graph of the workload and the schema, tens
+// of kB) is let go of before the next is evaluated.
 //
 // Why: unifying the whole spec with #Spec keeps every workload's graph in
 // memory at once: at 5,000 workloads, 490-560 MiB of live heap, as much as
@@ -155,9 +155,9 @@ func topLevelLabels(files []*ast.File) (labels []string, ok bool) {
 // schema constrains: every identifier in them names a hidden field, a
 // definition, a let, a comprehension's variable, an import or one of CUE's
 // predeclared identifiers (as the parser resolves them: it points each
-// reference at what declares it). A reference to a regular field (stack.namespace,
-// workloads.a) or one that cannot be told apart from it makes the spec
-// one inParts declines.
+// reference at what declares it). A reference to a regular field
+// (stack.namespace, workloads.a), or one that cannot be told apart from
+// it, makes the spec one inParts declines.
 func selfContained(files []*ast.File) bool {
 	ok := true
 	forVars := map[*ast.Ident]bool{} // the variables the comprehensions declare
