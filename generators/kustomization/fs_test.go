@@ -2,7 +2,6 @@ package kustomization_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -21,8 +20,8 @@ import (
 // not decode, a file changed after it was added).
 func TestFSIsMakeFsInMemory(t *testing.T) {
 	overlays := map[string][]artifact.File{}
-	for _, dir := range []string{"dataops", "llm-serving", "slos"} {
-		files, err := build.Generate(modeltest.Dir(t, filepath.Join("..", "..", "examples", dir)))
+	for dir, s := range modeltest.Examples(t) {
+		files, err := build.Generate(s)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,12 +2,10 @@ package ruletests
 
 import (
 	"errors"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
-	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
@@ -17,11 +15,8 @@ import (
 // asked (a workload's unit is two files, an SLO's up to three); and an
 // error of the callback stops the generation.
 func TestPartsAreTheWhole(t *testing.T) {
-	specs := map[string]*model.Spec{
-		"dataops":   modeltest.Example(t),
-		"slos":      modeltest.Dir(t, filepath.Join("..", "..", "examples", "slos")),
-		"synthetic": modeltest.Synthetic(t, 40),
-	}
+	specs := modeltest.Examples(t)
+	specs["synthetic"] = modeltest.Synthetic(t, 40)
 	for name, s := range specs {
 		whole := generateT(t, s)
 		for _, size := range []int{0, 1, 3, 64} {

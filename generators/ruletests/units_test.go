@@ -19,12 +19,8 @@ import (
 // generated alone (a spec with only it) and must give the same bytes as in
 // the whole spec.
 func TestWorkloadFilesAreAUnit(t *testing.T) {
-	specs := map[string]*model.Spec{
-		"dataops":     modeltest.Example(t),
-		"llm-serving": modeltest.Dir(t, filepath.Join("..", "..", "examples", "llm-serving")),
-		"slos":        modeltest.Dir(t, filepath.Join("..", "..", "examples", "slos")),
-		"synthetic":   modeltest.Synthetic(t, 150),
-	}
+	specs := modeltest.Examples(t)
+	specs["synthetic"] = modeltest.Synthetic(t, 150)
 	for name, s := range specs {
 		whole := map[string][]byte{}
 		for _, f := range generateT(t, s) {

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/load"
-	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
@@ -27,12 +25,10 @@ workloads: api: {
 	runbookURL: "https://runbooks.example.com/ml/{{ $labels.pod }}"
 }
 `)}}
-	for name, spec := range map[string]*model.Spec{
-		"dataops":   modeltest.Example(t),
-		"slos":      modeltest.Dir(t, filepath.Join("..", "..", "examples", "slos")),
-		"synthetic": modeltest.Synthetic(t, 20),
-		"refused":   modeltest.Decode(t, runbook),
-	} {
+	specs := modeltest.Examples(t)
+	specs["synthetic"] = modeltest.Synthetic(t, 20)
+	specs["refused"] = modeltest.Decode(t, runbook)
+	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
 			all, err := Generate(spec)
 			if err != nil {

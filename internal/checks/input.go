@@ -22,8 +22,7 @@ type Input struct {
 	// of Check.Reads).
 	read func(viewID)
 
-	once  sync.Once
-	views *views
+	views views
 }
 
 // views are the typed views of an Input. Each is computed once, by the
@@ -122,11 +121,8 @@ type viewCell interface {
 	held() bool
 }
 
-// v returns in's views, made on first use (so that an Input literal works).
-func (in *Input) v() *views {
-	in.once.Do(func() { in.views = &views{} })
-	return in.views
-}
+// v returns in's views (their zero value is empty: an Input literal works).
+func (in *Input) v() *views { return &in.views }
 
 // cell holds one view's value, computed on first use.
 type cell[T any] struct {

@@ -2,7 +2,6 @@ package checks_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,8 +19,7 @@ import (
 // hold it longer than needed).
 func TestReadsDeclared(t *testing.T) {
 	inputs := map[string]*checks.Input{}
-	for _, dir := range []string{"dataops", "llm-serving", "slos", "environments"} {
-		s := modeltest.Dir(t, filepath.Join("..", "..", "examples", dir))
+	for dir, s := range modeltest.Examples(t) {
 		files, err := build.Generate(s)
 		if err != nil {
 			t.Fatal(err)

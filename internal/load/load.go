@@ -126,28 +126,25 @@ func FilesWhole(files []File) (*Result, diag.List) {
 	return loadOrReport(files, false)
 }
 
-func loadOrReport(files []File, parts bool) (*Result, diag.List) {
-	res, diags := loadRecovering(files, parts)
-	// Some CUE errors (structural cycles, for one) carry no position: point
-	// them at the top of the first file rather than nowhere.
-	for i := range diags {
-		if !diags[i].Pos.IsValid() && len(files) > 0 {
-			diags[i].Pos = diag.Pos{File: files[0].Name, Line: 1, Col: 1}
-		}
-	}
-	return res, diags
-}
-
-// loadRecovering is loadFiles, with a panic of CUE's evaluator turned into
-// a diagnostic: cuelang.org/go v0.17.1 dereferences nil in
-// adt.(*nodeContext).finalizeDisjunctions on some inputs (one is
+// loadOrReport is loadFiles, its diagnostics positioned, and a panic of
+// CUE's evaluator turned into a diagnostic: cuelang.org/go v0.17.1
+// dereferences nil in adt.(*nodeContext).finalizeDisjunctions
+// (internal/core/adt/disjunct2.go) on some inputs (one is
 // `@experiment(aliasv2)` with `workloads: a: {self.team}`, in
 // internal/model's fuzz corpus). The user gets a refusal that says so,
 // not a crash.
-func loadRecovering(files []File, parts bool) (res *Result, diags diag.List) {
+func loadOrReport(files []File, parts bool) (res *Result, diags diag.List) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, diags = nil, diag.List{{Check: "cue", Message: fmt.Sprintf("CUE failed while evaluating the spec (a bug of CUE's, not of the spec necessarily): %v", r)}}
+		}
+		// Some CUE errors (structural cycles, for one) carry no
+		// position: point them at the top of the first file rather than
+		// nowhere.
+		for i := range diags {
+			if !diags[i].Pos.IsValid() && len(files) > 0 {
+				diags[i].Pos = diag.Pos{File: files[0].Name, Line: 1, Col: 1}
+			}
 		}
 	}()
 	return loadFiles(files, parts)
@@ -194,7 +191,7 @@ func loadFiles(files []File, parts bool) (res *Result, diags diag.List) {
 		own = fromCUE(err, "cue")
 	}
 	if parts && own == nil {
-		if rest, workloads, ok := inParts(ctx, user, syntax); ok {
+		if rest, workloads, ok := inParts(ctx, def, user, syntax); ok {
 			return &Result{Value: rest, Workloads: workloads, Positions: ix.positions, Files: files}, nil
 		}
 	}

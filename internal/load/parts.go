@@ -3,7 +3,6 @@ package load
 import (
 	"slices"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -40,24 +39,26 @@ type Workload struct {
 // top-level fields #Spec does not know, or with anything CUE refuses; the
 // caller then loads it whole (the reference path, which also reports every
 // problem). TestPartsAreWhole (package model) compares the two.
-func inParts(ctx *cue.Context, user cue.Value, files []*ast.File) (rest cue.Value, workloads []Workload, ok bool) {
-	sch := partsSchema()
+//
+// def is #Spec.
+func inParts(ctx *cue.Context, def, user cue.Value, files []*ast.File) (rest cue.Value, workloads []Workload, ok bool) {
 	labels, ok := topLevelLabels(files)
 	if !ok || !selfContained(files) {
 		return cue.Value{}, nil, false
 	}
+	fields := fieldNames(def)
 	for _, l := range labels {
-		if !sch.fields[l] || l == "environments" {
+		if !slices.Contains(fields, l) || l == "environments" {
 			return cue.Value{}, nil, false
 		}
 	}
 	rest = ctx.CompileString("{}")
-	for _, name := range sch.order {
+	for _, name := range fields {
 		if name == "workloads" || name == "environments" {
 			continue
 		}
 		path := cue.MakePath(cue.Str(name))
-		v := sch.spec.LookupPath(path)
+		v := def.LookupPath(path)
 		if slices.Contains(labels, name) {
 			v = v.Unify(user.LookupPath(path))
 		}
@@ -73,12 +74,13 @@ func inParts(ctx *cue.Context, user cue.Value, files []*ast.File) (rest cue.Valu
 	if err != nil {
 		return cue.Value{}, nil, false
 	}
+	schema := def.LookupPath(cue.MakePath(cue.Str("workloads")))
 	empty := ctx.CompileString("{}")
 	for it.Next() {
 		// The workload alone in #Spec's workloads: its pattern ([#Name]:
 		// #Workload) and whatever else #Spec says of a workload apply.
 		sel := it.Selector()
-		one := sch.workloads.Unify(empty.FillPath(cue.MakePath(sel), it.Value()))
+		one := schema.Unify(empty.FillPath(cue.MakePath(sel), it.Value()))
 		if one.Validate(cue.Concrete(true), cue.Final()) != nil {
 			return cue.Value{}, nil, false
 		}
@@ -91,33 +93,18 @@ func inParts(ctx *cue.Context, user cue.Value, files []*ast.File) (rest cue.Valu
 	return rest, workloads, true
 }
 
-// partsSchemaValues are the schema's values inParts unifies the parts with.
-type partsSchemaValues struct {
-	spec      cue.Value
-	workloads cue.Value // #Spec's workloads
-	// fields are #Spec's field names, in order.
-	fields map[string]bool
-	order  []string
-}
-
-var partsSchema = sync.OnceValue(func() *partsSchemaValues {
-	_, def, err := spec()
+// fieldNames are the names of v's fields, in order.
+func fieldNames(v cue.Value) []string {
+	var out []string
+	it, err := v.Fields(cue.Optional(true))
 	if err != nil {
-		panic(err) // the embedded schema is tested; a failure here is a build defect
-	}
-	s := &partsSchemaValues{spec: def, fields: map[string]bool{}}
-	s.workloads = def.LookupPath(cue.MakePath(cue.Str("workloads")))
-	it, err := def.Fields(cue.Optional(true))
-	if err != nil {
-		panic(err)
+		return nil
 	}
 	for it.Next() {
-		n := it.Selector().Unquoted()
-		s.fields[n] = true
-		s.order = append(s.order, n)
+		out = append(out, it.Selector().Unquoted())
 	}
-	return s
-})
+	return out
+}
 
 // topLevelLabels are the labels of the regular fields the files declare at
 // the top (each once, in order), or ok false when a file declares anything

@@ -27,8 +27,32 @@ func Dir(t testing.TB, dir string) *model.Spec {
 // Example is the bundled examples/dataops spec.
 func Example(t testing.TB) *model.Spec {
 	t.Helper()
+	return Dir(t, filepath.Join(examplesDir(), "dataops"))
+}
+
+// Examples are the bundled example specs (the base spec of one with
+// environments), by directory name: dataops, environments, llm-serving,
+// slos.
+func Examples(t testing.TB) map[string]*model.Spec {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(examplesDir(), "*", "*.cue"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	out := map[string]*model.Spec{}
+	for _, f := range files {
+		dir := filepath.Dir(f)
+		if _, ok := out[filepath.Base(dir)]; !ok {
+			out[filepath.Base(dir)] = Dir(t, dir)
+		}
+	}
+	return out
+}
+
+// examplesDir is the repository's examples directory.
+func examplesDir() string {
 	_, file, _, _ := runtime.Caller(0)
-	return Dir(t, filepath.Join(filepath.Dir(file), "..", "..", "..", "examples", "dataops"))
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "examples")
 }
 
 // Inline loads CUE source; the apiVersion line is added when it lacks one.
