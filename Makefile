@@ -57,6 +57,7 @@ FUZZ ?=
 FUZZ_TARGETS = \
 	./internal/load:FuzzLoad \
 	./internal/model:FuzzPartsAreWhole \
+	./internal/model:FuzzMemoIsEvaluating \
 	./internal/build:FuzzBuild \
 	./internal/yamlenc:FuzzMarshalMatchesSigsYAML \
 	./generators/ruletests:FuzzBatchIsExpand \

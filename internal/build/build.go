@@ -28,7 +28,10 @@ type Options struct {
 	RuleTests bool
 	// TestCache, when set, holds the rule-test files that passed before:
 	// those whose inputs did not change are not run again, and the ones
-	// that pass are added (testcache.RunCached). nil runs every test.
+	// that pass are added (testcache.RunCached). It also holds the
+	// generators' units (units.go), the checks' passes (passes.go) and the
+	// spec's evaluated workloads (memo.go). nil runs and evaluates
+	// everything.
 	TestCache *testcache.Cache
 	// NoFlux leaves out the Flux objects whatever stack.flux says.
 	NoFlux bool
@@ -69,7 +72,7 @@ type Result struct {
 
 // Dir compiles the spec directory.
 func Dir(dir string, opts Options) (*Result, diag.List) {
-	res, diags := load.Dir(dir)
+	res, diags := load.DirMemo(dir, memoOf(opts.TestCache))
 	if diags != nil {
 		return nil, diags
 	}
@@ -78,7 +81,7 @@ func Dir(dir string, opts Options) (*Result, diag.List) {
 
 // Files compiles in-memory spec files (tests, fuzzing).
 func Files(files []load.File, opts Options) (*Result, diag.List) {
-	res, diags := load.Files(files)
+	res, diags := load.FilesMemo(files, memoOf(opts.TestCache))
 	if diags != nil {
 		return nil, diags
 	}

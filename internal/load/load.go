@@ -62,7 +62,11 @@ type Environment struct {
 }
 
 // Dir reads every *.cue file directly in dir (sorted by name) and loads them.
-func Dir(dir string) (*Result, diag.List) {
+func Dir(dir string) (*Result, diag.List) { return DirMemo(dir, nil) }
+
+// DirMemo is Dir taking the workloads it can from memo, and keeping the
+// others there (memo.go); nil evaluates every workload.
+func DirMemo(dir string, memo Memo) (*Result, diag.List) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, diag.List{{Pos: diag.Pos{File: dir}, Check: "load", Message: readErr(err)}}
@@ -82,7 +86,7 @@ func Dir(dir string) (*Result, diag.List) {
 	if len(files) == 0 {
 		return nil, diag.List{{Pos: diag.Pos{File: dir}, Check: "load", Message: "no .cue files in spec directory"}}
 	}
-	return Files(files)
+	return FilesMemo(files, memo)
 }
 
 func readErr(err error) string {
@@ -117,13 +121,19 @@ func spec() (*cue.Context, cue.Value, error) {
 // given; callers pass them sorted. A spec whose parts do not refer to one
 // another is loaded in parts (parts.go: Result.Workloads), any other whole.
 func Files(files []File) (*Result, diag.List) {
-	return loadOrReport(files, true)
+	return loadOrReport(files, true, nil)
+}
+
+// FilesMemo is Files taking the workloads it can from memo, and keeping
+// the others there (memo.go); nil evaluates every workload.
+func FilesMemo(files []File, memo Memo) (*Result, diag.List) {
+	return loadOrReport(files, true, memo)
 }
 
 // FilesWhole is Files unifying the whole spec with #Spec at once, whatever
 // the spec (the reference for loading in parts: TestPartsAreWhole).
 func FilesWhole(files []File) (*Result, diag.List) {
-	return loadOrReport(files, false)
+	return loadOrReport(files, false, nil)
 }
 
 // loadOrReport is loadFiles, its diagnostics positioned, and a panic of
@@ -133,7 +143,7 @@ func FilesWhole(files []File) (*Result, diag.List) {
 // `@experiment(aliasv2)` with `workloads: a: {self.team}`, in
 // internal/model's fuzz corpus). The user gets a refusal that says so,
 // not a crash.
-func loadOrReport(files []File, parts bool) (res *Result, diags diag.List) {
+func loadOrReport(files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, diags = nil, diag.List{{Check: "cue", Message: fmt.Sprintf("CUE failed while evaluating the spec (a bug of CUE's, not of the spec necessarily): %v", r)}}
@@ -147,10 +157,10 @@ func loadOrReport(files []File, parts bool) (res *Result, diags diag.List) {
 			}
 		}
 	}()
-	return loadFiles(files, parts)
+	return loadFiles(files, parts, memo)
 }
 
-func loadFiles(files []File, parts bool) (res *Result, diags diag.List) {
+func loadFiles(files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
 	ctx, def, err := spec()
 	if err != nil {
 		panic(err) // the embedded schema is tested; a failure here is a build defect
@@ -191,7 +201,7 @@ func loadFiles(files []File, parts bool) (res *Result, diags diag.List) {
 		own = fromCUE(err, "cue")
 	}
 	if parts && own == nil {
-		if rest, workloads, ok := inParts(ctx, def, user, syntax); ok {
+		if rest, workloads, ok := inParts(ctx, def, user, syntax, memo); ok {
 			return &Result{Value: rest, Workloads: workloads, Positions: ix.positions, Files: files}, nil
 		}
 	}

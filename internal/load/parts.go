@@ -40,8 +40,9 @@ type Workload struct {
 // caller then loads it whole (the reference path, which also reports every
 // problem). TestPartsAreWhole (package model) compares the two.
 //
-// def is #Spec.
-func inParts(ctx *cue.Context, def, user cue.Value, files []*ast.File) (rest cue.Value, workloads []Workload, ok bool) {
+// def is #Spec. A workload memo holds under its key (memoKeys) is taken
+// from there, and one it does not is kept there once validated.
+func inParts(ctx *cue.Context, def, user cue.Value, files []*ast.File, memo Memo) (rest cue.Value, workloads []Workload, ok bool) {
 	labels, ok := topLevelLabels(files)
 	if !ok || !selfContained(files) {
 		return cue.Value{}, nil, false
@@ -76,10 +77,21 @@ func inParts(ctx *cue.Context, def, user cue.Value, files []*ast.File) (rest cue
 	}
 	schema := def.LookupPath(cue.MakePath(cue.Str("workloads")))
 	empty := ctx.CompileString("{}")
+	var keys map[string][]byte
+	if memo != nil {
+		keys = memoKeys(files)
+	}
 	for it.Next() {
+		sel := it.Selector()
+		key := keys[sel.Unquoted()]
+		if key != nil {
+			if data, ok := memo.Load(key); ok {
+				workloads = append(workloads, Workload{Name: sel.Unquoted(), JSON: data})
+				continue
+			}
+		}
 		// The workload alone in #Spec's workloads: its pattern ([#Name]:
 		// #Workload) and whatever else #Spec says of a workload apply.
-		sel := it.Selector()
 		one := schema.Unify(empty.FillPath(cue.MakePath(sel), it.Value()))
 		if one.Validate(cue.Concrete(true), cue.Final()) != nil {
 			return cue.Value{}, nil, false
@@ -87,6 +99,9 @@ func inParts(ctx *cue.Context, def, user cue.Value, files []*ast.File) (rest cue
 		data, err := one.LookupPath(cue.MakePath(sel)).MarshalJSON()
 		if err != nil {
 			return cue.Value{}, nil, false
+		}
+		if key != nil {
+			memo.Store(key, data)
 		}
 		workloads = append(workloads, Workload{Name: sel.Unquoted(), JSON: data})
 	}
