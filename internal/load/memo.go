@@ -47,12 +47,15 @@ func memoKeys(files []*ast.File) map[string][]byte {
 				return nil
 			case *ast.Field:
 				name, _, err := ast.LabelName(d.Label)
-				if err != nil || name != "workloads" || !isPlainLabel(d.Label) {
+				if err != nil {
+					return nil // inParts declines it anyway (topLevelLabels)
+				}
+				if name != "workloads" {
 					continue
 				}
 				st, ok := d.Value.(*ast.StructLit)
-				if !ok || d.Constraint != token.ILLEGAL {
-					return nil
+				if !ok || d.Constraint != token.ILLEGAL || !isPlainLabel(d.Label) {
+					return nil // an alias, say, that the workloads might read
 				}
 				for _, e := range st.Elts {
 					w, ok := e.(*ast.Field)
