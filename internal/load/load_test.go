@@ -2,6 +2,8 @@ package load
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -221,4 +223,64 @@ func TestCUEPanicIsADiagnostic(t *testing.T) {
 			t.Errorf("%s: %v, %v", name, res != nil, diags)
 		}
 	}
+}
+
+// TestLoadAfterCUEPanic: a process that recovered from a panic of CUE's
+// evaluator (watch keeps running) loads the next spec as a fresh process
+// would: the schema it shares between loads is not left half evaluated.
+func TestLoadAfterCUEPanic(t *testing.T) {
+	dump := func(res *Result, diags diag.List) string {
+		if res == nil {
+			return fmt.Sprint(diags)
+		}
+		v, err := res.Value.MarshalJSON()
+		if err != nil {
+			return err.Error()
+		}
+		out := string(v)
+		for _, w := range res.Workloads {
+			out += "\n" + w.Name + ": " + string(w.JSON)
+		}
+		return out
+	}
+	specs := map[string][]File{
+		"example": readSpecDir(t, "../../examples/dataops"),
+		"bad": {{Name: "spec.cue", Data: []byte("apiVersion: \"dataopsgen.dev/v1alpha1\"\nworkloads: a: {kind: \"training\", namespace: \"ml\", nosuch: 1}\n")}},
+		"self": {{Name: "spec.cue", Data: []byte("@experiment(aliasv2)\napiVersion: \"dataopsgen.dev/v1alpha1\"\nworkloads: a: {kind: \"training\", namespace: \"ml\", runbookURL: \"https://r/\" + self.team}\n")}},
+	}
+	panics := []File{{Name: "spec.cue", Data: []byte("@experiment(aliasv2),workloads:a:{self.team}")}}
+	for _, load := range []func([]File) (*Result, diag.List){Files, FilesWhole} {
+		before := map[string]string{}
+		for name, files := range specs {
+			before[name] = dump(load(files))
+		}
+		for range 3 {
+			if _, diags := load(panics); len(diags) != 1 || !strings.Contains(diags[0].Message, "CUE failed") {
+				t.Fatalf("no panic recovered: %v", diags)
+			}
+			for name, files := range specs {
+				if got := dump(load(files)); got != before[name] {
+					t.Errorf("%s after a panic:\n%s\nbefore:\n%s", name, got, before[name])
+				}
+			}
+		}
+	}
+}
+
+// readSpecDir reads dir's .cue files as Dir does.
+func readSpecDir(t *testing.T, dir string) []File {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*.cue"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	var files []File
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, File{Name: name, Data: data})
+	}
+	return files
 }
