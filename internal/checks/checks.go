@@ -50,13 +50,15 @@ func All() []Check {
 //
 // A view is let go of as soon as the last check reading it has run
 // (views, reads.go).
-func Run(in *Input) diag.List {
+func Run(in *Input) diag.List { return runAll(in, All()) }
+
+// runAll is Run of the checks all, in their order.
+func runAll(in *Input, all []Check) diag.List {
 	// kustomize's build of the whole overlay, which several checks read,
 	// first, before any view is held: its working set while it builds is
 	// the largest of all (~50 MB at 1,000 workloads; the result kept is
 	// small).
 	in.kustomizeBuild()
-	all := All()
 	var readers [numViews]int // the checks still to run that read each view
 	for _, c := range all {
 		for _, id := range reads[c.Name] {

@@ -1,6 +1,8 @@
 package checks_test
 
 import (
+	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,9 @@ import (
 	"github.com/dataopsgen/dataopsgen/internal/build"
 	"github.com/dataopsgen/dataopsgen/internal/checks"
 	"github.com/dataopsgen/dataopsgen/internal/diag"
+	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/load/loadtest"
+	"github.com/dataopsgen/dataopsgen/internal/model"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
 
@@ -103,17 +108,67 @@ func sameDiags(t *testing.T, what string, got, want diag.List) {
 // TestLinearChecksEquivalent: on a broken synthetic overlay of 100
 // workloads, rules/parse (one rulefmt.Parse per object) and spec/escaping's
 // rule part (indexed) report exactly what their quadratic predecessors
-// report, and checks.Run (which lets go of each view after its last
-// reader) what the checks run one by one on one Input do.
+// report; and checks.Run (which lets go of each view after its last
+// reader) reports what the checks run one by one on one Input do, there
+// and on the CLI corpus's specs that reach the checks.
 func TestLinearChecksEquivalent(t *testing.T) {
 	in := mutateRules(t, synthInput(t, 100))
 	sameDiags(t, "rules/parse", famCheck(t, "rules/parse").Run(fresh(in)), checks.RulesParseReference(fresh(in)))
 	sameDiags(t, "spec/escaping (rules)", checks.EscRules(fresh(in)), checks.EscRulesReference(fresh(in)))
 	sameDiags(t, "spec/escaping (scrape)", checks.EscScrape(fresh(in)), checks.EscScrapeReference(fresh(in)))
-	var seq diag.List
-	seqIn := fresh(in)
-	for _, c := range checks.All() {
-		seq = append(seq, c.Run(seqIn)...)
+	inputs := corpusInputs(t)
+	inputs["synthetic, broken"] = in
+	for _, name := range slices.Sorted(maps.Keys(inputs)) {
+		var seq diag.List
+		seqIn := fresh(inputs[name])
+		for _, c := range checks.All() {
+			seq = append(seq, c.Run(seqIn)...)
+		}
+		sameDiags(t, "checks.Run on "+name, checks.Run(fresh(inputs[name])), seq)
 	}
-	sameDiags(t, "checks.Run", checks.Run(fresh(in)), seq)
+}
+
+// TestRunRunsEveryCheck: checks.Run runs each check once, in All's order
+// (TestLinearChecksEquivalent cannot see a check lost that reports
+// nothing on its inputs).
+func TestRunRunsEveryCheck(t *testing.T) {
+	var ran, want []string
+	var wrapped []checks.Check
+	for _, c := range checks.All() {
+		want = append(want, c.Name)
+		run := c.Run
+		c.Run = func(in *checks.Input) diag.List {
+			ran = append(ran, c.Name)
+			return run(in)
+		}
+		wrapped = append(wrapped, c)
+	}
+	checks.RunAll(synthInput(t, 10), wrapped)
+	if !slices.Equal(ran, want) {
+		t.Errorf("ran %v\nwant %v", ran, want)
+	}
+}
+
+// corpusInputs are the generated overlays of the CLI corpus's specs that
+// load and decode, by file name.
+func corpusInputs(t *testing.T) map[string]*checks.Input {
+	t.Helper()
+	out := map[string]*checks.Input{}
+	for path, files := range loadtest.Corpus(t) {
+		name := filepath.Base(path)
+		res, diags := load.Files(files)
+		if diags != nil {
+			continue
+		}
+		s, diags := model.Decode(res)
+		if diags != nil {
+			continue
+		}
+		gen, err := build.Generate(s)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = &checks.Input{Spec: s, Files: gen}
+	}
+	return out
 }

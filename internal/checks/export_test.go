@@ -315,3 +315,6 @@ func HeldViews(in *Input) []string {
 	}
 	return out
 }
+
+// RunAll is Run of the given checks.
+var RunAll = runAll

@@ -245,8 +245,8 @@ func TestLoadAfterCUEPanic(t *testing.T) {
 	}
 	specs := map[string][]File{
 		"example": readSpecDir(t, "../../examples/dataops"),
-		"bad": {{Name: "spec.cue", Data: []byte("apiVersion: \"dataopsgen.dev/v1alpha1\"\nworkloads: a: {kind: \"training\", namespace: \"ml\", nosuch: 1}\n")}},
-		"self": {{Name: "spec.cue", Data: []byte("@experiment(aliasv2)\napiVersion: \"dataopsgen.dev/v1alpha1\"\nworkloads: a: {kind: \"training\", namespace: \"ml\", runbookURL: \"https://r/\" + self.team}\n")}},
+		"bad":     {{Name: "spec.cue", Data: []byte("apiVersion: \"dataopsgen.dev/v1alpha1\"\nworkloads: a: {kind: \"training\", namespace: \"ml\", nosuch: 1}\n")}},
+		"self":    {{Name: "spec.cue", Data: []byte("@experiment(aliasv2)\napiVersion: \"dataopsgen.dev/v1alpha1\"\nworkloads: a: {kind: \"training\", namespace: \"ml\", runbookURL: \"https://r/\" + self.team}\n")}},
 	}
 	panics := []File{{Name: "spec.cue", Data: []byte("@experiment(aliasv2),workloads:a:{self.team}")}}
 	for _, load := range []func([]File) (*Result, diag.List){Files, FilesWhole} {

@@ -105,31 +105,14 @@ func isPlainLabel(l ast.Label) bool {
 	return false
 }
 
-// namesAnything reports an expression with an identifier anywhere but in
-// a plain label (a reference, a builtin, a let or a comprehension's
-// variable, an alias): what it names could change without its text.
+// namesAnything reports an expression that refers to anything (refs:
+// another field, a hidden field, a definition, a let, an import, a
+// builtin): what it names could change without its text.
 func namesAnything(x ast.Expr) bool {
 	found := false
-	var visit func(n ast.Node) bool
-	visit = func(n ast.Node) bool {
-		if found {
-			return false
-		}
-		switch n := n.(type) {
-		case *ast.Field:
-			switch n.Label.(type) {
-			case *ast.Ident, *ast.BasicLit:
-			default:
-				ast.Walk(n.Label, visit, nil)
-			}
-			ast.Walk(n.Value, visit, nil)
-			return false
-		case *ast.Ident:
-			found = true
-			return false
-		}
-		return true
-	}
-	ast.Walk(x, visit, nil)
+	refs(x, func(*ast.Ident) bool {
+		found = true
+		return false
+	})
 	return found
 }

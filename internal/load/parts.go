@@ -162,15 +162,31 @@ func topLevelLabels(files []*ast.File) (labels []string, ok bool) {
 // it, makes the spec one inParts declines.
 func selfContained(files []*ast.File) bool {
 	ok := true
+	for _, f := range files {
+		refs(f, func(id *ast.Ident) bool {
+			ok = safeIdent(id)
+			return ok
+		})
+	}
+	return ok
+}
+
+// refs calls ref with each identifier in n that refers to something, as
+// the parser resolves it (it points each reference at what declares it),
+// until ref returns false: not a plain label, the field name of a
+// selector, the name a let or import declares, nor a variable a
+// comprehension in n declares (or a reference to one).
+func refs(n ast.Node, ref func(*ast.Ident) bool) {
+	stop := false
 	forVars := map[*ast.Ident]bool{} // the variables the comprehensions declare
 	var visit func(n ast.Node) bool
 	walk := func(n ast.Node) {
-		if n != nil && ok {
+		if n != nil && !stop {
 			ast.Walk(n, visit, nil)
 		}
 	}
 	visit = func(n ast.Node) bool {
-		if !ok {
+		if stop {
 			return false
 		}
 		switch n := n.(type) {
@@ -192,7 +208,7 @@ func selfContained(files []*ast.File) bool {
 			return false
 		case *ast.ForClause:
 			// n.Key and n.Value are declared here; a reference to one
-			// resolves to its Ident (the parser's resolution).
+			// resolves to its Ident.
 			forVars[n.Key], forVars[n.Value] = true, true
 			walk(n.Source)
 			return false
@@ -202,17 +218,12 @@ func selfContained(files []*ast.File) bool {
 			if decl, isIdent := n.Node.(*ast.Ident); isIdent && forVars[decl] {
 				return false
 			}
-			if !safeIdent(n) {
-				ok = false
-			}
+			stop = !ref(n)
 			return false
 		}
 		return true
 	}
-	for _, f := range files {
-		walk(f)
-	}
-	return ok
+	walk(n)
 }
 
 // predeclared are CUE's predeclared types and functions: the names

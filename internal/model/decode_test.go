@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,9 +12,9 @@ import (
 	"time"
 
 	"cuelang.org/go/cue"
-	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/dataopsgen/dataopsgen/internal/load"
+	"github.com/dataopsgen/dataopsgen/internal/load/loadtest"
 	"github.com/dataopsgen/dataopsgen/internal/synth"
 )
 
@@ -57,23 +58,7 @@ func specs(t *testing.T) map[string][]load.File {
 	for _, dir := range []string{"../../examples/dataops", "../../examples/environments"} {
 		out[dir] = readDir(t, dir)
 	}
-	corpus, _ := filepath.Glob("../cli/testdata/corpus/*.txtar")
-	if len(corpus) == 0 {
-		t.Fatal("no corpus")
-	}
-	for _, p := range corpus {
-		a, err := txtar.ParseFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var files []load.File
-		for _, f := range a.Files {
-			if strings.HasPrefix(f.Name, "spec/") && strings.HasSuffix(f.Name, ".cue") {
-				files = append(files, load.File{Name: f.Name, Data: f.Data})
-			}
-		}
-		out[p] = files
-	}
+	maps.Copy(out, loadtest.Corpus(t))
 	out["synth-200"] = synthFiles(200)
 	out["edge"] = []load.File{{Name: "edge.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"
 stack: prometheus: remoteWrite: [{url: "https://a", username: "u", password: {secret: "s", key: "k"}}, {url: "https://b"}]
