@@ -14,10 +14,6 @@ import (
 // reports). Anything it returns is a problem the fast path let through.
 func missedByCUE(t testing.TB, files []File, res *Result) diag.List {
 	t.Helper()
-	_, def, err := spec()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ix := newSyntaxIndex()
 	for _, f := range files {
 		syn, err := parser.ParseFile(f.Name, f.Data, parser.ParseComments)
@@ -34,6 +30,10 @@ func missedByCUE(t testing.TB, files []File, res *Result) diag.List {
 			return diags
 		}
 		res = whole
+	}
+	def, err := specIn(res.Value.Context()) // the schema in the spec's own runtime
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out diag.List
 	keep := func(l diag.List) {
