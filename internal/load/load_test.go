@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dataopsgen/dataopsgen/internal/diag"
 )
@@ -283,4 +285,30 @@ func readSpecDir(t *testing.T, dir string) []File {
 		files = append(files, File{Name: name, Data: data})
 	}
 	return files
+}
+
+// TestLoadLetsGoOfItsRuntime: the CUE runtime a load evaluated the spec in
+// is garbage once its result is: a runtime keeps every instance built in
+// it, so one the process kept would hold every spec ever loaded (watch).
+func TestLoadLetsGoOfItsRuntime(t *testing.T) {
+	files := readSpecDir(t, "../../examples/dataops")
+	collected := make(chan struct{}, 4)
+	for range 2 {
+		res, diags := Files(files)
+		if diags != nil {
+			t.Fatal(diags.Err())
+		}
+		runtime.AddCleanup(res.Value.Context(), func(c chan struct{}) { c <- struct{}{} }, collected)
+	}
+	deadline := time.After(10 * time.Second)
+	for n := 0; n < 2; {
+		runtime.GC()
+		select {
+		case <-collected:
+			n++
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("%d of 2 loads' CUE runtimes collected", n)
+		}
+	}
 }
