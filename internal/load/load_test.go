@@ -229,7 +229,8 @@ func TestCUEPanicIsADiagnostic(t *testing.T) {
 
 // TestLoadAfterCUEPanic: a process that recovered from a panic of CUE's
 // evaluator (watch keeps running) loads the next spec as a fresh process
-// would: the schema it shares between loads is not left half evaluated.
+// would: nothing a load leaves behind (each has a CUE runtime of its own)
+// is half evaluated.
 func TestLoadAfterCUEPanic(t *testing.T) {
 	dump := func(res *Result, diags diag.List) string {
 		if res == nil {
