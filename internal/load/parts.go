@@ -161,14 +161,17 @@ func topLevelLabels(files []*ast.File) (labels []string, ok bool) {
 // (stack.namespace, workloads.a), or one that cannot be told apart from
 // it, makes the spec one inParts declines.
 func selfContained(files []*ast.File) bool {
-	ok := true
 	for _, f := range files {
+		ok := true
 		refs(f, func(id *ast.Ident) bool {
 			ok = safeIdent(id)
 			return ok
 		})
+		if !ok {
+			return false
+		}
 	}
-	return ok
+	return true
 }
 
 // refs calls ref with each identifier in n that refers to something, as

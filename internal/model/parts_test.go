@@ -90,6 +90,15 @@ func TestPartsAreWhole(t *testing.T) {
 	for name, src := range partsSpecs {
 		all[name] = []load.File{{Name: "spec.cue", Data: []byte(src + `apiVersion: "dataopsgen.dev/v1alpha1"` + "\n")}}
 	}
+	// Two files: the first refers to a regular field, the second only to a
+	// hidden one (each file's references decide alone for none).
+	all["reference in one file, hidden field in the next"] = []load.File{
+		{Name: "a.cue", Data: []byte(`apiVersion: "dataopsgen.dev/v1alpha1"
+stack: prometheus: scrapeInterval: *"1x" | "30s"
+workloads: a: {kind: "training", namespace: "ml", runbookURL: "https://r/" + stack.prometheus.scrapeInterval}
+`)},
+		{Name: "b.cue", Data: []byte("_team: \"x\"\nworkloads: b: {kind: \"training\", namespace: \"ml\", team: _team}\n")},
+	}
 	inParts := 0
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		files := all[name]
