@@ -101,8 +101,9 @@ func readErr(err error) string {
 // runtime lives (runtime.(*Runtime).AddInst, called by Build:
 // cuelang.org/go v0.17.1 internal/core/runtime/build.go and imports.go).
 // A context shared by the process kept each load's spec (~70 MB at 5,000
-// workloads) through the rest of the build, and every spec loaded before
-// it in a long-running `watch`. Compiling the schema takes ~3 ms.
+// workloads) through the rest of the build, and in a process that loads
+// many specs (the tests; any long-running tool built on this package)
+// every spec loaded before. Compiling the schema takes ~3 ms.
 func spec() (*cue.Context, cue.Value, error) {
 	ctx := cuecontext.New()
 	def, err := specIn(ctx)

@@ -227,8 +227,8 @@ func TestCUEPanicIsADiagnostic(t *testing.T) {
 	}
 }
 
-// TestLoadAfterCUEPanic: a process that recovered from a panic of CUE's
-// evaluator (watch keeps running) loads the next spec as a fresh process
+// TestLoadAfterCUEPanic: a process that loads many specs and recovered
+// from a panic of CUE's evaluator loads the next spec as a fresh process
 // would: nothing a load leaves behind (each has a CUE runtime of its own)
 // is half evaluated.
 func TestLoadAfterCUEPanic(t *testing.T) {
@@ -290,7 +290,7 @@ func readSpecDir(t *testing.T, dir string) []File {
 
 // TestLoadLetsGoOfItsRuntime: the CUE runtime a load evaluated the spec in
 // is garbage once its result is: a runtime keeps every instance built in
-// it, so one the process kept would hold every spec ever loaded (watch).
+// it, so one the process kept would hold every spec it ever loaded.
 func TestLoadLetsGoOfItsRuntime(t *testing.T) {
 	files := readSpecDir(t, "../../examples/dataops")
 	collected := make(chan struct{}, 4)
