@@ -1,6 +1,8 @@
 package load
 
 import (
+	"encoding/binary"
+	"fmt"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -13,8 +15,9 @@ import (
 // changed: evaluating a workload with #Spec (its defaults, its alerts'
 // disjunctions) and marshalling it is most of a load.
 //
-// A workload's key is its name and the text of its value as written
-// (memoKeys); the memo's own key must add what else decides the JSON:
+// A workload's key is its name and the text of its value and of what it
+// may read, as written (memoKeys); the memo's own key must add what else
+// decides the JSON:
 // the schema and the CUE evaluator, both compiled into the binary (the
 // build's memo is a unit of the build cache, whose keys cover the
 // binary's identity: internal/build memo.go). A key is given only for a
@@ -29,65 +32,128 @@ type Memo interface {
 }
 
 // memoKeys returns the memo key of each workload whose JSON depends only
-// on the text of its value: the spec declares it once, in a workloads
-// struct of plain fields at the top of a file, and its value names
-// nothing (no identifier but plain labels: no reference, hidden field,
-// definition, let, import or builtin). Anything else in a workloads
-// struct (a pattern, an embedding, a comprehension, a let, a hidden
-// field or definition, an alias, an optional or required field) may add
-// to every workload, and a file attribute (@experiment) changes how
-// values read: then no workload gets a key.
+// on text the key holds. In a spec inParts takes apart (selfContained: no
+// expression refers to a regular field), a workload's value is what its
+// own declaration says, with the patterns of the workloads structs that
+// match it, where an identifier names something declared inside that
+// text or one of: a hidden field, definition or let of a workloads
+// struct; a hidden field, definition, let or import at the top of a file
+// (a let or import only in its own file); or a builtin. So a workload's
+// key is its name, the file it is declared in, its value's text
+// (format.Node), and the text of every declaration of those kinds and of
+// every pattern, file by file (the context): a change to any of them
+// gives every workload a new key.
+//
+// A workload declared more than once gets no key. Anything else in a
+// workloads struct (an embedding, a comprehension, an optional or
+// required field, a dynamic or interpolated label, an alias) may add
+// workloads or fields the counting does not see, and a file attribute
+// (@experiment) changes how values read: then no workload gets one.
 func memoKeys(files []*ast.File) map[string][]byte {
-	values := map[string][]ast.Expr{}
+	type decl struct {
+		file  int
+		value ast.Expr
+	}
+	decls := map[string][]decl{}
 	var order []string
-	for _, f := range files {
+	var context []byte
+	addContext := func(n ast.Node) bool {
+		text, err := format.Node(n)
+		if err != nil {
+			return false
+		}
+		// Tagged and length-prefixed, so that no two contexts read the same.
+		context = append(binary.AppendUvarint(append(context, 'd'), uint64(len(text))), text...)
+		return true
+	}
+	for i, f := range files {
+		context = binary.AppendUvarint(append(context, 'f'), uint64(i))
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.Attribute:
 				return nil
+			case *ast.CommentGroup:
 			case *ast.Field:
-				name, _, err := ast.LabelName(d.Label)
+				name, isIdent, err := ast.LabelName(d.Label)
 				if err != nil {
 					return nil // inParts declines it anyway (topLevelLabels)
 				}
-				if name != "workloads" {
+				if isIdent && (strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#")) {
+					if !addContext(d) {
+						return nil
+					}
 					continue
+				}
+				if name != "workloads" {
+					continue // a regular field, which no workload can read here
 				}
 				st, ok := d.Value.(*ast.StructLit)
 				if !ok || d.Constraint != token.ILLEGAL || !isPlainLabel(d.Label) {
 					return nil // an alias, say, that the workloads might read
 				}
 				for _, e := range st.Elts {
-					w, ok := e.(*ast.Field)
-					if !ok || w.Constraint != token.ILLEGAL || !isPlainLabel(w.Label) {
-						if _, comment := e.(*ast.CommentGroup); comment {
+					switch e := e.(type) {
+					case *ast.CommentGroup:
+					case *ast.LetClause:
+						if !addContext(e) {
+							return nil
+						}
+					case *ast.Field:
+						if e.Constraint != token.ILLEGAL {
+							return nil
+						}
+						if isPlainLabel(e.Label) {
+							wname, _, err := ast.LabelName(e.Label)
+							if err != nil {
+								return nil
+							}
+							if decls[wname] == nil {
+								order = append(order, wname)
+							}
+							decls[wname] = append(decls[wname], decl{i, e.Value})
 							continue
 						}
+						switch l := e.Label.(type) {
+						case *ast.Ident: // hidden or a definition
+						case *ast.ListLit: // a pattern: [string]: ...
+							if len(l.Elts) != 1 {
+								return nil
+							}
+						default:
+							return nil
+						}
+						if !addContext(e) {
+							return nil
+						}
+					default:
 						return nil
 					}
-					wname, _, err := ast.LabelName(w.Label)
-					if err != nil {
-						return nil
-					}
-					if values[wname] == nil {
-						order = append(order, wname)
-					}
-					values[wname] = append(values[wname], w.Value)
 				}
+			case *ast.Package, *ast.ImportDecl, *ast.LetClause:
+				if !addContext(d) {
+					return nil
+				}
+			default:
+				return nil // an embedding, a comprehension: inParts declines them anyway
 			}
 		}
 	}
 	keys := make(map[string][]byte, len(order))
 	for _, name := range order {
-		v := values[name]
-		if len(v) != 1 || namesAnything(v[0]) {
+		d := decls[name]
+		if len(d) != 1 {
 			continue
 		}
-		text, err := format.Node(v[0])
+		text, err := format.Node(d[0].value)
 		if err != nil {
 			continue
 		}
-		keys[name] = append(append([]byte(name), 0), text...)
+		// Each part length-prefixed: a quoted name may hold any byte.
+		var key []byte
+		for _, part := range [][]byte{[]byte(name), fmt.Append(nil, d[0].file), context, text} {
+			key = append(binary.AppendUvarint(key, uint64(len(part))), part...)
+		}
+		keys[name] = key
 	}
 	return keys
 }
@@ -103,16 +169,4 @@ func isPlainLabel(l ast.Label) bool {
 		return l.Kind == token.STRING
 	}
 	return false
-}
-
-// namesAnything reports an expression that refers to anything (refs:
-// another field, a hidden field, a definition, a let, an import, a
-// builtin): what it names could change without its text.
-func namesAnything(x ast.Expr) bool {
-	found := false
-	refs(x, func(*ast.Ident) bool {
-		found = true
-		return false
-	})
-	return found
 }

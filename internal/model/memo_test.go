@@ -61,7 +61,7 @@ var memoEdits = []struct{ name, before, after string }{{
 	after:  "workloads: {[string]: gpu: true, a: {kind: \"training\", namespace: \"ml\"}}",
 }, {
 	name:   "embedding in workloads",
-	before: "workloads: {a: {kind: \"training\", namespace: \"ml\"}}",
+	before: "_more: {a: team: \"x\"}\nworkloads: {a: {kind: \"training\", namespace: \"ml\"}}",
 	after:  "_more: {a: team: \"x\"}\nworkloads: {_more, a: {kind: \"training\", namespace: \"ml\"}}",
 }, {
 	name:   "second declaration",
@@ -119,6 +119,43 @@ func TestMemoIsEvaluating(t *testing.T) {
 			if e.name == "plain" && memo.hits == hits {
 				t.Errorf("%s: nothing from the memo", e.name)
 			}
+		}
+	})
+
+	// A let is seen only in its own file: the same text read in another
+	// file is another value.
+	t.Run("moved to another file", func(t *testing.T) {
+		memo := &mapMemo{m: map[string][]byte{}}
+		w := "workloads: w: {kind: \"training\", namespace: ns}\n"
+		a := apiVersion + "let ns = \"ml\"\n_a: ns\n"
+		b := "let ns = \"prod\"\n_b: ns\n"
+		before := []load.File{{Name: "a.cue", Data: []byte(a + w)}, {Name: "b.cue", Data: []byte(b)}}
+		after := []load.File{{Name: "a.cue", Data: []byte(a)}, {Name: "b.cue", Data: []byte(b + w)}}
+		if res, diags := load.FilesMemo(before, memo); res == nil || res.Workloads == nil {
+			t.Fatalf("not loaded in parts: %v", diags)
+		}
+		same(t, "moved", after, memo)
+	})
+
+	t.Run("context edited", func(t *testing.T) {
+		// Every workload reads _defaults; one changes: the others come
+		// from the memo. Then _defaults changes: none does.
+		spec := func(gpu, team string) []load.File {
+			return spec(fmt.Sprintf("_defaults: {kind: \"training\", namespace: \"ml\"}\n_defaults: gpu: %s\nworkloads: {a: _defaults, b: _defaults & {team: %q}, c: _defaults}", gpu, team))
+		}
+		memo := &mapMemo{m: map[string][]byte{}}
+		if res, diags := load.FilesMemo(spec("true", "x"), memo); res == nil || res.Workloads == nil {
+			t.Fatalf("not loaded in parts: %v", diags)
+		}
+		hits := memo.hits
+		same(t, "one workload edited", spec("true", "y"), memo)
+		if memo.hits-hits != 2 {
+			t.Errorf("one workload edited: %d from the memo, want 2", memo.hits-hits)
+		}
+		hits = memo.hits
+		same(t, "the hidden field edited", spec("false", "y"), memo)
+		if memo.hits != hits {
+			t.Errorf("the hidden field edited: %d from the memo, want none", memo.hits-hits)
 		}
 	})
 
