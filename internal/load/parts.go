@@ -243,12 +243,16 @@ func safeIdent(id *ast.Ident) bool {
 	if strings.HasPrefix(id.Name, "__") {
 		return false // reserved: the predeclared names' other spelling (__self)
 	}
-	if strings.HasPrefix(id.Name, "_") || strings.HasPrefix(id.Name, "#") || predeclared[id.Name] {
+	if strings.HasPrefix(id.Name, "_") || strings.HasPrefix(id.Name, "#") {
 		return true
 	}
 	switch id.Node.(type) {
 	case *ast.ImportSpec, *ast.LetClause:
 		return true
+	case nil:
+		return predeclared[id.Name] // no declaration in reach: the builtin
 	}
+	// A field: a regular one, or one that shadows a predeclared name (a
+	// workload named string, read as string.team by another).
 	return false
 }

@@ -34,6 +34,9 @@ workloads: a: {kind: "training", namespace: "ml", runbookURL: "https://r/" + sel
 	"__self": `@experiment(aliasv2)
 workloads: a: {kind: "training", namespace: "ml", runbookURL: "https://r/" + __self.team}
 `,
+	"a workload named like a builtin, read by another": `
+workloads: {string: {kind: "training", namespace: "ml", team: "x"}, b: {kind: "training", namespace: "ml", team: string.team}}
+`,
 	"environments": `
 workloads: a: {kind: "training", namespace: "ml"}
 environments: prod: stack: prometheus: retention: "30d"
@@ -132,6 +135,13 @@ workloads: a: {kind: "training", namespace: "ml", runbookURL: "https://r/" + sta
 	for _, name := range []string{"hidden, definitions, lets, comprehensions, imports, patterns"} {
 		if res, _ := load.Files(all[name]); res == nil || res.Workloads == nil {
 			t.Errorf("%s: not loaded in parts", name)
+		}
+	}
+	// A workload read through a name that shadows a builtin refers to a
+	// regular field: whole (the memo keys no sibling workload's text).
+	for _, name := range []string{"a workload named like a builtin, read by another"} {
+		if res, _ := load.Files(all[name]); res == nil || res.Workloads != nil {
+			t.Errorf("%s: loaded in parts", name)
 		}
 	}
 }
