@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -95,20 +96,30 @@ func readErr(err error) string {
 	return err.Error()
 }
 
-// spec compiles the embedded schema into a new CUE context, and returns
-// the context and #Spec. Each load has its own: a CUE runtime keeps every
-// instance built in it, and what was evaluated of it, for as long as the
-// runtime lives (runtime.(*Runtime).AddInst, called by Build:
-// cuelang.org/go v0.17.1 internal/core/runtime/build.go and imports.go).
-// A context shared by the process kept each load's spec (~70 MB at 5,000
-// workloads) through the rest of the build, and in a process that loads
-// many specs (the tests; any long-running tool built on this package)
-// every spec loaded before. Compiling the schema takes ~3 ms.
-func spec() (*cue.Context, cue.Value, error) {
+// A compiledSchema is the embedded schema compiled into a CUE context of
+// its own, with #Spec.
+type compiledSchema struct {
+	ctx *cue.Context
+	def cue.Value
+	err error
+}
+
+// schemas holds compiled schemas for the loads to come, one load at a
+// time each. A CUE runtime keeps every instance built in it, and what was
+// evaluated of it, for as long as it lives (runtime.(*Runtime).AddInst,
+// called by Build: cuelang.org/go v0.17.1 internal/core/runtime/build.go
+// and imports.go): one context kept by the process kept each load's spec
+// (~70 MB at 5,000 workloads) through the rest of the build, and every
+// spec loaded before. A pool lets go of what it holds at garbage
+// collection, the specs loaded in it with it, yet a process that loads
+// many specs (the tests, the fuzzers) does not compile and evaluate #Spec
+// again for each (~3 ms to compile, more to evaluate: the fuzzers ran
+// ~50 times slower with a new context per load).
+var schemas = sync.Pool{New: func() any {
 	ctx := cuecontext.New()
 	def, err := specIn(ctx)
-	return ctx, def, err
-}
+	return &compiledSchema{ctx: ctx, def: def, err: err}
+}}
 
 // specIn compiles the embedded schema into ctx and returns #Spec.
 func specIn(ctx *cue.Context) (cue.Value, error) {
@@ -146,9 +157,12 @@ func FilesWhole(files []File) (*Result, diag.List) {
 // internal/model's fuzz corpus). The user gets a refusal that says so,
 // not a crash.
 func loadOrReport(files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
+	schema := schemas.Get().(*compiledSchema)
 	defer func() {
 		if r := recover(); r != nil {
 			res, diags = nil, diag.List{{Check: "cue", Message: fmt.Sprintf("CUE failed while evaluating the spec (a bug of CUE's, not of the spec necessarily): %v", r)}}
+		} else {
+			schemas.Put(schema) // not after a panic: CUE may have left it half evaluated
 		}
 		// Some CUE errors (structural cycles, for one) carry no
 		// position: point them at the top of the first file rather than
@@ -159,11 +173,11 @@ func loadOrReport(files []File, parts bool, memo Memo) (res *Result, diags diag.
 			}
 		}
 	}()
-	return loadFiles(files, parts, memo)
+	return loadFiles(schema, files, parts, memo)
 }
 
-func loadFiles(files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
-	ctx, def, err := spec()
+func loadFiles(schema *compiledSchema, files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
+	ctx, def, err := schema.ctx, schema.def, schema.err
 	if err != nil {
 		panic(err) // the embedded schema is tested; a failure here is a build defect
 	}

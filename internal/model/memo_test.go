@@ -255,15 +255,20 @@ func setFile(files []load.File, name, text string) []load.File {
 }
 
 // FuzzMemoIsEvaluating: a spec loaded with the memo of another spec's load
-// gives the diagnostics, and the model, it gives without a memo.
+// gives the diagnostics, and the model, it gives without a memo (each
+// input split into files at fileBreak).
 func FuzzMemoIsEvaluating(f *testing.F) {
 	for _, e := range memoEdits {
 		f.Add([]byte(apiVersion+e.before), []byte(apiVersion+e.after))
 	}
+	w := "workloads: w: {kind: \"training\", namespace: ns}\n"
+	a := apiVersion + "let ns = \"ml\"\n_a: ns\n"
+	b := "let ns = \"prod\"\n_b: ns\n"
+	f.Add([]byte(a+w+fileBreak+b), []byte(a+fileBreak+b+w))
 	f.Fuzz(func(t *testing.T, before, after []byte) {
 		memo := &mapMemo{m: map[string][]byte{}}
-		load.FilesMemo([]load.File{{Name: "fuzz.cue", Data: before}}, memo)
-		if d := memoDiff([]load.File{{Name: "fuzz.cue", Data: after}}, memo); d != "" {
+		load.FilesMemo(fuzzFiles(before), memo)
+		if d := memoDiff(fuzzFiles(after), memo); d != "" {
 			t.Fatal(d)
 		}
 	})

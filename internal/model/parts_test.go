@@ -1,6 +1,8 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
 	"maps"
 	"reflect"
 	"regexp"
@@ -147,13 +149,17 @@ workloads: a: {kind: "training", namespace: "ml", runbookURL: "https://r/" + sta
 }
 
 // FuzzPartsAreWhole: on any input, load.Files and load.FilesWhole give the
-// same diagnostics, and the same model when they accept it.
+// same diagnostics, and the same model when they accept it (each input
+// split into files at fileBreak).
 func FuzzPartsAreWhole(f *testing.F) {
 	for _, src := range partsSpecs {
 		f.Add([]byte(src + `apiVersion: "dataopsgen.dev/v1alpha1"` + "\n"))
 	}
+	f.Add([]byte(apiVersion + "stack: prometheus: scrapeInterval: *\"1x\" | \"30s\"\n" +
+		"workloads: a: {kind: \"training\", namespace: \"ml\", runbookURL: \"https://r/\" + stack.prometheus.scrapeInterval}" +
+		fileBreak + "_team: \"x\"\nworkloads: b: {kind: \"training\", namespace: \"ml\", team: _team}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		files := []load.File{{Name: "fuzz.cue", Data: data}}
+		files := fuzzFiles(data)
 		whole, wholeDiags := load.FilesWhole(files)
 		parts, partsDiags := load.Files(files)
 		if !reflect.DeepEqual(letIDs(wholeDiags), letIDs(partsDiags)) {
@@ -181,4 +187,19 @@ func letIDs(l diag.List) diag.List {
 		out[i].Message = letID.ReplaceAllString(out[i].Message, "$1#N")
 	}
 	return out
+}
+
+// fileBreak splits a fuzz input into files (fuzzFiles), so that the
+// fuzzers reach specs of several files: a let or an import is seen only in
+// its own file, and a reference the parser cannot resolve in one file may
+// name a field of another.
+const fileBreak = "\n---\n"
+
+// fuzzFiles are the files of a fuzz input: its parts between fileBreaks.
+func fuzzFiles(data []byte) []load.File {
+	var files []load.File
+	for i, part := range bytes.Split(data, []byte(fileBreak)) {
+		files = append(files, load.File{Name: fmt.Sprintf("fuzz%d.cue", i), Data: part})
+	}
+	return files
 }
