@@ -113,8 +113,8 @@ type compiledSchema struct {
 // spec loaded before. A pool lets go of what it holds at garbage
 // collection, the specs loaded in it with it, yet a process that loads
 // many specs (the tests, the fuzzers) does not compile and evaluate #Spec
-// again for each (~3 ms to compile, more to evaluate: the fuzzers ran
-// ~50 times slower with a new context per load).
+// again for each (a one-workload spec loads in ~2 ms from the pool, ~8 ms
+// in a new context).
 var schemas = sync.Pool{New: func() any {
 	ctx := cuecontext.New()
 	def, err := specIn(ctx)
