@@ -115,6 +115,12 @@ type compiledSchema struct {
 // many specs (the tests, the fuzzers) does not compile and evaluate #Spec
 // again for each (a one-workload spec loads in ~2 ms from the pool, ~8 ms
 // in a new context).
+//
+// A Result's values live in the context they were evaluated in, which the
+// next load may take from the pool, and a CUE context is not safe for
+// concurrent use: decode a Result (package model) before another load
+// runs at the same time. Every caller does (build.Dir, build.Files: load,
+// then decode, then the next load, if any, one goroutine).
 var schemas = sync.Pool{New: func() any {
 	ctx := cuecontext.New()
 	def, err := specIn(ctx)
@@ -157,12 +163,12 @@ func FilesWhole(files []File) (*Result, diag.List) {
 // internal/model's fuzz corpus). The user gets a refusal that says so,
 // not a crash.
 func loadOrReport(files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
-	schema := schemas.Get().(*compiledSchema)
+	compiled := schemas.Get().(*compiledSchema)
 	defer func() {
 		if r := recover(); r != nil {
 			res, diags = nil, diag.List{{Check: "cue", Message: fmt.Sprintf("CUE failed while evaluating the spec (a bug of CUE's, not of the spec necessarily): %v", r)}}
 		} else {
-			schemas.Put(schema) // not after a panic: CUE may have left it half evaluated
+			schemas.Put(compiled) // not after a panic: CUE may have left it half evaluated
 		}
 		// Some CUE errors (structural cycles, for one) carry no
 		// position: point them at the top of the first file rather than
@@ -173,11 +179,11 @@ func loadOrReport(files []File, parts bool, memo Memo) (res *Result, diags diag.
 			}
 		}
 	}()
-	return loadFiles(schema, files, parts, memo)
+	return loadFiles(compiled, files, parts, memo)
 }
 
-func loadFiles(schema *compiledSchema, files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
-	ctx, def, err := schema.ctx, schema.def, schema.err
+func loadFiles(compiled *compiledSchema, files []File, parts bool, memo Memo) (res *Result, diags diag.List) {
+	ctx, def, err := compiled.ctx, compiled.def, compiled.err
 	if err != nil {
 		panic(err) // the embedded schema is tested; a failure here is a build defect
 	}
