@@ -229,8 +229,8 @@ func TestCUEPanicIsADiagnostic(t *testing.T) {
 
 // TestLoadAfterCUEPanic: a process that loads many specs and recovered
 // from a panic of CUE's evaluator loads the next spec as a fresh process
-// would: nothing a load leaves behind (each has a CUE runtime of its own)
-// is half evaluated.
+// would: nothing a load leaves behind is half evaluated (a schema whose
+// load panicked does not go back to the pool).
 func TestLoadAfterCUEPanic(t *testing.T) {
 	dump := func(res *Result, diags diag.List) string {
 		if res == nil {
