@@ -46,20 +46,47 @@ func Relabels(rs []Relabel) ([]*relabel.Config, error) {
 }
 
 // A Relabeler reads relabel rules as Relabels does, and the rules of
-// every job it reads share one compiled regex per regex text: a regexp
-// is safe for concurrent use and never changed once compiled, and
-// relabel.Regexp holds it by pointer. Most regexes repeat from job to job
-// (of 16,660 in the scrape configs of 5,000 synthetic workloads, all but
-// ~1,700 are one of five), and each compiled one costs ~4 KB (~66 MB held
-// at 5,000 workloads while the scrape checks ran). Not safe for
-// concurrent use.
+// every job it reads share one compiled regex per regex text (Regexps).
+// Not safe for concurrent use.
 type Relabeler struct {
-	regexps map[string]relabel.Regexp
+	regexps Regexps
 }
 
 // NewRelabeler returns a Relabeler with no regex compiled yet.
 func NewRelabeler() *Relabeler {
-	return &Relabeler{regexps: map[string]relabel.Regexp{}}
+	return &Relabeler{regexps: NewRegexps()}
+}
+
+// Regexps compiles each relabel regex text once (relabel.NewRegexp, which
+// is what relabel.Regexp's UnmarshalYAML calls on the scalar it reads) and
+// hands every rule with that text the same compiled regex: a regexp is
+// safe for concurrent use and never changed once compiled, and
+// relabel.Regexp holds it by pointer (`type Regexp struct{
+// *regexp.Regexp }`: github.com/prometheus/prometheus v0.316.0
+// model/relabel/relabel.go). Most regexes repeat from rule to rule (of
+// 16,660 in the scrape configs of 5,000 synthetic workloads, all but
+// ~1,700 are one of five; the Alloy config repeats a few across
+// thousands of rules), and each compiled one costs ~4 KB (~66 MB held at
+// 5,000 workloads while the scrape checks ran). A regex that does not
+// compile gives the same error each time. Not safe for concurrent use.
+type Regexps map[string]compiledRegexp
+
+type compiledRegexp struct {
+	re  relabel.Regexp
+	err error
+}
+
+// NewRegexps returns a Regexps with no regex compiled yet.
+func NewRegexps() Regexps { return Regexps{} }
+
+// Compile is relabel.NewRegexp(s), compiled once per Regexps.
+func (c Regexps) Compile(s string) (relabel.Regexp, error) {
+	r, ok := c[s]
+	if !ok {
+		r.re, r.err = relabel.NewRegexp(s)
+		c[s] = r
+	}
+	return r.re, r.err
 }
 
 // Relabels is the package's Relabels, its regexes compiled once per
@@ -90,12 +117,9 @@ func (rl *Relabeler) rule(r Relabel) (*relabel.Config, error) {
 		c.Separator = r.Separator
 	}
 	if r.Regex != "" {
-		re, ok := rl.regexps[r.Regex]
-		if !ok {
-			if err := re.UnmarshalYAML(yamlString(r.Regex)); err != nil {
-				return nil, err
-			}
-			rl.regexps[r.Regex] = re
+		re, err := rl.regexps.Compile(r.Regex)
+		if err != nil {
+			return nil, err
 		}
 		c.Regex = re
 	}

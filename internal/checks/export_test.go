@@ -178,7 +178,7 @@ func AlloyPipelines(in *Input) (cached, each []*collectorPipeline, err error) {
 	if !ok {
 		return nil, nil, errUntypedCollector
 	}
-	return alloyPipelines(c, newRegexpCache().compile), alloyPipelines(c, relabel.NewRegexp), nil
+	return alloyPipelines(c, scrape.NewRegexps().Compile), alloyPipelines(c, relabel.NewRegexp), nil
 }
 
 // runRelabelReference is runRelabel as it was: the rules copied on every

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/prometheus/model/relabel"
 
 	"github.com/dataopsgen/dataopsgen/generators/logs"
+	"github.com/dataopsgen/dataopsgen/generators/scrape"
 	"github.com/dataopsgen/dataopsgen/internal/artifact"
 	"github.com/dataopsgen/dataopsgen/internal/model"
 )
@@ -81,7 +82,7 @@ func parseCollector(in *Input) *collectorInfo {
 	case ci.kind == model.CollectorPromtail:
 		ci.pipelines = promtailPipelines(ci.value)
 	default:
-		ci.pipelines = alloyPipelines(ci.value, newRegexpCache().compile)
+		ci.pipelines = alloyPipelines(ci.value, scrape.NewRegexps().Compile)
 	}
 	ci.byID = make(map[string]*collectorPipeline, len(ci.pipelines))
 	for _, p := range ci.pipelines {
@@ -109,7 +110,7 @@ func promtailPipelines(c *logs.Collector) []*collectorPipeline {
 	if c.Promtail == nil {
 		return nil
 	}
-	compile := newRegexpCache().compile
+	compile := scrape.NewRegexps().Compile
 	out := make([]*collectorPipeline, len(c.Promtail.ScrapeConfigs))
 	for i, sc := range c.Promtail.ScrapeConfigs {
 		var source string
@@ -268,30 +269,5 @@ func (p *collectorPipeline) streamLabels() (labels []string, dynamic bool) {
 	return labels, dynamic
 }
 
-// regexpCompiler is relabel.NewRegexp, or a cache of it.
+// regexpCompiler is relabel.NewRegexp, or a cache of it (scrape.Regexps).
 type regexpCompiler func(s string) (relabel.Regexp, error)
-
-// regexpCache compiles each distinct relabel regex once.
-//
-// Why: the generated Alloy config repeats the same few regexes (pod phase,
-// component, namespace) across thousands of rules, and each compile
-// allocates a program. A compiled regexp is safe for concurrent use and
-// relabelling only reads it, so the rules can share it; the error of a
-// regex that does not compile is the same error each time.
-type regexpCache map[string]regexpResult
-
-type regexpResult struct {
-	re  relabel.Regexp
-	err error
-}
-
-func newRegexpCache() regexpCache { return regexpCache{} }
-
-func (c regexpCache) compile(s string) (relabel.Regexp, error) {
-	r, ok := c[s]
-	if !ok {
-		r.re, r.err = relabel.NewRegexp(s)
-		c[s] = r
-	}
-	return r.re, r.err
-}

@@ -1,8 +1,8 @@
 package load
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -40,9 +40,9 @@ type Memo interface {
 // struct; a hidden field, definition, let or import at the top of a file
 // (a let or import only in its own file); or a builtin. So a workload's
 // key is its name, the file it is declared in, its value's text
-// (format.Node), and the text of every declaration of those kinds and of
-// every pattern, file by file (the context): a change to any of them
-// gives every workload a new key.
+// (format.Node), and the SHA-256 of the text of every declaration of
+// those kinds and of every pattern, file by file (the context): a change
+// to any of them gives every workload a new key.
 //
 // A workload declared more than once gets no key. Anything else in a
 // workloads struct (an embedding, a comprehension, an optional or
@@ -138,6 +138,10 @@ func memoKeys(files []*ast.File) map[string][]byte {
 			}
 		}
 	}
+	// Every key holds the context: its digest, made once, not a copy of
+	// its text per workload (a shared _defaults of a few KB would be
+	// copied and hashed again for each of thousands of workloads).
+	digest := sha256.Sum256(context)
 	keys := make(map[string][]byte, len(order))
 	for _, name := range order {
 		d := decls[name]
@@ -150,7 +154,7 @@ func memoKeys(files []*ast.File) map[string][]byte {
 		}
 		// Each part length-prefixed: a quoted name may hold any byte.
 		var key []byte
-		for _, part := range [][]byte{[]byte(name), fmt.Append(nil, d[0].file), context, text} {
+		for _, part := range [][]byte{[]byte(name), binary.AppendUvarint(nil, uint64(d[0].file)), digest[:], text} {
 			key = append(binary.AppendUvarint(key, uint64(len(part))), part...)
 		}
 		keys[name] = key

@@ -81,6 +81,15 @@ var memoEdits = []struct{ name, before, after string }{{
 	after:  "workloads: a: {kind: \"training\", namespace: *\"ml\" | \"prod\"}\nworkloads: a: namespace: \"prod\"",
 }}
 
+// A workload that reads a let, moved from a file with one let of that
+// name to a file with another (TestMemoIsEvaluating, a seed of
+// FuzzMemoIsEvaluating): a let is seen only in its own file.
+const (
+	movedWorkload = "workloads: w: {kind: \"training\", namespace: ns}\n"
+	movedFromFile = apiVersion + "let ns = \"ml\"\n_a: ns\n"
+	movedToFile   = "let ns = \"prod\"\n_b: ns\n"
+)
+
 // TestMemoIsEvaluating: a load that takes workloads from a memo (filled by
 // the load of another spec, or of the same one) gives the model and the
 // diagnostics a load without one gives: on every spec of the decoder's
@@ -130,9 +139,7 @@ func TestMemoIsEvaluating(t *testing.T) {
 	// file is another value.
 	t.Run("moved to another file", func(t *testing.T) {
 		memo := &mapMemo{m: map[string][]byte{}}
-		w := "workloads: w: {kind: \"training\", namespace: ns}\n"
-		a := apiVersion + "let ns = \"ml\"\n_a: ns\n"
-		b := "let ns = \"prod\"\n_b: ns\n"
+		w, a, b := movedWorkload, movedFromFile, movedToFile
 		before := []load.File{{Name: "a.cue", Data: []byte(a + w)}, {Name: "b.cue", Data: []byte(b)}}
 		after := []load.File{{Name: "a.cue", Data: []byte(a)}, {Name: "b.cue", Data: []byte(b + w)}}
 		if res, diags := load.FilesMemo(before, memo); res == nil || res.Workloads == nil {
@@ -261,9 +268,7 @@ func FuzzMemoIsEvaluating(f *testing.F) {
 	for _, e := range memoEdits {
 		f.Add([]byte(apiVersion+e.before), []byte(apiVersion+e.after))
 	}
-	w := "workloads: w: {kind: \"training\", namespace: ns}\n"
-	a := apiVersion + "let ns = \"ml\"\n_a: ns\n"
-	b := "let ns = \"prod\"\n_b: ns\n"
+	w, a, b := movedWorkload, movedFromFile, movedToFile
 	f.Add([]byte(a+w+fileBreak+b), []byte(a+fileBreak+b+w))
 	f.Fuzz(func(t *testing.T, before, after []byte) {
 		memo := &mapMemo{m: map[string][]byte{}}
